@@ -1,0 +1,111 @@
+"""The ``compare`` command: fetch, build, report (one verb per step of the flow)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    if args.live:
+        from compare.live import fetch_live  # noqa: PLC0415
+
+        print(fetch_live(only=args.only or None).summary())
+        return 0
+    from compare.fetch import fetch_from_mirror  # noqa: PLC0415
+
+    print(fetch_from_mirror(args.mirror, only=args.only or None).summary())
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from compare.build import build  # noqa: PLC0415
+
+    report = build(sources=args.only or None)
+    print(report.summary())
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    from compare.catalog import load_catalog  # noqa: PLC0415
+
+    catalog = load_catalog()
+    for ind in catalog.indicators.values():
+        if args.family and ind.family != args.family:
+            continue
+        print(f"{ind.id:34} {ind.family:17} {ind.unit:18} {ind.source}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from compare.report import main as report_main  # noqa: PLC0415
+
+    return report_main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (kept import-light so `compare --help` is fast)."""
+    top = argparse.ArgumentParser(
+        prog="compare",
+        description="Europe vs Latin America & Caribbean indicators: fetch raw sources, build "
+        "the tidy table, regenerate reports.",
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="import raw source folders into data/raw")
+    fetch.add_argument("--from", dest="mirror", metavar="DIR",
+                       help="local mirror directory (default: $COMPARE_MIRROR)")
+    fetch.add_argument("--live", action="store_true",
+                       help="download from the official APIs instead of a mirror")
+    fetch.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
+    fetch.set_defaults(run=_fetch)
+
+    build = sub.add_parser("build", help="build data/processed from data/raw")
+    build.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
+    build.set_defaults(run=_build)
+
+    indicators = sub.add_parser("indicators", help="list catalog indicators")
+    indicators.add_argument("--family", help="only this family")
+    indicators.set_defaults(run=_indicators)
+
+    report = sub.add_parser("report", help="execute and render the report matrix")
+    report.add_argument("--matrix", default=None, help="report matrix YAML (default: "
+                        "notebooks/reports.yml)")
+    report.add_argument("--only", default=None, metavar="PATTERN",
+                        help="only runs whose id matches this glob pattern")
+    report.add_argument("--force", action="store_true", help="re-run unchanged reports too")
+    report.add_argument("--workers", type=int, default=None,
+                        help="parallel workers (default: CPU count)")
+    report.add_argument("--timeout", type=float, default=600.0,
+                        help="seconds allowed per run (default 600)")
+    report.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="where runs execute (default local)")
+    report.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="dask scheduler address (default: a LocalCluster)")
+    report.add_argument("--no-progress", action="store_true", help="no progress bar")
+    report.set_defaults(run=_report)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; a CompareError is a message and exit status 2, never a traceback."""
+    args = parser().parse_args(argv)
+    from compare.errors import CompareError  # noqa: PLC0415
+
+    try:
+        return int(args.run(args) or 0)
+    except CompareError as exc:
+        print(f"compare {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"compare {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Paths and settings in one place.
+
+The project home is ``$COMPARE_HOME`` when set, else the folder that holds the ``compare`` package
+(an editable install, as the Makefile sets up). Raw mirrors are never copied into git: the mirror is
+given by ``--from DIR`` or ``$COMPARE_MIRROR``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REFERENCE_DIR = PACKAGE_DIR / "reference"
+CATALOG_PATH = PACKAGE_DIR / "catalog.yml"
+
+#: The 14 focus countries of the comparison (6 European, 8 Latin American).
+FOCUS_COUNTRIES: tuple[str, ...] = (
+    "ESP", "FRA", "DEU", "ITA", "PRT", "POL",
+    "MEX", "BRA", "ARG", "CHL", "COL", "PER", "ECU", "URY",
+)  # fmt: skip
+
+#: The two comparison groups used by default (UN M49 classification).
+DEFAULT_GROUPS: tuple[str, str] = ("Europe", "Latin America & Caribbean")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the project reads and writes."""
+
+    home: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.home / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.home / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.home / "notebooks"
+
+    @property
+    def evidence(self) -> Path:
+        return self.raw / "evidence"
+
+    @property
+    def indicators(self) -> Path:
+        return self.processed / "indicators.parquet"
+
+
+def project_home() -> Path:
+    """The project folder (``$COMPARE_HOME`` or the checkout holding the package)."""
+    env = os.environ.get("COMPARE_HOME")
+    return Path(env).resolve() if env else PACKAGE_DIR.parent
+
+
+def paths(home: str | os.PathLike[str] | None = None) -> Paths:
+    """Paths for ``home`` (default: :func:`project_home`)."""
+    return Paths(Path(home).resolve() if home else project_home())
+
+
+def mirror_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The local mirror of raw sources: ``explicit``, else ``$COMPARE_MIRROR``, else None."""
+    value = explicit or os.environ.get("COMPARE_MIRROR")
+    return Path(value).resolve() if value else None
+
+
+def shared_dir() -> Path:
+    """The ``shared`` folder beside the checkout (seeds, mirror), or ``$COMPARE_SHARED``."""
+    env = os.environ.get("COMPARE_SHARED")
+    return Path(env).resolve() if env else project_home().parent / "shared"

@@ -1,0 +1,45 @@
+"""World Bank GovTech Maturity Index workbook (gtmiR ``groups_data.xlsx``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from compare.catalog import Source
+from compare.sources.excel import read_sheet
+from compare.sources.base import records, require_file
+
+INDEX_COLUMNS = ("gtmi", "cgsi", "psdi", "dcei", "gtei")
+
+
+def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
+    """One record per economy, wave and index (columns ``year, country_code, ..., gtei``)."""
+    frames = []
+    for name in source.files:
+        sheet = read_sheet(
+            require_file(folder, name), ("year", "country_code") + INDEX_COLUMNS,
+            sheet=source.options.get("sheet"),
+        )
+        frame = sheet.frame
+        entity = frame["country_code"].where(frame["country_code"] != "", frame.get(
+            "country_name", frame["country_code"]))
+        for column in INDEX_COLUMNS:
+            frames.append(
+                records(
+                    pd.DataFrame(
+                        {
+                            "raw_file": name,
+                            "raw_row": frame.index.to_numpy(),
+                            "raw_column": column,
+                            "entity": entity.to_numpy(),
+                            "series": column,
+                            "year": frame["year"].to_numpy(),
+                            "value": frame[column].to_numpy(),
+                        }
+                    )
+                )
+            )
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["raw_file", "raw_row"], kind="stable", ignore_index=True
+    )
