@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from compare import atomic
-from compare.build import sha256_file
+from compare.checksums import sha256_file
 from compare.config import mirror_dir, paths
 from compare.errors import FetchError
 
@@ -33,8 +33,10 @@ class FetchResult:
     changed: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        lines = [f"imported {len(self.imported)}, unchanged {len(self.unchanged)}, "
-                 f"changed {len(self.changed)}"]
+        lines = [
+            f"imported {len(self.imported)}, unchanged {len(self.unchanged)}, "
+            f"changed {len(self.changed)}"
+        ]
         for source_id, notes in self.changed.items():
             lines += [f"  changed {source_id}: {note}" for note in notes]
         return "\n".join(lines)

@@ -55,8 +55,9 @@ def parse_values(raw: pd.Series, missing_markers: tuple[str, ...]) -> pd.DataFra
     reason_code[nonfinite] = "unparseable_value"
     reason[nonfinite] = "not a finite number"
     value[reason_code != ""] = float("nan")
-    return pd.DataFrame({"value": value, "flag": flag, "reason_code": reason_code,
-                         "reason": reason})
+    return pd.DataFrame(
+        {"value": value, "flag": flag, "reason_code": reason_code, "reason": reason}
+    )
 
 
 def parse_years(raw: pd.Series) -> pd.DataFrame:
@@ -65,7 +66,7 @@ def parse_years(raw: pd.Series) -> pd.DataFrame:
     number = pd.to_numeric(text, errors="coerce")
     labelled = number.isna() & (text != "")
     if labelled.any():
-        number[labelled] = text[labelled].map(lambda t: year_of_label(t)).astype("Float64")
+        number[labelled] = text[labelled].map(year_of_label).astype("Float64")
     whole = number.notna() & (number == number.round())
     plausible = whole & number.between(MIN_YEAR, MAX_YEAR)
     reason = pd.Series("", index=raw.index, dtype="object")

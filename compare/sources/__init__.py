@@ -10,13 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pandas as pd
-
-    from compare.catalog import Source
-
-Reader = "Callable[[Source, Path], pd.DataFrame]"
 
 #: reader name -> "module:function" inside compare.sources
 READERS: dict[str, str] = {

@@ -9,12 +9,18 @@ ever lost: the build quarantines them with that reason.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import mmap
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
@@ -45,6 +51,7 @@ class TextTable:
     path: Path
     encoding: str
     delimiter: str
+    arrow: Any = None  # the same rows as a pyarrow Table (names = header), when read by pyarrow
 
 
 def records(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
@@ -75,10 +82,6 @@ def year_of_label(label: str) -> int | None:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    if not data.strip():
-        raise DataError("file is empty", file=str(path))
-    if b"\x00" in data[:4096]:
-        raise DataError("binary content (NUL bytes): not a delimited text file", file=str(path))
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -95,32 +98,18 @@ def _sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_text_table(path: Path, required: tuple[str, ...]) -> TextTable:
-    """Read a delimited text file whose header holds the ``required`` column names.
-
-    Lines before the header (the World Bank download's 4-line preamble, title lines) are skipped;
-    the encoding (UTF-8 with or without BOM, Windows-1252, Latin-1) and the delimiter (, ; tab |)
-    are detected. A line with the wrong number of fields is returned in ``bad_rows``.
-    """
-    text, encoding = _decode(path, path.read_bytes())
-    lines = text.splitlines()
-    header_index = next(
-        (i for i, line in enumerate(lines[:50]) if all(col in line for col in required)), None
-    )
-    if header_index is None:
-        raise DataError(
-            f"no header with column(s) {', '.join(map(repr, required))} in the first 50 lines",
-            file=str(path),
-            row=1,
-        )
-    delimiter = _sniff_delimiter(lines[header_index])
-    parsed = list(csv.reader(io.StringIO("\n".join(lines[header_index:])), delimiter=delimiter))
-    header = [h.strip().lstrip("\ufeff") for h in parsed[0]]
+def _parse_header(
+    path: Path, line: str, header_index: int, required: tuple[str, ...]
+) -> tuple[list[str], str]:
+    """(column names, delimiter) of the header line; DataError for duplicated or missing ones."""
+    delimiter = _sniff_delimiter(line)
+    header = [h.strip().lstrip("\ufeff") for h in next(csv.reader([line], delimiter=delimiter))]
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            raise DataError("duplicated column in header", file=str(path), row=header_index + 1,
-                            column=name)
+            raise DataError(
+                "duplicated column in header", file=str(path), row=header_index + 1, column=name
+            )
         seen.add(name)
     missing = [col for col in required if col not in header]
     if missing:
@@ -129,25 +118,179 @@ def read_text_table(path: Path, required: tuple[str, ...]) -> TextTable:
             file=str(path),
             row=header_index + 1,
         )
+    return header, delimiter
+
+
+def _header_index(path: Path, lines: list[str], required: tuple[str, ...]) -> int:
+    index = next(
+        (i for i, line in enumerate(lines[:50]) if all(col in line for col in required)), None
+    )
+    if index is None:
+        raise DataError(
+            f"no header with column(s) {', '.join(map(repr, required))} in the first 50 lines",
+            file=str(path),
+            row=1,
+        )
+    return index
+
+
+def read_text_table(path: Path, required: tuple[str, ...]) -> TextTable:
+    """Read a delimited text file whose header holds the ``required`` column names.
+
+    Lines before the header (the World Bank download's 4-line preamble, title lines) are skipped;
+    the encoding (UTF-8 with or without BOM, Windows-1252, Latin-1) and the delimiter (, ; tab |)
+    are detected. A line with the wrong number of fields is returned in ``bad_rows``.
+
+    Lines end at CR LF, LF or CR (only there). A UTF-8 file whose every line has the header's
+    width is parsed by pyarrow's multithreaded CSV reader (files of 8 MB or more memory-mapped);
+    anything else (other encodings, a lone CR, lines of another width) by the csv module, line
+    by line. Both give the same table, rows numbered by line; ``arrow`` is set by the first.
+    """
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        # Large files are memory-mapped (no copy); pyarrow parses the mapping directly.
+        data: bytes | mmap.mmap = (
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            if size >= _MMAP_BYTES
+            else handle.read()
+        )
+    try:
+        head = data[:_HEAD_BYTES]
+        if not head or (len(head) == size and head.isspace()):
+            raise DataError("file is empty", file=str(path))
+        if b"\x00" in head[:4096]:
+            raise DataError("binary content (NUL bytes): not a delimited text file", file=str(path))
+        fast = _read_plain_utf8(path, data, required)
+        if fast is not None:
+            return fast
+        return _read_any(path, data if isinstance(data, bytes) else bytes(data), required)
+    finally:
+        if isinstance(data, mmap.mmap):
+            with contextlib.suppress(BufferError):  # still exported: closed when collected
+                data.close()
+
+
+_HEAD_BYTES = 1 << 20
+_MMAP_BYTES = 8 << 20
+#: Line breaks of a CSV file (both paths split lines there, and only there).
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def _read_plain_utf8(
+    path: Path, data: bytes | mmap.mmap, required: tuple[str, ...]
+) -> TextTable | None:
+    """The pyarrow path, or None when the file is not plain enough for it."""
+    import pyarrow as pa  # noqa: PLC0415 - heavy, and only needed here
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    start = 3 if data[:3] == codecs.BOM_UTF8 else 0
+    head_end = data.rfind(b"\n", start, start + _HEAD_BYTES) + 1
+    if head_end <= 0:
+        return None
+    try:
+        head = data[start:head_end].decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None
+    lines = head.split("\n")[:-1]
+    if "\r" in head or len(lines) < 2:  # a lone CR: rare, leave it to the csv module
+        return None
+    header_index = (
+        _header_index(path, lines, required)
+        if len(lines) >= 50
+        else next((i for i, line in enumerate(lines) if all(col in line for col in required)), None)
+    )
+    if header_index is None:
+        return None  # the csv-module path finds it further down or reports it
+    header, delimiter = _parse_header(path, lines[header_index], header_index, required)
+    offset = start
+    for _ in range(header_index):
+        offset = data.find(b"\n", offset) + 1
+    end = len(data)
+    while end > offset and data[end - 1] in b"\r\n":
+        end -= 1
+    if len(header) < 2:
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    invalid: list[str] = []
+
+    def skip_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(row.text)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[offset:end]),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            # Empty lines come to skip_invalid too: then the rows are the lines, in order.
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=skip_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),  # as pandas stores it
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if invalid:
+        return None  # bad or blank lines, or line breaks inside quotes: read line by line
+    lines_no = np.arange(header_index + 2, header_index + 2 + table.num_rows, dtype=np.int64)
+    blank = _blank_rows(table)
+    if blank is not None:
+        keep = pa.array(~blank)
+        table, lines_no = table.filter(keep), lines_no[~blank]
+    table = table.rename_columns(header)
+    frame = table.to_pandas()
+    frame.index = pd.Index(lines_no, name="line")
+    return TextTable(frame, header_index + 1, [], path, "utf-8", delimiter, arrow=table)
+
+
+def _blank_rows(table: Any) -> np.ndarray | None:
+    """Rows whose every field is empty or whitespace (None when there are none)."""
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    candidates: np.ndarray | None = None
+    for column in table.columns:
+        nonblank = np.asarray(
+            pc.and_(pc.greater(pc.binary_length(column), 0), pc.invert(pc.utf8_is_space(column)))
+        )
+        candidates = ~nonblank if candidates is None else candidates & ~nonblank
+        if not candidates.any():
+            return None
+    return candidates
+
+
+def _read_any(path: Path, data: bytes, required: tuple[str, ...]) -> TextTable:
+    """The csv-module path: any encoding, bad and blank lines reported by line number."""
+    text, encoding = _decode(path, data)
+    lines = _LINE_BREAK.split(text)
+    if lines and not lines[-1]:
+        lines.pop()
+    header_index = _header_index(path, lines, required)
+    header, delimiter = _parse_header(path, lines[header_index], header_index, required)
+    parsed = csv.reader(io.StringIO("\n".join(lines[header_index + 1 :])), delimiter=delimiter)
     width = len(header)
     good: list[list[str]] = []
     good_lines: list[int] = []
     bad: list[tuple[int, str]] = []
-    for offset, fields in enumerate(parsed[1:], start=1):
+    for offset, fields in enumerate(parsed, start=1):
         line_no = header_index + 1 + offset
         if not fields or all(not f.strip() for f in fields):
             continue  # blank line: nothing to read
-        if len(fields) != width:
-            # Trailing empty fields (a stray delimiter at the end) are harmless.
-            if len(fields) > width and all(not f.strip() for f in fields[width:]):
-                fields = fields[:width]
-            else:
-                bad.append((line_no, f"expected {width} fields, found {len(fields)}"))
-                continue
-        good.append(fields)
+        # Trailing empty fields (a stray delimiter at the end) are harmless.
+        if len(fields) > width and all(not f.strip() for f in fields[width:]):
+            good.append(fields[:width])
+        elif len(fields) != width:
+            bad.append((line_no, f"expected {width} fields, found {len(fields)}"))
+            continue
+        else:
+            good.append(fields)
         good_lines.append(line_no)
-    frame = pd.DataFrame(good, columns=header, dtype=str) if good else pd.DataFrame(
-        columns=header, dtype=str
+    frame = (
+        pd.DataFrame(good, columns=header, dtype=str)
+        if good
+        else pd.DataFrame(columns=header, dtype=str)
     )
     frame.index = pd.Index(good_lines, name="line")
     return TextTable(frame, header_index + 1, bad, path, encoding, delimiter)

@@ -37,8 +37,11 @@ def read_egdi(source: Source, folder: Path) -> pd.DataFrame:
         frame = table.frame.rename(columns=renames)
         missing = [col for col in INDEX_COLUMNS if col not in frame.columns]
         if missing:
-            raise DataError(f"header lacks index column(s) {', '.join(missing)}",
-                            file=str(table.path), row=table.header_row)
+            raise DataError(
+                f"header lacks index column(s) {', '.join(missing)}",
+                file=str(table.path),
+                row=table.header_row,
+            )
         rank = frame[_RANK].str.strip() if _RANK in frame.columns else pd.Series("", frame.index)
         all_zero = pd.concat([_is_zero(frame[c]) for c in INDEX_COLUMNS], axis=1).all(axis=1)
         not_assessed = all_zero & (rank == "")

@@ -70,8 +70,12 @@ def read_sheet(path: Path, required: tuple[str, ...], sheet: str | None = None) 
     seen: set[str] = set()
     for column in header:
         if column and column in seen:
-            raise DataError(f"sheet {name!r}: duplicated column in header", file=str(path),
-                            row=header_index + 1, column=column)
+            raise DataError(
+                f"sheet {name!r}: duplicated column in header",
+                file=str(path),
+                row=header_index + 1,
+                column=column,
+            )
         seen.add(column)
     body = [
         (i + 1, row + [""] * (len(header) - len(row)))

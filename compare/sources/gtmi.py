@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from compare.catalog import Source
-from compare.sources.excel import read_sheet
 from compare.sources.base import records, require_file
+from compare.sources.excel import read_sheet
 
 INDEX_COLUMNS = ("gtmi", "cgsi", "psdi", "dcei", "gtei")
 
@@ -18,12 +18,14 @@ def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
     frames = []
     for name in source.files:
         sheet = read_sheet(
-            require_file(folder, name), ("year", "country_code") + INDEX_COLUMNS,
+            require_file(folder, name),
+            ("year", "country_code", *INDEX_COLUMNS),
             sheet=source.options.get("sheet"),
         )
         frame = sheet.frame
-        entity = frame["country_code"].where(frame["country_code"] != "", frame.get(
-            "country_name", frame["country_code"]))
+        entity = frame["country_code"].where(
+            frame["country_code"] != "", frame.get("country_name", frame["country_code"])
+        )
         for column in INDEX_COLUMNS:
             frames.append(
                 records(

@@ -43,8 +43,9 @@ def _header(grid: list[list[str]], path: Path) -> tuple[int, int, int, dict[int,
                 if key:
                     columns[c] = key
             if not columns:
-                raise DataError("no value columns recognised in the header", file=str(path),
-                                row=r + 1)
+                raise DataError(
+                    "no value columns recognised in the header", file=str(path), row=r + 1
+                )
             return r, name_col, year_col, columns
     raise DataError("no header row with 'Economy name' in the first 20 rows", file=str(path))
 

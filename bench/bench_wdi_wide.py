@@ -1,0 +1,157 @@
+"""Benchmark: the World Bank wide reader on a WDI-sized file vs pyarrow's raw CSV read.
+
+Generates (into a temporary folder, deleted afterwards) a wide CSV in the real ``API_*`` layout:
+UTF-8 BOM, the 4-line preamble, ``Country Name, Country Code, Indicator Name, Indicator Code,
+1960 .. 2023`` and a trailing comma, every field quoted. Economies are the 266 real names and
+codes of the mirror's ``wb-internet-users`` download; indicator codes and every value are
+SYNTHETIC (random, in the WDI style: a start year, a few gaps, 4 to 12 significant digits).
+
+Then times, best of ``--repeat`` runs each, in the same process:
+  baseline   ``pyarrow.csv.read_csv`` of the same file (skipping the preamble, types inferred)
+  strings    the same read with every column as a string (what the reader needs)
+  table      ``compare.sources.base.read_text_table`` (header, encoding and bad-row checks)
+  read_wide  ``compare.sources.worldbank.read_wide`` (text table + records, one per value)
+and prints the ratios. Goal: read_wide within 1.5x of the baseline.
+
+    python bench/bench_wdi_wide.py            # ~200 MB (1,500 indicators x 266 economies)
+    python bench/bench_wdi_wide.py --quick    # ~20 MB (150 indicators)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+YEARS = list(range(1960, 2024))
+
+
+def economies() -> list[tuple[str, str]]:
+    """The 266 (name, code) rows of the real World Bank download in the mirror."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.config import mirror_dir, paths, shared_dir  # noqa: PLC0415
+
+    source = load_catalog().source("wb-internet-users")
+    candidates = [
+        paths().raw / source.id,
+        (mirror_dir() or shared_dir() / "data" / "sources") / source.id,
+    ]
+    for folder in candidates:
+        if (folder / source.files[0]).is_file():
+            with (folder / source.files[0]).open(encoding="utf-8-sig", newline="") as handle:
+                rows = list(csv.reader(handle))
+            start = next(
+                i for i, row in enumerate(rows) if row[:2] == ["Country Name", "Country Code"]
+            )
+            return [(row[0], row[1]) for row in rows[start + 1 :] if len(row) > 1 and row[1]]
+    sys.exit(f"no {source.files[0]} in {', '.join(map(str, candidates))}: fetch the mirror first")
+
+
+def generate(path: Path, indicators: int, seed: int = 2024) -> tuple[int, int]:
+    """Write the synthetic file; returns (data rows, non-empty value cells)."""
+    rng = np.random.default_rng(seed)
+    places = economies()
+    header = ["Country Name", "Country Code", "Indicator Name", "Indicator Code", *map(str, YEARS)]
+    cells = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write('"Data Source","World Development Indicators",\n\n')
+        handle.write('"Last Updated Date","2024-12-16",\n\n')
+        handle.write(",".join(f'"{h}"' for h in header) + ",\n")
+        for k in range(indicators):
+            code = f"SYN.{k // 100:02d}.{k % 100:02d}.ZS"
+            name = f"Synthetic indicator {k:04d} (benchmark only, % of population)"
+            scale = 10.0 ** rng.integers(-2, 10)
+            digits = int(rng.integers(4, 13))  # each indicator has its own precision
+            n = len(places)
+            start = rng.integers(1960, 2021, size=n)
+            end = rng.integers(2019, 2024, size=n)
+            empty_row = rng.random(n) < 0.15
+            years = np.array(YEARS)
+            present = (years >= start[:, None]) & (years <= end[:, None]) & ~empty_row[:, None]
+            present &= rng.random((n, len(YEARS))) > 0.08
+            values = rng.random((n, len(YEARS))) * scale
+            cells += int(present.sum())
+            for i, (country, iso3) in enumerate(places):
+                row = [
+                    f'"{v:.{digits}g}"' if p else '""'
+                    for v, p in zip(values[i], present[i], strict=True)
+                ]
+                handle.write(f'"{country}","{iso3}","{name}","{code}",' + ",".join(row) + ",\n")
+    return indicators * len(places), cells
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> tuple[float, object]:
+    """Best wall time of ``repeat`` runs (and the last result)."""
+    times, result = [], None
+    for _ in range(repeat):
+        result = None
+        gc.collect()
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="150 indicators (~20 MB)")
+    parser.add_argument("--indicators", type=int, default=None, help="default 1500")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best kept)")
+    args = parser.parse_args(argv)
+    indicators = args.indicators or (150 if args.quick else 1500)
+
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    from compare.catalog import Source  # noqa: PLC0415
+    from compare.sources.base import read_text_table  # noqa: PLC0415
+    from compare.sources.worldbank import read_wide  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="bench-wdi-") as tmp:
+        folder = Path(tmp)
+        name = "API_SYNTHETIC_DS2_en_csv_v2_bench.csv"
+        started = time.perf_counter()
+        rows, cells = generate(folder / name, indicators)
+        size = (folder / name).stat().st_size
+        print(
+            f"generated {name}: {size / 1e6:.0f} MB, {rows:,} rows x {len(YEARS)} years, "
+            f"{cells:,} values, in {time.perf_counter() - started:.0f} s (synthetic values)"
+        )
+        source = Source(id="bench-wdi", reader="worldbank_wide", files=(name,),
+                        licence="synthetic", citation="synthetic benchmark file")  # fmt: skip
+        skip = pacsv.ReadOptions(skip_rows=4)
+        baseline, table = best_of(args.repeat, lambda: pacsv.read_csv(folder / name, skip))
+        strings_options = pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in table.column_names}, strings_can_be_null=False
+        )
+        del table
+        strings, _ = best_of(
+            args.repeat,
+            lambda: pacsv.read_csv(folder / name, skip, convert_options=strings_options),
+        )
+        text, _ = best_of(
+            args.repeat, lambda: read_text_table(folder / name, ("Country Name", "Country Code"))
+        )
+        reader, records = best_of(args.repeat, lambda: read_wide(source, folder))
+        assert len(records) == cells, (
+            f"read_wide returned {len(records):,} records, {cells:,} expected"
+        )
+        print(f"pyarrow.csv.read_csv (baseline)   {baseline:7.2f} s")
+        print(
+            f"pyarrow.csv.read_csv, all strings {strings:7.2f} s   ratio {strings / baseline:5.2f}"
+        )
+        print(f"compare read_text_table (table)   {text:7.2f} s   ratio {text / baseline:5.2f}")
+        print(f"compare read_wide ({len(records):,} records) {reader:7.2f} s   "
+              f"ratio {reader / baseline:5.2f}  (goal <= 1.50)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

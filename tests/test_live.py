@@ -1,0 +1,234 @@
+"""`compare fetch --live`: World Bank API v2 download, served from recorded-format fixtures.
+
+A local ``http.server`` on 127.0.0.1 answers like the World Bank API (files in
+``tests/fixtures/live``, a labelled synthetic subset in the real JSON format); ``$COMPARE_WB_API``
+points ``compare.live`` at it, so no test touches the internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+import requests
+
+from compare.build import build
+from compare.catalog import load_catalog
+from compare.cli import main
+from compare.errors import FetchError
+from compare.fetch import MANIFEST, fetch_from_mirror
+from compare.live import UN_EGOV_REASON, WB_READERS, download_indicator, fetch_live, live_plan
+
+FIXTURES = Path(__file__).parent / "fixtures" / "live"
+LIVE = ["wb-fixed-broadband", "wb-internet-users"]
+PREFIX = "/v2/country/all/indicator/"
+
+
+class _Api(BaseHTTPRequestHandler):
+    """Answers ``/v2/country/all/indicator/<CODE>?format=json&page=N`` from the fixture files."""
+
+    root: Path  # folder of the fixture files served
+    requests_seen: list[str]
+    missing: set[str]
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        self.requests_seen.append(self.path)
+        code = url.path.removeprefix(PREFIX)
+        page = query.get("page", ["1"])[0]
+        body_file = self.root / f"{code}_page{page}.json"
+        if query.get("format") != ["json"] or not url.path.startswith(PREFIX):
+            self._send(400, b"<html>bad request</html>", "text/html")
+        elif code in self.missing or not body_file.is_file():
+            # The real API answers an unknown indicator with HTTP 200 and an error body.
+            self._send(200, (FIXTURES / "error_invalid_value.json").read_bytes())
+        else:
+            self._send(200, body_file.read_bytes())
+
+    def _send(self, status: int, body: bytes, kind: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:  # keep pytest output clean
+        pass
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Api]]:
+    """A fake World Bank API on 127.0.0.1 (``$COMPARE_WB_API`` points at it)."""
+    handler = type("Api", (_Api,), {"root": FIXTURES, "requests_seen": [], "missing": set()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("COMPARE_WB_API", f"http://127.0.0.1:{server.server_port}/v2")
+    try:
+        yield handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _observations(code: str) -> list[dict]:
+    pages = sorted(FIXTURES.glob(f"{code}_page*.json"))
+    return [obs for page in pages for obs in json.loads(page.read_text())[1]]
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_downloads_every_page_and_writes_the_reader_layouts(api: type[_Api], tmp_path: Path):
+    result = fetch_live(only=LIVE, home=tmp_path)
+    assert sorted(result.imported) == LIVE and not result.changed
+    # Both pages of the paginated indicator were asked for, with the documented parameters.
+    bbnd = [r for r in api.requests_seen if "IT.NET.BBND.P2" in r]
+    assert len(bbnd) == 2 and all("format=json" in r and "per_page=" in r for r in bbnd)
+    assert {parse_qs(urlparse(r).query)["page"][0] for r in bbnd} == {"1", "2"}
+
+    long = pd.read_csv(tmp_path / "data/raw/wb-fixed-broadband/data.csv", dtype=str)
+    assert list(long.columns) == ["Country Name", "Country Code", "Year", "Value"]
+    expected = {
+        (o["countryiso3code"], o["date"], o["value"])
+        for o in _observations("IT.NET.BBND.P2")
+        if o["value"] is not None
+    }
+    got = {
+        (c, y, float(v))
+        for c, y, v in zip(long["Country Code"], long["Year"], long["Value"], strict=True)
+    }
+    assert got == expected  # nulls are absent rows, values exact
+
+    wide_name = load_catalog().source("wb-internet-users").files[0]
+    wide = tmp_path / "data/raw/wb-internet-users" / wide_name
+    lines = wide.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith('"Data Source"') and '"2025-07-01"' in lines[2]
+    assert lines[4].startswith('"Country Name","Country Code","Indicator Name","Indicator Code"')
+    assert '"1960"' in lines[4] and len(lines) == 5 + 3  # header + one row per entity
+
+    manifest = json.loads((tmp_path / "data/raw/wb-fixed-broadband" / MANIFEST).read_text())
+    assert manifest["live"] is True and manifest["licence"] == "CC BY 4.0"
+    assert "country/all/indicator/IT.NET.BBND.P2" in manifest["origin"]
+    assert manifest["imported_at"] and manifest["indicators"][0]["observations"] == 9
+    data = (tmp_path / "data/raw/wb-fixed-broadband/data.csv").read_bytes()
+    assert manifest["files"] == [
+        {"file": "data.csv", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    ]
+
+
+def test_build_reads_the_live_files_into_tidy_rows(api: type[_Api], fresh_home: Path):
+    fetch_live(only=LIVE, home=fresh_home)
+    build(fresh_home, sources=LIVE)
+    tidy = pd.read_parquet(fresh_home / "data/processed/indicators.parquet")
+    aggregates = pd.read_parquet(fresh_home / "data/processed/aggregates.parquet")
+    for code, indicator in (("IT.NET.BBND.P2", "fixed_broadband_per100"),
+                            ("IT.NET.USER.ZS", "internet_users_pct")):  # fmt: skip
+        obs = [o for o in _observations(code) if o["value"] is not None]
+        countries = {(o["countryiso3code"], int(o["date"]), float(o["value"]))
+                     for o in obs if o["countryiso3code"] != "LCN"}  # fmt: skip
+        rows = tidy[tidy["indicator"] == indicator]
+        assert set(zip(rows["iso3"], rows["year"], rows["value"], strict=True)) == countries
+        assert set(rows["source_id"]) == {load_catalog().indicator(indicator).source}
+        lcn = aggregates[aggregates["indicator"] == indicator]
+        assert len(lcn) == sum(o["countryiso3code"] == "LCN" for o in obs)
+    # Every value traces back to a line of the written file.
+    row = tidy[(tidy["iso3"] == "ESP") & (tidy["indicator"] == "fixed_broadband_per100")].iloc[0]
+    lines = (fresh_home / "data/raw/wb-fixed-broadband/data.csv").read_text().splitlines()
+    assert lines[row["raw_row"] - 1].split(",")[1:3] == ["ESP", str(row["year"])]
+
+
+def test_rerun_is_unchanged_and_a_new_value_is_reported(api: type[_Api], tmp_path: Path):
+    fetch_live(only=LIVE, home=tmp_path)
+    manifest = tmp_path / "data/raw/wb-fixed-broadband" / MANIFEST
+    before = manifest.read_text()
+    again = fetch_live(only=LIVE, home=tmp_path)
+    assert sorted(again.unchanged) == LIVE and manifest.read_text() == before
+    # The API publishes a new value: the folder is replaced and the change reported.
+    served = tmp_path / "served"
+    served.mkdir()
+    for page in FIXTURES.glob("*.json"):
+        (served / page.name).write_bytes(page.read_bytes())
+    body = json.loads((served / "IT.NET.BBND.P2_page2.json").read_text())
+    body[1][1]["value"] = 40.5  # Spain 2024 revised (synthetic)
+    (served / "IT.NET.BBND.P2_page2.json").write_text(json.dumps(body))
+    api.root = served
+    changed = fetch_live(only=LIVE, home=tmp_path)
+    assert list(changed.changed) == ["wb-fixed-broadband"] and changed.unchanged == [
+        "wb-internet-users"
+    ]
+    assert "Spain,ESP,2024,40.5" in (tmp_path / "data/raw/wb-fixed-broadband/data.csv").read_text()
+
+
+def test_offline_fails_at_once_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirror: Path
+) -> None:
+    fetch_from_mirror(mirror, home=tmp_path, only=["wb-fixed-broadband"])
+    raw = tmp_path / "data/raw"
+    before = _snapshot(raw)
+    monkeypatch.setenv("COMPARE_WB_API", "http://127.0.0.1:9/v2")  # port 9: refused
+    with pytest.raises(FetchError) as caught:
+        fetch_live(only=LIVE, home=tmp_path)
+    message = str(caught.value)
+    assert "cannot reach the World Bank API" in message and "connection refused" in message
+    assert "Nothing in data/raw was changed" in message and "--from" in message
+    assert _snapshot(raw) == before
+    assert sorted(p.name for p in raw.iterdir()) == ["wb-fixed-broadband"]  # no stage left
+
+
+def test_a_failure_midway_changes_nothing(api: type[_Api], tmp_path: Path) -> None:
+    fetch_live(only=LIVE, home=tmp_path)
+    before = _snapshot(tmp_path / "data/raw")
+    api.missing = {"IT.NET.USER.ZS"}  # the second download fails after the first succeeded
+    with pytest.raises(FetchError, match=r"rejected .*Invalid value"):
+        fetch_live(only=LIVE, home=tmp_path, session=requests.Session())
+    assert _snapshot(tmp_path / "data/raw") == before
+
+
+def test_api_error_body_and_bad_format_are_fetch_errors(api: type[_Api]) -> None:
+    base = os.environ["COMPARE_WB_API"]
+    with requests.Session() as session:
+        with pytest.raises(FetchError, match="Invalid value: The provided parameter"):
+            download_indicator(session, base, "NO.SUCH.CODE")
+        with pytest.raises(FetchError, match="HTTP 400"):
+            download_indicator(session, base.removesuffix("/v2") + "/other", "IT.NET.USER.ZS")
+
+
+def test_plan_covers_world_bank_sources_and_reports_the_rest() -> None:
+    catalog = load_catalog()
+    plan, not_live = live_plan(catalog)
+    assert {s.id for s in plan} == {
+        s.id for s in catalog.sources.values() if s.reader in WB_READERS
+    }
+    assert set(not_live) == set(catalog.sources) - {s.id for s in plan}
+    assert not_live["un-egdi"] == UN_EGOV_REASON and "mirror-only" in not_live["oecd-dgi-2023"]
+    with pytest.raises(FetchError, match="nothing to download: un-egdi: no stable official"):
+        live_plan(catalog, ["un-egdi"])
+    with pytest.raises(FetchError, match="not a catalog source: nope"):
+        live_plan(catalog, ["nope"])
+
+
+def test_cli_live_fetch_and_offline_exit_codes(
+    api: type[_Api], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
+    assert main(["fetch", "--live", "--only", "wb-fixed-broadband", "un-egdi"]) == 0
+    out = capsys.readouterr().out
+    assert "imported 1" in out and "not fetched un-egdi: no stable official download" in out
+    monkeypatch.setenv("COMPARE_WB_API", "http://127.0.0.1:9/v2")
+    assert main(["fetch", "--live", "--only", "wb-fixed-broadband"]) == 2
+    assert "cannot reach the World Bank API" in capsys.readouterr().err
