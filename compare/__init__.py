@@ -32,7 +32,7 @@ _EXPORTS = {
     "ParameterError": "compare.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = list(_EXPORTS)  # lazy exports, see __getattr__
 
 
 def __getattr__(name: str) -> Any:

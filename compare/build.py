@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -22,18 +21,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from compare import atomic
-from compare.catalog import Catalog, Indicator, Source, load_catalog
-from compare.config import Paths, paths
+from compare.catalog import Catalog, Source, load_catalog
+from compare.checksums import sha256_file
+from compare.config import DEFAULT_CLASSIFICATION, Paths, paths
 from compare.errors import CompareError, DataError
 from compare.sources import get_reader
 from compare.sources.base import RECORD_COLUMNS
 from compare.values import parse_values, parse_years
 
 TIDY_COLUMNS = (
-    "iso3", "country", "indicator", "family", "year", "value", "unit",
+    "iso3", "country", "region", "indicator", "family", "year", "value", "unit",
     "source_id", "licence", "flag", "raw_file", "raw_row", "raw_column",
 )  # fmt: skip
 AGGREGATE_COLUMNS = (
@@ -87,61 +88,61 @@ class SourceResult:
             )
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _text(values: pd.Series | str, index: pd.Index) -> np.ndarray:
+    """A reason or indicator column as an object array (a str is repeated)."""
+    if isinstance(values, str):
+        return np.full(len(index), values, dtype=object)
+    return np.asarray(values.reindex(index).astype(object), dtype=object)
 
 
-def _quarantine(frame: pd.DataFrame, source_id: str, reason_code: str | pd.Series,
-                reason: str | pd.Series, indicator: pd.Series | str = "") -> pd.DataFrame:
+def _quarantine(
+    rows: pd.DataFrame, source_id: str, reason_code: str | pd.Series, reason: str | pd.Series
+) -> pd.DataFrame:
+    """Quarantine rows for ``rows`` (records), with one code and reason each."""
     return pd.DataFrame(
         {
             "source_id": source_id,
-            "raw_file": frame["raw_file"].to_numpy(),
-            "raw_row": frame["raw_row"].to_numpy(),
-            "raw_column": frame["raw_column"].to_numpy(),
-            "entity": frame["entity"].to_numpy(),
-            "series": frame["series"].to_numpy(),
-            "indicator": indicator if isinstance(indicator, str) else indicator.to_numpy(),
-            "year": frame["year"].astype("string").to_numpy(),
-            "value": frame["value"].astype("string").to_numpy(),
-            "reason_code": reason_code if isinstance(reason_code, str) else reason_code.to_numpy(),
-            "reason": reason if isinstance(reason, str) else reason.to_numpy(),
+            "raw_file": rows["raw_file"].to_numpy(dtype=object),
+            "raw_row": rows["raw_row"].to_numpy(),
+            "raw_column": rows["raw_column"].to_numpy(dtype=object),
+            "entity": rows["entity"].to_numpy(dtype=object),
+            "series": rows["series"].to_numpy(dtype=object),
+            "indicator": rows["indicator"].to_numpy(dtype=object),
+            "year": rows["year"].astype(str).to_numpy(dtype=object),
+            "value": rows["value"].astype(str).to_numpy(dtype=object),
+            "reason_code": _text(reason_code, rows.index),
+            "reason": _text(reason, rows.index),
         },
         columns=list(QUARANTINE_COLUMNS),
     )
 
 
-def _indicator_for_series(catalog: Catalog, source: Source) -> dict[str, Indicator]:
-    return {ind.series.casefold(): ind for ind in catalog.indicators_of(source.id)}
+def _formatted(values: pd.Series, template: str) -> pd.Series:
+    """``template.format(v)`` for each value, as text (empty-safe)."""
+    return pd.Series([template.format(v) for v in values], index=values.index, dtype=object)
 
 
-def _harmonise_entities(entities: pd.Series) -> pd.DataFrame:
-    """iso3 / status / aggregate_code per distinct entity text."""
-    from compare import countries  # noqa: PLC0415
+@dataclass
+class _Split:
+    """Records still in play, and what the stages have set aside so far."""
 
-    unique = pd.Series(entities.unique())
-    result = countries.harmonise(list(unique))
-    table = pd.DataFrame(
-        {
-            "entity": unique,
-            "iso3": result.iso3,
-            "status": result.status,
-            "aggregate_code": result.aggregate_code,
-        }
-    )
-    return table
+    records: pd.DataFrame
+    source: Source
+    quarantined: list[pd.DataFrame] = field(default_factory=list)
+
+    def drop(self, mask: pd.Series, code: str | pd.Series, reason: str | pd.Series) -> None:
+        """Quarantine the records where ``mask`` holds, with their code and reason."""
+        if mask.any():
+            rows = self.records[mask]
+            if not isinstance(code, str):
+                code = code[mask]
+            if not isinstance(reason, str):
+                reason = reason[mask]
+            self.quarantined.append(_quarantine(rows, self.source.id, code, reason))
+            self.records = self.records[~mask]
 
 
-def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult:
-    """Read one source folder and split its records into kept / aggregates / quarantine."""
-    from compare import countries  # noqa: PLC0415
-
-    started = time.perf_counter()
+def _read_records(source: Source, folder: Path) -> pd.DataFrame:
     if not folder.is_dir():
         raise DataError(
             f"source folder missing: import it first with `compare fetch --from MIRROR` "
@@ -154,152 +155,209 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
     raw = raw.reset_index(drop=True)
     for column in ("raw_file", "raw_column", "entity", "series", "flag", "problem"):
         raw[column] = raw[column].astype("string").fillna("").astype(object)
-    series_map = _indicator_for_series(catalog, source)
-    problem = raw["problem"] != ""
-    series_key = raw["series"].str.strip().str.casefold()
-    selected = problem | series_key.isin(list(series_map))
-    rows_not_selected = int((~selected).sum())
-    records = raw[selected].copy()
-    records["indicator"] = series_key[selected].map(
-        {k: ind.id for k, ind in series_map.items()}
-    ).fillna("")
-    quarantine_parts = [
-        _quarantine(records[records["problem"] != ""], source.id, "unreadable_row",
-                    records.loc[records["problem"] != "", "problem"],
-                    records.loc[records["problem"] != "", "indicator"])
-    ]
-    records = records[records["problem"] == ""]
+    raw["year"] = raw["year"].astype("string").fillna("").astype(object)
+    return raw
 
-    # Source-level flags that mean "no value": not assessed by the survey.
-    not_assessed = records["flag"] == "not_assessed"
-    quarantine_parts.append(
-        _quarantine(records[not_assessed], source.id, "not_assessed",
-                    "not assessed in this survey (empty rank, every index 0): missing, not zero",
-                    records.loc[not_assessed, "indicator"])
-    )
-    records = records[~not_assessed]
 
-    years = parse_years(records["year"])
-    bad_year = years["reason"] != ""
-    quarantine_parts.append(
-        _quarantine(records[bad_year], source.id, "implausible_year", years["reason"][bad_year],
-                    records.loc[bad_year, "indicator"])
-    )
-    records = records[~bad_year].assign(year_int=years["year"][~bad_year])
+def _stage_years(split: _Split) -> None:
+    years = parse_years(split.records["year"])
+    split.drop(years["reason"] != "", "implausible_year", years["reason"])
+    split.records = split.records.assign(year_int=years["year"])
 
-    values = parse_values(records["value"], source.missing_markers)
-    bad_value = values["reason_code"] != ""
-    quarantine_parts.append(
-        _quarantine(records[bad_value], source.id, values["reason_code"][bad_value],
-                    values["reason"][bad_value], records.loc[bad_value, "indicator"])
-    )
-    records = records[~bad_value].assign(
-        number=values["value"][~bad_value],
-        value_flag=values["flag"][~bad_value],
-    )
 
-    # Countries: aggregates are set aside, unknown or ambiguous names quarantined.
-    harmonised = _harmonise_entities(records["entity"])
-    records = records.merge(harmonised, on="entity", how="left", validate="many_to_one")
-    aggregate_rows = records[records["status"] == "aggregate"]
-    for status, code, why in (
-        ("unmapped", "unknown_country", "country name/code not recognised: "),
-        ("ambiguous", "ambiguous_country", "country name matches several countries: "),
-    ):
-        rows = records[records["status"] == status]
-        quarantine_parts.append(
-            _quarantine(rows, source.id, code, why + rows["entity"].map(repr), rows["indicator"])
-        )
-    records = records[records["status"] == "country"].copy()
+def _stage_values(split: _Split) -> None:
+    values = parse_values(split.records["value"], split.source.missing_markers)
+    split.drop(values["reason_code"] != "", values["reason_code"], values["reason"])
+    split.records = split.records.assign(number=values["value"], value_flag=values["flag"])
 
-    # Canonical units and plausible ranges.
-    scale = records["indicator"].map({i.id: i.scale for i in catalog.indicators.values()})
-    records["number"] = records["number"] * scale.astype(float)
-    low = records["indicator"].map(
-        {i.id: (i.range[0] if i.range else float("-inf")) for i in catalog.indicators.values()}
-    )
-    high = records["indicator"].map(
-        {i.id: (i.range[1] if i.range else float("inf")) for i in catalog.indicators.values()}
-    )
-    out_of_range = (records["number"] < low) | (records["number"] > high)
-    rows = records[out_of_range]
-    quarantine_parts.append(
-        _quarantine(
-            rows, source.id, "out_of_range",
-            "value " + rows["number"].map(lambda v: f"{v:g}") + " outside plausible range ["
-            + low[out_of_range].map(lambda v: f"{v:g}") + ", "
-            + high[out_of_range].map(lambda v: f"{v:g}") + "] after scaling",
-            rows["indicator"],
-        )
-    )
-    records = records[~out_of_range]
 
-    # Duplicated keys: identical repeats keep the first; conflicting values keep none.
-    key = ["iso3", "indicator", "year_int"]
-    dup_any = records.duplicated(key, keep=False)
-    if dup_any.any():
-        groups = records[dup_any].groupby(key, sort=False)["number"]
-        conflicting = groups.transform("nunique") > 1
-        conflict_rows = records[dup_any][conflicting]
-        first_row = records[dup_any].groupby(key, sort=False)["raw_row"].transform("first")
-        quarantine_parts.append(
-            _quarantine(conflict_rows, source.id, "duplicate_conflict",
-                        "same country, indicator and year with different values",
-                        conflict_rows["indicator"])
-        )
-        repeat = records.duplicated(key, keep="first") & ~records.index.isin(conflict_rows.index)
-        repeats = records[repeat]
-        quarantine_parts.append(
-            _quarantine(repeats, source.id, "duplicate_identical",
-                        "repeats row " + first_row[repeat].astype(str) + " with the same value",
-                        repeats["indicator"])
-        )
-        records = records[~records.index.isin(conflict_rows.index) & ~repeat]
+def _stage_countries(split: _Split) -> pd.DataFrame:
+    """Attach ISO3; set aggregates aside (returned); quarantine unknown or ambiguous names."""
+    from compare import countries  # noqa: PLC0415
 
+    entities = pd.Series(split.records["entity"].unique(), dtype=object)
+    result = countries.harmonise(list(entities))
+    lookup = pd.DataFrame(
+        {
+            "entity": entities,
+            "iso3": result.iso3,
+            "status": result.status,
+            "aggregate_code": result.aggregate_code,
+            "candidates": [" or ".join(m.candidates) for m in result.matches],
+        }
+    )
+    records = (
+        split.records.reset_index()
+        .merge(lookup, on="entity", how="left", validate="many_to_one")
+        .set_index("index")
+    )
+    split.records = records
+    entity_text = _formatted(records["entity"], "{!r}")
+    split.drop(
+        records["status"] == "unmapped",
+        "unknown_country",
+        "country name/code not recognised: " + entity_text,
+    )
+    split.drop(
+        split.records["status"] == "ambiguous",
+        "ambiguous_country",
+        "country name matches several countries: "
+        + entity_text
+        + " ("
+        + split.records["candidates"]
+        + ")",
+    )
+    is_aggregate = split.records["status"] == "aggregate"
+    aggregates = split.records[is_aggregate]
+    split.records = split.records[~is_aggregate]
+    return aggregates
+
+
+def _stage_units(split: _Split, catalog: Catalog) -> None:
+    """Canonical units (catalog ``scale``), then plausible ranges."""
     indicators = catalog.indicators
-    flags = (
-        records["flag"].where(records["flag"] != "", "")
-        .str.cat(records["value_flag"], sep=";")
-        .str.cat(pd.Series(source.flag, index=records.index), sep=";")
-        .map(lambda s: ";".join(part for part in s.split(";") if part))
+    records = split.records
+    scale = records["indicator"].map({k: i.scale for k, i in indicators.items()}).astype(float)
+    records = records.assign(number=records["number"] * scale)
+    low = (
+        records["indicator"]
+        .map({k: i.range[0] if i.range else -np.inf for k, i in indicators.items()})
+        .astype(float)
     )
+    high = (
+        records["indicator"]
+        .map({k: i.range[1] if i.range else np.inf for k, i in indicators.items()})
+        .astype(float)
+    )
+    split.records = records
+    outside = (records["number"] < low) | (records["number"] > high)
+    reason = (
+        _formatted(records["number"], "value {:g}")
+        + " outside plausible range ["
+        + _formatted(low, "{:g}")
+        + ", "
+        + _formatted(high, "{:g}")
+        + "] after scaling"
+    )
+    split.drop(outside, "out_of_range", reason)
+
+
+def _stage_duplicates(split: _Split) -> None:
+    """Identical repeats of a key keep the first; conflicting values keep none."""
+    records = split.records
+    key = ["iso3", "indicator", "year_int"]
+    repeated = records.duplicated(key, keep=False)
+    if not repeated.any():
+        return
+    distinct = records.groupby(key, sort=False)["number"].transform("nunique")
+    conflict = repeated & (distinct > 1)
+    first_row = records.groupby(key, sort=False)["raw_row"].transform("first")
+    split.drop(
+        conflict, "duplicate_conflict", "same country, indicator and year with different values"
+    )
+    records = split.records
+    again = records.duplicated(key, keep="first")
+    split.drop(
+        again,
+        "duplicate_identical",
+        _formatted(first_row[records.index], "repeats row {} with the same value"),
+    )
+
+
+def _default_regions(iso3: pd.Series) -> pd.Series:
+    """The UN M49 comparison group of each code ("" outside Europe and LAC)."""
+    from compare import regions  # noqa: PLC0415
+
+    found = regions.region_of(list(iso3), DEFAULT_CLASSIFICATION)
+    return pd.Series([g or "" for g in found], index=iso3.index, dtype=object)
+
+
+def _flags(records: pd.DataFrame, source: Source) -> pd.Series:
+    """Source flags, value-parsing flags, the source-wide flag and the catalog's zero flag."""
+    zero = pd.Series("", index=records.index, dtype=object)
+    if source.zero_flag_before is not None:
+        early_zero = (records["number"] == 0) & (records["year_int"] < source.zero_flag_before)
+        zero[early_zero.fillna(False).astype(bool)] = source.zero_flag
+    parts = zip(records["flag"], records["value_flag"], zero, strict=True)
+    return pd.Series(
+        [";".join(p for p in (*triple, source.flag) if p) for triple in parts],
+        index=records.index,
+        dtype=object,
+    )
+
+
+def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult:
+    """Read one source folder and split its records into kept / aggregates / quarantine."""
+    from compare import countries  # noqa: PLC0415
+
+    started = time.perf_counter()
+    raw = _read_records(source, folder)
+    series_map = {ind.series.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
+    series_key = raw["series"].str.strip().str.casefold()
+    problem = raw["problem"] != ""
+    selected = problem | series_key.isin(list(series_map))
+    records = raw[selected].assign(indicator=series_key[selected].map(series_map).fillna(""))
+    split = _Split(records, source)
+    split.drop(problem[selected], "unreadable_row", split.records["problem"])
+    split.drop(
+        split.records["flag"] == "not_assessed",
+        "not_assessed",
+        "not assessed in this survey (empty rank, every index 0): missing, not zero",
+    )
+    _stage_years(split)
+    _stage_values(split)
+    aggregate_rows = _stage_countries(split)
+    _stage_units(split, catalog)
+    _stage_duplicates(split)
+
+    records = split.records
+    indicators = catalog.indicators
+    unit = {k: v.unit for k, v in indicators.items()}
     tidy = pd.DataFrame(
         {
             "iso3": records["iso3"].astype(str),
-            "country": records["iso3"].map(countries.country_name),
-            "indicator": records["indicator"],
+            "country": records["iso3"].map(countries.country_name).astype(str),
+            "region": _default_regions(records["iso3"]),
+            "indicator": records["indicator"].astype(str),
             "family": records["indicator"].map({k: v.family for k, v in indicators.items()}),
             "year": records["year_int"].astype("int64"),
             "value": records["number"].astype("float64"),
-            "unit": records["indicator"].map({k: v.unit for k, v in indicators.items()}),
+            "unit": records["indicator"].map(unit),
             "source_id": source.id,
             "licence": source.licence,
-            "flag": flags,
-            "raw_file": records["raw_file"],
+            "flag": _flags(records, source),
+            "raw_file": records["raw_file"].astype(str),
             "raw_row": records["raw_row"].astype("int64"),
-            "raw_column": records["raw_column"],
+            "raw_column": records["raw_column"].astype(str),
         },
         columns=list(TIDY_COLUMNS),
     )
+    scale = aggregate_rows["indicator"].map({k: i.scale for k, i in indicators.items()})
     aggregates = pd.DataFrame(
         {
-            "code": aggregate_rows["aggregate_code"].fillna(aggregate_rows["entity"]),
-            "name": aggregate_rows["entity"],
-            "indicator": aggregate_rows["indicator"],
+            "code": aggregate_rows["aggregate_code"].astype(str),
+            "name": aggregate_rows["entity"].astype(str),
+            "indicator": aggregate_rows["indicator"].astype(str),
             "year": aggregate_rows["year_int"].astype("int64"),
-            "value": (aggregate_rows["number"] * aggregate_rows["indicator"].map(
-                {i.id: i.scale for i in indicators.values()})).astype("float64"),
-            "unit": aggregate_rows["indicator"].map({k: v.unit for k, v in indicators.items()}),
+            "value": (aggregate_rows["number"] * scale.astype(float)).astype("float64"),
+            "unit": aggregate_rows["indicator"].map(unit),
             "source_id": source.id,
-            "raw_file": aggregate_rows["raw_file"],
+            "raw_file": aggregate_rows["raw_file"].astype(str),
             "raw_row": aggregate_rows["raw_row"].astype("int64"),
         },
         columns=list(AGGREGATE_COLUMNS),
     )
-    quarantine = pd.concat([q for q in quarantine_parts if len(q)], ignore_index=True) if any(
-        len(q) for q in quarantine_parts) else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    quarantine = (
+        pd.concat(split.quarantined, ignore_index=True)
+        if split.quarantined
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
+    )
     files = [
-        {"file": name, "sha256": sha256_file(folder / name), "bytes": (folder / name).stat().st_size}
+        {
+            "file": name,
+            "sha256": sha256_file(folder / name),
+            "bytes": (folder / name).stat().st_size,
+        }
         for name in source.files
     ]
     result = SourceResult(
@@ -308,7 +366,7 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         aggregates.reset_index(drop=True),
         quarantine,
         rows_in_file=len(raw),
-        rows_not_selected=rows_not_selected,
+        rows_not_selected=int((~selected).sum()),
         seconds=time.perf_counter() - started,
         files=files,
     )
@@ -370,8 +428,12 @@ def _datapackage(catalog: Catalog, tidy: pd.DataFrame) -> dict[str, object]:
         "title": "Europe vs Latin America & Caribbean indicators (tidy, one row per value)",
         "licenses": sorted({catalog.sources[s].licence for s in used}),
         "sources": [
-            {"title": catalog.sources[s].citation, "path": catalog.sources[s].url,
-             "licence": catalog.sources[s].licence, "id": s}
+            {
+                "title": catalog.sources[s].citation,
+                "path": catalog.sources[s].url,
+                "licence": catalog.sources[s].licence,
+                "id": s,
+            }
             for s in used
         ],
         "resources": [
@@ -383,20 +445,38 @@ def _datapackage(catalog: Catalog, tidy: pd.DataFrame) -> dict[str, object]:
                     "fields": [
                         {"name": "iso3", "type": "string", "description": "ISO 3166-1 alpha-3"},
                         {"name": "country", "type": "string"},
-                        {"name": "indicator", "type": "string",
-                         "constraints": {"enum": sorted(catalog.indicators)}},
+                        {
+                            "name": "region",
+                            "type": "string",
+                            "description": "UN M49 comparison group (Europe, Latin America & "
+                            "Caribbean) or empty; compare.load() can attach another classification",
+                        },
+                        {
+                            "name": "indicator",
+                            "type": "string",
+                            "constraints": {"enum": sorted(catalog.indicators)},
+                        },
                         {"name": "family", "type": "string"},
                         {"name": "year", "type": "integer"},
-                        {"name": "value", "type": "number",
-                         "description": "in the catalog's canonical unit"},
+                        {
+                            "name": "value",
+                            "type": "number",
+                            "description": "in the catalog's canonical unit",
+                        },
                         {"name": "unit", "type": "string"},
-                        {"name": "source_id", "type": "string",
-                         "description": "folder under data/raw"},
+                        {
+                            "name": "source_id",
+                            "type": "string",
+                            "description": "folder under data/raw",
+                        },
                         {"name": "licence", "type": "string"},
                         {"name": "flag", "type": "string"},
                         {"name": "raw_file", "type": "string"},
-                        {"name": "raw_row", "type": "integer",
-                         "description": "1-based row in raw_file"},
+                        {
+                            "name": "raw_row",
+                            "type": "integer",
+                            "description": "1-based row in raw_file",
+                        },
                         {"name": "raw_column", "type": "string"},
                     ],
                     "primaryKey": ["iso3", "indicator", "year"],
@@ -426,8 +506,7 @@ def build(
         results = [build_source(src, where.raw / src.id, catalog) for src in chosen]
         tidy = pd.concat([r.tidy for r in results], ignore_index=True)
         aggregates = pd.concat([r.aggregates for r in results], ignore_index=True)
-        quarantine = pd.concat([r.quarantine for r in results if len(r.quarantine)],
-                               ignore_index=True)
+        quarantine = pd.concat([r.quarantine for r in results], ignore_index=True)
         duplicated = tidy.duplicated(["iso3", "indicator", "year"], keep=False)
         if duplicated.any():
             raise CompareError(

@@ -29,6 +29,8 @@ class Source:
     missing_markers: tuple[str, ...] = ("",)
     flag: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    zero_flag_before: int | None = None  # zeros before this year are kept but flagged
+    zero_flag: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,25 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class ReferenceSource:
+    """A mirror folder that is not an indicator source (country tables, geometry)."""
+
+    id: str
+    used_by: str
+    licence: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Sources, indicators, units and known data gaps."""
+    """Sources, indicators, units, reference folders and known data gaps."""
 
     sources: dict[str, Source]
     indicators: dict[str, Indicator]
     units: dict[str, str]
     gaps: dict[str, Gap]
     path: Path
+    reference_sources: dict[str, ReferenceSource] = field(default_factory=dict)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator ``indicator_id``; unknown ids raise a ParameterError listing valid ones."""
@@ -93,7 +106,9 @@ class Catalog:
     def by_family(self, family: str) -> list[Indicator]:
         """Indicators of one family, in catalog order."""
         if family not in FAMILIES:
-            raise ParameterError(f"unknown family {family!r}; valid families: {', '.join(FAMILIES)}")
+            raise ParameterError(
+                f"unknown family {family!r}; valid families: {', '.join(FAMILIES)}"
+            )
         return [ind for ind in self.indicators.values() if ind.family == family]
 
 
@@ -117,6 +132,11 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
     files = entry["files"]
     if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
         raise CatalogError(f"{where}: files must be a non-empty list of file names")
+    zero = entry.get("zero_flag") or {}
+    if zero and not (
+        isinstance(zero, dict) and isinstance(zero.get("before"), int) and zero.get("flag")
+    ):
+        raise CatalogError(f"{where}: zero_flag must be {{before: YEAR, flag: TEXT}}")
     return Source(
         id=source_id,
         reader=entry["reader"],
@@ -130,6 +150,8 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
         missing_markers=tuple(str(m) for m in entry.get("missing_markers", [""])),
         flag=str(entry.get("flag", "")),
         options=dict(entry.get("options") or {}),
+        zero_flag_before=zero.get("before"),
+        zero_flag=str(zero.get("flag", "")),
     )
 
 
@@ -186,7 +208,23 @@ def parse_catalog(data: Any, path: Path) -> Catalog:
         gid: Gap(id=gid, title=str(g["title"]), family=str(g["family"]), why=str(g["why"]))
         for gid, g in (data.get("gaps") or {}).items()
     }
-    return Catalog(sources=sources, indicators=indicators, units=units, gaps=gaps, path=path)
+    references = {
+        rid: ReferenceSource(
+            id=rid,
+            used_by=str(r["used_by"]),
+            licence=str(r["licence"]),
+            citation=str(r["citation"]),
+        )
+        for rid, r in (data.get("reference_sources") or {}).items()
+    }
+    return Catalog(
+        sources=sources,
+        indicators=indicators,
+        units=units,
+        gaps=gaps,
+        path=path,
+        reference_sources=references,
+    )
 
 
 @functools.cache

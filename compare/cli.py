@@ -55,10 +55,15 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     fetch = sub.add_parser("fetch", help="import raw source folders into data/raw")
-    fetch.add_argument("--from", dest="mirror", metavar="DIR",
-                       help="local mirror directory (default: $COMPARE_MIRROR)")
-    fetch.add_argument("--live", action="store_true",
-                       help="download from the official APIs instead of a mirror")
+    fetch.add_argument(
+        "--from",
+        dest="mirror",
+        metavar="DIR",
+        help="local mirror directory (default: $COMPARE_MIRROR)",
+    )
+    fetch.add_argument(
+        "--live", action="store_true", help="download from the official APIs instead of a mirror"
+    )
     fetch.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
     fetch.set_defaults(run=_fetch)
 
@@ -71,19 +76,34 @@ def parser() -> argparse.ArgumentParser:
     indicators.set_defaults(run=_indicators)
 
     report = sub.add_parser("report", help="execute and render the report matrix")
-    report.add_argument("--matrix", default=None, help="report matrix YAML (default: "
-                        "notebooks/reports.yml)")
-    report.add_argument("--only", default=None, metavar="PATTERN",
-                        help="only runs whose id matches this glob pattern")
+    report.add_argument(
+        "--matrix", default=None, help="report matrix YAML (default: notebooks/reports.yml)"
+    )
+    report.add_argument(
+        "--only",
+        default=None,
+        metavar="PATTERN",
+        help="only runs whose id matches this glob pattern",
+    )
     report.add_argument("--force", action="store_true", help="re-run unchanged reports too")
-    report.add_argument("--workers", type=int, default=None,
-                        help="parallel workers (default: CPU count)")
-    report.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds allowed per run (default 600)")
-    report.add_argument("--executor", choices=("local", "dask"), default="local",
-                        help="where runs execute (default local)")
-    report.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="dask scheduler address (default: a LocalCluster)")
+    report.add_argument(
+        "--workers", type=int, default=None, help="parallel workers (default: CPU count)"
+    )
+    report.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds allowed per run (default 600)"
+    )
+    report.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where runs execute (default local)",
+    )
+    report.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask scheduler address (default: a LocalCluster)",
+    )
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.set_defaults(run=_report)
     return top

@@ -21,6 +21,9 @@ FOCUS_COUNTRIES: tuple[str, ...] = (
     "MEX", "BRA", "ARG", "CHL", "COL", "PER", "ECU", "URY",
 )  # fmt: skip
 
+#: The region classification used by default (UN M49; see compare/regions.py).
+DEFAULT_CLASSIFICATION = "m49"
+
 #: The two comparison groups used by default (UN M49 classification).
 DEFAULT_GROUPS: tuple[str, str] = ("Europe", "Latin America & Caribbean")
 

@@ -88,7 +88,7 @@ def load(
             )
         frame = frame[frame["iso3"].isin(codes)]
     frame = frame.copy()
-    frame.insert(2, "region", _regions(frame, classification))
+    frame["region"] = _regions(frame, classification)
     wanted_groups = _as_list(groups)
     if wanted_groups:
         valid = regions.groups(classification)

@@ -15,6 +15,7 @@ def tidy_schema(catalog: Catalog) -> pa.DataFrameSchema:
         {
             "iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
             "country": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "region": pa.Column(str),
             "indicator": pa.Column(str, pa.Check.isin(sorted(catalog.indicators))),
             "family": pa.Column(str, pa.Check.isin(FAMILIES)),
             "year": pa.Column("int64", pa.Check.in_range(1950, 2100)),

@@ -9,8 +9,22 @@ import pytest
 
 from compare.config import mirror_dir, shared_dir
 
-FOCUS = ("ESP", "FRA", "DEU", "ITA", "PRT", "POL", "MEX", "BRA", "ARG", "CHL", "COL", "PER",
-         "ECU", "URY")
+FOCUS = (
+    "ESP",
+    "FRA",
+    "DEU",
+    "ITA",
+    "PRT",
+    "POL",
+    "MEX",
+    "BRA",
+    "ARG",
+    "CHL",
+    "COL",
+    "PER",
+    "ECU",
+    "URY",
+)
 
 
 def _mirror() -> Path | None:

@@ -14,24 +14,51 @@ from compare.errors import CatalogError, ParameterError
 def test_catalog_lists_the_required_indicators() -> None:
     catalog = load_catalog()
     required = {
-        "internet_users_pct", "fixed_broadband_per100", "mobile_subscriptions_per100",
-        "secure_servers_per_million", "internet_users_male_pct", "internet_users_female_pct",
-        "internet_users_urban_pct", "internet_users_rural_pct", "egdi", "osi", "tii", "hci",
-        "epi", "gtmi", "gtmi_cgsi", "gtmi_psdi", "gtmi_dcei", "gtmi_gtei", "dgi",
-        "dgi_digital_design", "egov_overall", "egov_cross_border", "egov_cross_border_eid",
-        "desi_public_services_citizens", "population", "gdp_per_capita_ppp",
+        "internet_users_pct",
+        "fixed_broadband_per100",
+        "mobile_subscriptions_per100",
+        "secure_servers_per_million",
+        "internet_users_male_pct",
+        "internet_users_female_pct",
+        "internet_users_urban_pct",
+        "internet_users_rural_pct",
+        "egdi",
+        "osi",
+        "tii",
+        "hci",
+        "epi",
+        "gtmi",
+        "gtmi_cgsi",
+        "gtmi_psdi",
+        "gtmi_dcei",
+        "gtmi_gtei",
+        "dgi",
+        "dgi_digital_design",
+        "egov_overall",
+        "egov_cross_border",
+        "egov_cross_border_eid",
+        "desi_public_services_citizens",
+        "population",
+        "gdp_per_capita_ppp",
         "tertiary_enrolment_pct",
     }
     assert required <= set(catalog.indicators)
     assert {i.family for i in catalog.indicators.values()} == {
-        "digital_divide", "interoperability", "context"}
+        "digital_divide",
+        "interoperability",
+        "context",
+    }
     assert catalog.gaps["employer_recognition_pct"].family == "employer_recognition"
 
 
 def test_every_mirror_data_folder_has_a_reader(mirror: Path) -> None:
     catalog = load_catalog()
-    reference_only = {"natural-earth-110m", "country-codes", "country-names-en-es-pt",
-                      "eu-eea-membership"}
+    reference_only = {
+        "natural-earth-110m",
+        "country-codes",
+        "country-names-en-es-pt",
+        "eu-eea-membership",
+    }
     folders = {p.name for p in mirror.iterdir() if p.is_dir()}
     assert folders - reference_only == set(catalog.sources)
     for source in catalog.sources.values():

@@ -41,8 +41,9 @@ def test_readme_commands_exist_in_makefile_and_ci() -> None:
 
 
 def test_make_alone_lists_the_targets() -> None:
-    out = subprocess.run(["make", "-s", "-C", str(ROOT)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "-C", str(ROOT)], capture_output=True, text=True, check=True
+    ).stdout
     for target in ("report", "test", "setup", "fetch", "build", "lint"):
         assert f"make {target}" in out
 

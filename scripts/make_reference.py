@@ -1,0 +1,299 @@
+"""Write the country reference tables under ``compare/reference/`` from the mirror.
+
+    .venv/bin/python scripts/make_reference.py [--mirror DIR] [--check]
+
+Inputs (read where they lie, never copied): the mirror's ``country-codes`` (ISO codes, UN M49
+regions, UN and CLDR names in English and Spanish), ``country-names-en-es-pt`` (English, Spanish,
+Portuguese names), ``natural-earth-110m`` (names in English, Spanish, Portuguese), the World Bank
+downloads (names and codes of economies, aggregates, World Bank regions) and
+``eu-eea-membership`` (EU27 cross-check); plus two hand-curated files of this project,
+``compare/reference/aliases_manual.csv`` and ``compare/reference/display_names_manual.csv``.
+
+Outputs (generated, committed, so that the package works without the mirror):
+``countries.csv``, ``aliases.csv``, ``aggregates.csv``, ``regions.csv``. ``--check`` compares
+what would be written with what is committed and exits 1 on a difference (a test runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from compare.names import name_key  # noqa: E402
+
+REFERENCE = ROOT / "compare" / "reference"
+
+#: ISO-like codes that the World Bank and the EU use for economies outside ISO 3166-1.
+NON_ISO_ECONOMIES = {"XKX": ("XK", "Kosovo")}
+#: World Bank economies that are composites of ISO entries: kept apart like aggregates.
+COMPOSITE_ECONOMIES = {"CHI": "Channel Islands (Jersey and Guernsey)"}
+
+#: EU27 members and the year they joined (the EEC/EC/EU); the United Kingdom (1973-2020) is not
+#: part of EU27. Cross-checked against the mirror's eu-eea-membership file.
+EU27_ACCESSION = {
+    "BEL": 1958, "DEU": 1958, "FRA": 1958, "ITA": 1958, "LUX": 1958, "NLD": 1958,
+    "DNK": 1973, "IRL": 1973, "GRC": 1981, "ESP": 1986, "PRT": 1986,
+    "AUT": 1995, "FIN": 1995, "SWE": 1995,
+    "CYP": 2004, "CZE": 2004, "EST": 2004, "HUN": 2004, "LVA": 2004, "LTU": 2004,
+    "MLT": 2004, "POL": 2004, "SVK": 2004, "SVN": 2004,
+    "BGR": 2007, "ROU": 2007, "HRV": 2013,
+}  # fmt: skip
+
+#: Aggregate codes used by European Commission files (Eurostat style), not in the WB lists.
+EU_AGGREGATES = {
+    "EU": "European Union (as published)",
+    "EUplus": "EU27 plus associated countries (eGovernment Benchmark)",
+    "EU27_2020": "European Union, 27 countries (from 2020)",
+    "EU28": "European Union, 28 countries (2013-2020)",
+    "EA": "Euro area (as published)",
+}
+
+M49_GROUPS = {"Europe": "Europe", "Latin America and the Caribbean": "Latin America & Caribbean"}
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _wb_files(mirror: Path) -> list[Path]:
+    return sorted(mirror.glob("wb-*/data.csv")) + sorted(mirror.glob("wb-*/API_*.csv"))
+
+
+def _wb_names(mirror: Path) -> list[tuple[str, str]]:
+    """(name, code) pairs of every World Bank download in the mirror."""
+    pairs: set[tuple[str, str]] = set()
+    for path in _wb_files(mirror):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = None
+            for row in rows:
+                if header is None:
+                    if "Country Name" in row and "Country Code" in row:
+                        header = (row.index("Country Name"), row.index("Country Code"))
+                    continue
+                if len(row) > max(header):
+                    pairs.add((row[header[0]].strip(), row[header[1]].strip()))
+    return sorted(pairs)
+
+
+def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
+    """Every reference table as rows (dicts of text), in a stable order."""
+    codes = _read_csv(mirror / "country-codes" / "country-codes.csv")
+    names = {
+        lang: {
+            row["alpha3"].upper(): row["name"]
+            for row in _read_csv(mirror / "country-names-en-es-pt" / lang / "world.csv")
+        }
+        for lang in ("en", "es", "pt")
+    }
+    meta_path = next((mirror / "wb-internet-users").glob("Metadata_Country_*.csv"))
+    wb_meta = {row["Country Code"]: row for row in _read_csv(meta_path)}
+    display = {r["iso3"]: r["name"] for r in _read_csv(REFERENCE / "display_names_manual.csv")}
+    manual = _read_csv(REFERENCE / "aliases_manual.csv")
+    geo = json.loads(
+        (mirror / "natural-earth-110m" / "ne_110m_admin_0_countries.geojson").read_text("utf-8")
+    )
+
+    countries: list[dict[str, str]] = []
+    iso3_set: set[str] = set()
+    for row in codes:
+        iso3 = row["ISO3166-1-Alpha-3"].strip()
+        iso3_set.add(iso3)
+        countries.append(
+            {
+                "iso3": iso3,
+                "iso2": row["ISO3166-1-Alpha-2"].strip(),
+                "numeric": row["ISO3166-1-numeric"].strip().zfill(3),
+                "name": display.get(iso3) or row["CLDR display name"].strip(),
+                "name_es": names["es"].get(iso3, ""),
+                "name_pt": names["pt"].get(iso3, ""),
+                "m49_region": row["Region Name"].strip(),
+                "m49_subregion": row["Sub-region Name"].strip(),
+                "m49_intermediate": row["Intermediate Region Name"].strip(),
+                "wb_region": wb_meta.get(iso3, {}).get("Region", "").strip(),
+                "status": row["is_independent"].strip(),
+            }
+        )
+    for iso3, (iso2, name) in NON_ISO_ECONOMIES.items():
+        iso3_set.add(iso3)
+        countries.append(
+            {
+                "iso3": iso3, "iso2": iso2, "numeric": "", "name": name,
+                "name_es": "", "name_pt": "", "m49_region": "", "m49_subregion": "",
+                "m49_intermediate": "",
+                "wb_region": wb_meta.get(iso3, {}).get("Region", "").strip(),
+                "status": "not in ISO 3166-1 (user-assigned code used by the World Bank and EU)",
+            }
+        )  # fmt: skip
+    countries.sort(key=lambda r: r["iso3"])
+
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def add(alias: str, iso3: str, origin: str) -> None:
+        alias = alias.strip()
+        if alias and iso3 in iso3_set and name_key(alias):
+            aliases[(alias, iso3)].add(origin)
+
+    name_columns = (
+        "CLDR display name", "official_name_en", "official_name_es", "UNTERM English Short",
+        "UNTERM English Formal", "UNTERM Spanish Short", "UNTERM Spanish Formal",
+    )  # fmt: skip
+    for row in codes:
+        for column in name_columns:
+            add(row[column], row["ISO3166-1-Alpha-3"], f"country-codes:{column}")
+    for lang, table in names.items():
+        for iso3, name in table.items():
+            add(name, iso3, f"country-names-en-es-pt:{lang}")
+    for feature in geo["features"]:
+        props = feature["properties"]
+        iso3 = props["ISO_A3_EH"] if props["ISO_A3_EH"] != "-99" else ""
+        for column in ("NAME", "NAME_LONG", "ADMIN", "NAME_EN", "NAME_ES", "NAME_PT", "FORMAL_EN"):
+            if props.get(column):
+                add(str(props[column]), iso3, f"natural-earth-110m:{column}")
+    aggregates: dict[str, dict[str, str]] = {}
+    for name, code in _wb_names(mirror):
+        if code in iso3_set:
+            add(name, code, "world-bank:Country Name")
+        elif code and code != "Country Code":
+            kind = "composite economy" if code in COMPOSITE_ECONOMIES else "World Bank aggregate"
+            entry = aggregates.setdefault(
+                code, {"code": code, "name": name, "kind": kind, "also_named": ""}
+            )
+            if name != entry["name"]:
+                others = {n for n in entry["also_named"].split("|") if n} | {name}
+                entry["also_named"] = "|".join(sorted(others))
+    for code, row in wb_meta.items():
+        if code not in iso3_set and code not in aggregates:
+            aggregates[code] = {
+                "code": code,
+                "name": row["TableName"],
+                "kind": "World Bank aggregate",
+                "also_named": "",
+            }
+    for code, name in EU_AGGREGATES.items():
+        aggregates[code] = {"code": code, "name": name, "kind": "EU aggregate", "also_named": ""}
+    for row in _read_csv(mirror / "eu-eea-membership" / "eea_ctries_2021-01-01.csv"):
+        add(row["country"], row["iso3c"], "eu-eea-membership:country")
+    for row in manual:
+        add(row["alias"], row["iso3"], "manual")
+
+    alias_rows = [
+        {"alias": alias, "iso3": iso3, "origin": ";".join(sorted(origins))}
+        for (alias, iso3), origins in sorted(aliases.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
+    regions = _regions(countries, wb_meta, mirror)
+    return {
+        "countries.csv": countries,
+        "aliases.csv": alias_rows,
+        "aggregates.csv": sorted(aggregates.values(), key=lambda r: r["code"]),
+        "regions.csv": regions,
+    }
+
+
+def _regions(
+    countries: list[dict[str, str]], wb_meta: dict[str, dict[str, str]], mirror: Path
+) -> list[dict[str, str]]:
+    """Membership rows: classification, group, iso3, from_year, to_year (empty = open)."""
+    rows: list[dict[str, str]] = []
+    for country in countries:
+        group = M49_GROUPS.get(country["m49_region"]) or M49_GROUPS.get(country["m49_subregion"])
+        if group:
+            rows.append(
+                {
+                    "classification": "m49",
+                    "group": group,
+                    "iso3": country["iso3"],
+                    "from_year": "",
+                    "to_year": "",
+                }
+            )
+        if country["wb_region"]:
+            rows.append(
+                {
+                    "classification": "wb",
+                    "group": country["wb_region"],
+                    "iso3": country["iso3"],
+                    "from_year": "",
+                    "to_year": "",
+                }
+            )
+    flagged = {
+        row["iso3c"]
+        for row in _read_csv(mirror / "eu-eea-membership" / "eea_ctries_2021-01-01.csv")
+        if row["eu27"] == "TRUE"
+    }
+    if flagged != set(EU27_ACCESSION):
+        raise SystemExit(
+            f"EU27 list disagrees with eu-eea-membership: {flagged ^ set(EU27_ACCESSION)}"
+        )
+    for iso3, year in EU27_ACCESSION.items():
+        rows.append(
+            {
+                "classification": "eu27",
+                "group": "EU27",
+                "iso3": iso3,
+                "from_year": str(year),
+                "to_year": "",
+            }
+        )
+    return sorted(rows, key=lambda r: (r["classification"], r["group"], r["iso3"]))
+
+
+def _render(rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def conflicts(alias_rows: list[dict[str, str]]) -> dict[str, list[str]]:
+    """Name keys that point at more than one ISO3 code (reported as ambiguous at run time)."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for row in alias_rows:
+        by_key[name_key(row["alias"])].add(row["iso3"])
+    return {key: sorted(codes) for key, codes in sorted(by_key.items()) if len(codes) > 1}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--mirror",
+        default=os.environ.get("COMPARE_MIRROR")
+        or str(ROOT.parent / "shared" / "data" / "sources"),
+    )
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    tables = build_tables(Path(args.mirror))
+    stale = []
+    for name, rows in tables.items():
+        text = _render(rows)
+        path = REFERENCE / name
+        if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+            print(f"wrote {path.relative_to(ROOT)} ({len(rows)} rows)")
+    for key, codes in conflicts(tables["aliases.csv"]).items():
+        print(f"ambiguous name key {key!r}: {', '.join(codes)}")
+    if stale:
+        print("out of date (run scripts/make_reference.py): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

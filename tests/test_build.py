@@ -1,0 +1,231 @@
+"""The build on the real mirror: accounting, quarantine, aggregates, units, traceability."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compare.build import TIDY_COLUMNS, build, build_source
+from compare.catalog import load_catalog
+from compare.sources.excel import read_grid
+from tests.conftest import FOCUS
+
+
+@pytest.fixture(scope="module")
+def processed(built_home: Path) -> Path:
+    return built_home / "data" / "processed"
+
+
+@pytest.fixture(scope="module")
+def tidy(processed: Path) -> pd.DataFrame:
+    return pd.read_parquet(processed / "indicators.parquet")
+
+
+@pytest.fixture(scope="module")
+def manifest(processed: Path) -> dict:
+    return json.loads((processed / "build_manifest.json").read_text())
+
+
+def test_outputs_exist_and_match_the_manifest(processed: Path, manifest: dict) -> None:
+    from compare.checksums import sha256_file
+
+    for name in (
+        "indicators.parquet",
+        "indicators.csv",
+        "aggregates.parquet",
+        "quarantine.csv",
+        "datapackage.json",
+    ):
+        assert (processed / name).is_file(), name
+        assert manifest["outputs"][name] == sha256_file(processed / name)
+
+
+def test_every_catalog_source_is_built_and_accounted_for(manifest: dict) -> None:
+    catalog = load_catalog()
+    assert set(manifest["sources"]) == set(catalog.sources)
+    for source_id, acc in manifest["sources"].items():
+        assert acc["rows_read"] == acc["kept"] + acc["quarantined"] + acc["aggregates"], source_id
+        assert acc["rows_in_file"] == acc["rows_read"] + acc["rows_not_selected"], source_id
+        assert acc["kept"] > 0, source_id
+        assert sum(acc["quarantine_reasons"].values()) == acc["quarantined"], source_id
+
+
+def test_quarantine_file_matches_the_manifest(processed: Path, manifest: dict) -> None:
+    quarantine = pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
+    counts = quarantine.groupby("source_id").size().to_dict()
+    for source_id, acc in manifest["sources"].items():
+        assert counts.get(source_id, 0) == acc["quarantined"], source_id
+    assert (quarantine["reason"] != "").all()
+    assert (quarantine["raw_file"] != "").all() and (quarantine["raw_row"] != "").all()
+
+
+def test_tidy_table_schema(tidy: pd.DataFrame) -> None:
+    assert tuple(tidy.columns) == TIDY_COLUMNS
+    assert not tidy.duplicated(["iso3", "indicator", "year"]).any()
+    assert tidy["iso3"].str.fullmatch(r"[A-Z]{3}").all()
+    assert (tidy["licence"] != "").all() and (tidy["source_id"] != "").all()
+    assert tidy["value"].notna().all()
+    catalog = load_catalog()
+    for indicator, rows in tidy.groupby("indicator"):
+        spec = catalog.indicator(indicator)
+        assert (rows["unit"] == spec.unit).all()
+        assert (rows["source_id"] == spec.source).all()
+        if spec.range:
+            assert rows["value"].between(*spec.range).all(), indicator
+
+
+def test_aggregates_are_kept_apart(tidy: pd.DataFrame, processed: Path) -> None:
+    aggregates = pd.read_parquet(processed / "aggregates.parquet")
+    codes = set(aggregates["code"])
+    assert {"WLD", "LCN", "EUU"} <= codes
+    assert not set(tidy["iso3"]) & {"WLD", "LCN", "EUU", "ECS", "HIC", "EMU", "OED"}
+
+
+def _raw_cell(home: Path, source_id: str, raw_file: str, raw_row: int, raw_column: str) -> str:
+    """Read one cell of a raw file independently of the readers."""
+    path = home / "data" / "raw" / source_id / raw_file
+    if path.suffix in (".xlsx", ".xls"):
+        grid, _ = read_grid(path)
+        column_number = re.search(r"\(column (\d+)\)", raw_column)
+        if column_number:
+            return grid[raw_row - 1][int(column_number.group(1)) - 1]
+        header = next(row for row in grid if raw_column in row)
+        return grid[raw_row - 1][header.index(raw_column)]
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header_line = next(
+        i
+        for i, line in enumerate(lines)
+        if f'"{raw_column}"' in line or f",{raw_column}," in f",{line},"
+    )
+    header = next(csv.reader(io.StringIO(lines[header_line])))
+    row = next(csv.reader(io.StringIO(lines[raw_row - 1])))
+    return row[[h.strip() for h in header].index(raw_column)]
+
+
+def test_every_indicator_traces_back_to_its_raw_cell(tidy: pd.DataFrame, built_home: Path) -> None:
+    catalog = load_catalog()
+    sample = pd.concat(
+        group.sample(min(len(group), 5), random_state=7) for _, group in tidy.groupby("indicator")
+    )
+    for row in sample.itertuples():
+        raw = _raw_cell(built_home, row.source_id, row.raw_file, row.raw_row, row.raw_column)
+        scale = catalog.indicator(row.indicator).scale
+        assert float(raw) * scale == pytest.approx(row.value, rel=1e-9), row
+
+
+@pytest.mark.parametrize(
+    ("indicator", "iso3", "year"),
+    [
+        ("internet_users_pct", "ESP", 2022),
+        ("internet_users_pct", "MEX", 2022),
+        ("internet_users_pct", "BRA", 2022),
+    ],
+)
+def test_internet_users_spot_values_equal_the_raw_file(
+    tidy: pd.DataFrame, built_home: Path, indicator: str, iso3: str, year: int
+) -> None:
+    path = built_home / "data/raw/wb-internet-users/API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv"
+    with path.open(encoding="utf-8-sig") as handle:
+        raw = next(r for r in csv.DictReader(handle) if r["Country Code"] == iso3)
+    row = tidy[(tidy.indicator == indicator) & (tidy.iso3 == iso3) & (tidy.year == year)]
+    assert len(row) == 1
+    assert row["value"].iloc[0] == pytest.approx(float(raw[str(year)]))
+    assert 50 < row["value"].iloc[0] <= 100
+
+
+def test_focus_countries_present_where_the_source_covers_them(tidy: pd.DataFrame) -> None:
+    expected = {
+        "internet_users_pct": FOCUS,
+        "fixed_broadband_per100": FOCUS,
+        "egdi": FOCUS,
+        "gtmi": FOCUS,
+        "population": FOCUS,
+        "gdp_per_capita_ppp": FOCUS,
+        "internet_users_male_pct": FOCUS,
+        "egdi_2024": FOCUS,
+        # OECD DGI 2023 has no DEU, ECU, URY (PROVENANCE.md)
+        "dgi": tuple(c for c in FOCUS if c not in ("DEU", "ECU", "URY")),
+        # European sources cover the six European focus countries only
+        "egov_overall": FOCUS[:6],
+        "desi_egov_users_pct": FOCUS[:6],
+    }
+    for indicator, countries in expected.items():
+        present = set(tidy.loc[tidy.indicator == indicator, "iso3"])
+        assert set(countries) <= present, (indicator, set(countries) - present)
+    assert not {"DEU", "ECU", "URY"} & set(tidy.loc[tidy.indicator == "dgi", "iso3"])
+
+
+def test_desi_fractions_become_percent(tidy: pd.DataFrame) -> None:
+    es = tidy[
+        (tidy.indicator == "desi_egov_users_pct") & (tidy.iso3 == "ESP") & (tidy.year == 2022)
+    ]
+    assert es["value"].iloc[0] == pytest.approx(72.7, abs=0.05)  # 0.727 in DESI.csv (PROVENANCE)
+    assert tidy.loc[tidy.indicator == "desi_egov_users_pct", "value"].max() > 1.0
+
+
+def test_egdi_not_assessed_is_missing_not_zero(tidy: pd.DataFrame, processed: Path) -> None:
+    quarantine = pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
+    not_assessed = quarantine[quarantine.reason_code == "not_assessed"]
+    assert {"Montenegro", "South Sudan"} <= set(not_assessed["entity"])
+    mne = tidy[(tidy.iso3 == "MNE") & (tidy.indicator == "egdi")]
+    assert 2003 not in set(mne["year"]) and 2022 in set(mne["year"])
+
+
+def test_egov_benchmark_unlabelled_years_are_quarantined(
+    tidy: pd.DataFrame, processed: Path
+) -> None:
+    years = set(tidy.loc[tidy.source_id == "eu-egov-benchmark-2023", "year"])
+    assert years == {2020, 2021, 2022}
+    quarantine = pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
+    unlabelled = quarantine[
+        (quarantine.source_id == "eu-egov-benchmark-2023")
+        & (quarantine.reason_code == "unreadable_row")
+    ]
+    assert len(unlabelled) > 0 and set(unlabelled["year"]) <= {str(y) for y in range(2012, 2020)}
+
+
+def test_itu_missing_markers_are_quarantined(processed: Path, tidy: pd.DataFrame) -> None:
+    quarantine = pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
+    itu = quarantine[quarantine.source_id == "itu-internet-gender-urban-rural"]
+    assert set(itu["reason_code"]) == {"missing_marker"}
+    assert set(itu["value"]) <= {"...", ""}
+    peru = tidy[
+        (tidy.iso3 == "PER")
+        & tidy.indicator.isin(["internet_users_urban_pct", "internet_users_rural_pct"])
+    ]
+    assert dict(zip(peru.indicator, peru.value, strict=True)) == {
+        "internet_users_urban_pct": pytest.approx(62.2),  # PROVENANCE.md example
+        "internet_users_rural_pct": pytest.approx(17.7),
+    }
+
+
+def test_secondary_egdi_copy_is_flagged(tidy: pd.DataFrame) -> None:
+    flags = tidy.loc[tidy.source_id == "un-egdi-2024-secondary", "flag"]
+    assert flags.str.contains("secondary_copy").all()
+
+
+def test_missing_source_folder_is_a_clear_error(fresh_home: Path) -> None:
+    from compare.errors import DataError
+
+    catalog = load_catalog()
+    with pytest.raises(DataError, match="compare fetch"):
+        build_source(catalog.source("oecd-dgi-2023"), fresh_home / "nope", catalog)
+
+
+def test_rebuild_replaces_outputs_atomically(fresh_home: Path, mirror: Path) -> None:
+    from compare.fetch import fetch_from_mirror
+
+    fetch_from_mirror(mirror, home=fresh_home, only=["oecd-dgi-2023", "wb-sp-pop-totl"])
+    first = build(fresh_home, sources=["oecd-dgi-2023", "wb-sp-pop-totl"])
+    second = build(fresh_home, sources=["oecd-dgi-2023"])
+    processed = fresh_home / "data" / "processed"
+    assert first.rows > second.rows
+    assert set(pd.read_parquet(processed / "indicators.parquet")["source_id"]) == {"oecd-dgi-2023"}
+    leftovers = [p.name for p in processed.parent.iterdir() if p.name.startswith(".processed")]
+    assert leftovers == []
