@@ -1,0 +1,65 @@
+"""`compare.load`: the tidy table for notebooks, filtered, with the region column attached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import compare
+from compare.errors import CompareError, ParameterError
+
+
+def test_load_filters_and_attaches_regions(use_home: Path) -> None:
+    df = compare.load("internet_users_pct", years=2022,
+                      groups=["Europe", "Latin America & Caribbean"])  # fmt: skip
+    assert set(df["indicator"]) == {"internet_users_pct"} and set(df["year"]) == {2022}
+    assert set(df["region"]) == {"Europe", "Latin America & Caribbean"}
+    assert {"ESP", "MEX", "BRA"} <= set(df["iso3"]) and "USA" not in set(df["iso3"])
+    assert df.loc[df.iso3 == "FRA", "region"].item() == "Europe"
+
+
+def test_load_by_country_names_and_family(use_home: Path) -> None:
+    df = compare.load(countries=["España", "Brasil"], family="interoperability")
+    assert set(df["iso3"]) == {"ESP", "BRA"}
+    assert set(df["family"]) == {"interoperability"}
+    assert {"egdi", "gtmi", "dgi"} <= set(df["indicator"])
+
+
+def test_other_classifications_and_year_dependent_membership(use_home: Path) -> None:
+    eu = compare.load("egdi", years=[2012, 2014], classification="eu27", groups="EU27")
+    croatia = eu[eu.iso3 == "HRV"]
+    assert list(croatia["year"]) == [2014]  # joined in 2013
+    wb = compare.load("egdi", years=2022, classification="wb", groups="Latin America & Caribbean")
+    assert "GUF" not in set(wb["iso3"])  # not assessed by the UN survey, not a WB economy
+
+
+def test_values_are_the_processed_table(use_home: Path) -> None:
+    processed = pd.read_parquet(use_home / "data" / "processed" / "indicators.parquet")
+    df = compare.load("egdi", countries="URY", years=2022)
+    expected = processed[(processed.iso3 == "URY") & (processed.indicator == "egdi")
+                         & (processed.year == 2022)]  # fmt: skip
+    assert df["value"].tolist() == expected["value"].tolist()
+    assert df[["source_id", "raw_file", "raw_row"]].iloc[0].tolist() == [
+        "un-egdi", "EGOV_DATA_2022.csv", expected["raw_row"].item()]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"indicators": "internet_user_pct"}, "valid indicators: .*internet_users_pct"),
+        ({"countries": ["Narnia"]}, "unknown country 'Narnia'"),
+        ({"groups": "LATAM"}, "valid groups: Europe, Latin America & Caribbean"),
+        ({"family": "vibes"}, "valid families"),
+        ({"classification": "nope"}, "unknown classification 'nope'"),
+    ],
+)
+def test_bad_parameters_list_valid_values(use_home: Path, kwargs: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        compare.load(**kwargs)
+
+
+def test_missing_processed_data_says_what_to_run(fresh_home: Path) -> None:
+    with pytest.raises(CompareError, match="compare build"):
+        compare.load(home=fresh_home)
