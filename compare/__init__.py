@@ -27,6 +27,8 @@ _EXPORTS = {
     "build": "compare.build",
     "compare_regions": "compare.stats",
     "convergence": "compare.stats",
+    "regional_means": "compare.stats",
+    "latest_common_year": "compare.stats",
     "CompareError": "compare.errors",
     "DataError": "compare.errors",
     "ParameterError": "compare.errors",

@@ -1,0 +1,98 @@
+"""Numbers in sentences, formatted by the indicator's unit (percent, index 0-1, score 0-100 ...)."""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "\N{MINUS SIGN}"
+
+
+def _num(x: float, digits: int, thousands: bool = False) -> str:
+    text = f"{abs(x):,.{digits}f}" if thousands else f"{abs(x):.{digits}f}"
+    return (MINUS if x < 0 and float(text.replace(",", "")) != 0 else "") + text
+
+
+def number(x: float, digits: int) -> str:
+    """A plain number with a true minus sign."""
+    return _num(x, digits)
+
+
+def value(x: float | None, unit: str) -> str:
+    """A level, e.g. ``89.1%``, ``0.812``, ``72.3``, ``34.5 per 100 people``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    match unit:
+        case "percent":
+            return f"{_num(x, 1)}%"
+        case "index_0_1":
+            return _num(x, 3)
+        case "score_0_100":
+            return _num(x, 1)
+        case "per_100_people":
+            return f"{_num(x, 1)} per 100 people"
+        case "per_million_people":
+            return f"{_num(x, 0, True)} per million people"
+        case "people":
+            return _num(x, 0, True)
+        case "int_dollars_ppp":
+            return f"{_num(x, 0, True)} international $ (PPP)"
+    return f"{x:.4g}"
+
+
+def difference(x: float | None, unit: str) -> str:
+    """A gap in the indicator's unit, e.g. ``11.6 pp``, ``0.123``, ``5.1 points``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    match unit:
+        case "percent":
+            return f"{_num(x, 1)} pp"
+        case "index_0_1":
+            return _num(x, 3)
+        case "score_0_100":
+            return f"{_num(x, 1)} points"
+        case "per_100_people":
+            return f"{_num(x, 1)} per 100 people"
+        case "per_million_people":
+            return f"{_num(x, 0, True)} per million people"
+        case "people":
+            return _num(x, 0, True)
+        case "int_dollars_ppp":
+            return f"{_num(x, 0, True)} international $ (PPP)"
+    return f"{x:.4g}"
+
+
+def bare(x: float, unit: str) -> str:
+    """A number without its unit word (for the lower end of an interval)."""
+    digits = {"index_0_1": 3, "per_million_people": 0, "people": 0, "int_dollars_ppp": 0}
+    return _num(x, digits.get(unit, 1), unit in ("per_million_people", "people", "int_dollars_ppp"))
+
+
+def versus(x: float, y: float, unit: str) -> str:
+    """``89.5% vs 77.6%``; ``37.3 vs 18.1 per 100 people`` (the unit word once)."""
+    if unit in ("per_100_people", "per_million_people", "int_dollars_ppp"):
+        return f"{bare(x, unit)} vs {value(y, unit)}"
+    return f"{value(x, unit)} vs {value(y, unit)}"
+
+
+def interval(low: float | None, high: float | None, unit: str, level: float = 0.95) -> str:
+    """``95% CI 8.0 to 15.1 pp`` (or a note that there is none)."""
+    if low is None or high is None:
+        return "no confidence interval"
+    return f"{level:.0%} CI {bare(low, unit)} to {difference(high, unit)}"
+
+
+def share(x: float | None) -> str:
+    """A 0-1 share as a percentage with one decimal."""
+    return "unknown" if x is None else f"{x * 100:.1f}%"
+
+
+def points(x: float) -> str:
+    """Points of the 0-100 scale (percentage points for percentages)."""
+    return f"{_num(x, 1)} pp"
+
+
+def lower_first(title: str) -> str:
+    """``Individuals using ...`` -> ``individuals using ...``; acronyms (``UN E-Gov``) kept."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title

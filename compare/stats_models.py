@@ -1,0 +1,209 @@
+"""Region effect models with and without a control (log GDP per capita PPP), robust errors:
+
+- bounded indicators: fractional logit (Papke-Wooldridge), statsmodels GLM Binomial with a logit
+  link on the value rescaled to 0-1; the region effect is the average marginal effect of the
+  dummy, in points of the 0-100 scale;
+- other indicators: OLS of the value; the region effect is the dummy coefficient, in the
+  indicator's unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+COV_TYPE = "HC1"
+
+#: divide values in these units by this to get a 0-1 share
+TO_SHARE = {"percent": 100.0, "score_0_100": 100.0, "index_0_1": 1.0}
+
+
+def share_divisor(unit: str) -> float | None:
+    """What to divide a bounded indicator by to get 0-1 (None: unit not handled)."""
+    return TO_SHARE.get(unit)
+
+
+def fit(frame: pd.DataFrame, regressors: list[str]) -> Any:
+    """GLM Binomial(logit) of ``y`` on a constant and ``regressors`` with robust errors."""
+    import statsmodels.api as sm  # noqa: PLC0415
+
+    exog = sm.add_constant(frame[regressors].astype(float), has_constant="add")
+    model = sm.GLM(frame["y"].astype(float), exog, family=sm.families.Binomial())
+    return model.fit(cov_type=COV_TYPE)
+
+
+def region_effect(frame: pd.DataFrame, regressors: list[str], level: float = 0.95) -> dict:
+    """Average marginal effect of the ``dummy`` column (0 -> 1, averaged over the sample), in
+    points of the 0-100 scale, with its delta-method CI and p-value under robust errors."""
+    import warnings  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        # fractional outcomes are legitimate in a quasi-likelihood Binomial GLM
+        warnings.filterwarnings("ignore", message=".*non-integer.*")
+        result = fit(frame, regressors)
+    margins = result.get_margeff(at="overall", dummy=True)
+    k = regressors.index("dummy")
+    low, high = margins.conf_int(alpha=1 - level)[k]
+    return {
+        "n": int(result.nobs),
+        "ame_pp": float(margins.margeff[k]) * 100,
+        "ci_low_pp": float(low) * 100,
+        "ci_high_pp": float(high) * 100,
+        "se_pp": float(margins.margeff_se[k]) * 100,
+        "pvalue": float(margins.pvalues[k]),
+        "coef_dummy": float(result.params["dummy"]),
+        "pvalue_coef_dummy": float(result.pvalues["dummy"]),
+        "coefficients": {name: float(v) for name, v in result.params.items()},
+    }
+
+
+def ols_effect(frame: pd.DataFrame, regressors: list[str], level: float = 0.95) -> dict:
+    """OLS of ``value`` on a constant and ``regressors`` (robust errors): the ``dummy``
+    coefficient is the region effect in the indicator's unit."""
+    import statsmodels.api as sm  # noqa: PLC0415
+
+    exog = sm.add_constant(frame[regressors].astype(float), has_constant="add")
+    result = sm.OLS(frame["value"].astype(float), exog).fit(cov_type=COV_TYPE)
+    low, high = result.conf_int(alpha=1 - level).loc["dummy"]
+    return {
+        "n": int(result.nobs),
+        "effect": float(result.params["dummy"]),
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "se": float(result.bse["dummy"]),
+        "pvalue": float(result.pvalues["dummy"]),
+        "coefficients": {name: float(v) for name, v in result.params.items()},
+    }
+
+
+def control_values(
+    control: pd.DataFrame, iso3: list[str], year: int, max_lag: int
+) -> tuple[pd.Series, pd.Series]:
+    """Control value and the year it comes from for each country: ``year`` itself, or with
+    ``max_lag > 0`` the latest year in ``[year - max_lag, year]``; missing stays missing."""
+    rows = control[
+        control["iso3"].isin(iso3) & control["year"].between(year - max_lag, year)
+    ].sort_values("year")
+    latest = rows.dropna(subset=["value"]).groupby("iso3").tail(1).set_index("iso3")
+    return latest["value"].reindex(iso3), latest["year"].reindex(iso3)
+
+
+def fractional_logit(
+    values: pd.DataFrame,
+    group_a: str,
+    unit: str,
+    *,
+    control: pd.DataFrame | None,
+    control_name: str | None,
+    year: int,
+    control_max_lag: int = 0,
+    level: float = 0.95,
+) -> dict:
+    """Fractional logit of the value (rescaled to 0-1) on a dummy (1 = ``group_a``), without and
+    with ``log(control)``. ``values`` has iso3, group, value; ``control`` has iso3, year, value."""
+    divisor = share_divisor(unit)
+    if divisor is None:
+        raise ValueError(f"no 0-1 rescaling for unit {unit!r}")
+    frame = _frame(values, group_a)
+    frame["y"] = frame["value"] / divisor
+    header = {
+        "model": f"GLM Binomial, logit link (fractional logit), robust {COV_TYPE} errors",
+        "outcome": "value / 100" if divisor == 100 else "value (already 0-1)",
+        "dummy": f"1 = {group_a}",
+        "effect": "average marginal effect of the dummy (0 -> 1), points of the 0-100 scale",
+    }
+    return _both(frame, region_effect, header, control, control_name, year, control_max_lag, level)
+
+
+def linear_model(
+    values: pd.DataFrame,
+    group_a: str,
+    *,
+    control: pd.DataFrame | None,
+    control_name: str | None,
+    year: int,
+    control_max_lag: int = 0,
+    level: float = 0.95,
+) -> dict:
+    """OLS of the value on a dummy (1 = ``group_a``), without and with ``log(control)``."""
+    header = {
+        "model": f"OLS, robust {COV_TYPE} errors",
+        "outcome": "value (the indicator's unit)",
+        "dummy": f"1 = {group_a}",
+        "effect": "coefficient of the dummy, in the indicator's unit",
+    }
+    frame = _frame(values, group_a)
+    return _both(frame, ols_effect, header, control, control_name, year, control_max_lag, level)
+
+
+def _frame(values: pd.DataFrame, group_a: str) -> pd.DataFrame:
+    frame = values[["iso3", "group", "value"]].copy()
+    frame["dummy"] = (frame["group"] == group_a).astype(float)
+    return frame
+
+
+def _both(  # noqa: PLR0917
+    frame: pd.DataFrame,
+    effect: Callable[[pd.DataFrame, list[str], float], dict],
+    header: dict[str, Any],
+    control: pd.DataFrame | None,
+    control_name: str | None,
+    year: int,
+    max_lag: int,
+    level: float,
+) -> dict:
+    """The region-only model, then the model with log(control) on countries that have it."""
+    out: dict[str, Any] = {
+        **header,
+        "level": level,
+        "unadjusted": effect(frame, ["dummy"], level),
+        "adjusted": None,
+        "control": control_name,
+        "adjusted_note": "",
+    }
+    if control_name is None or control is None:
+        out["adjusted_note"] = "no control requested"
+        return out
+    value, used_year = control_values(control, list(frame["iso3"]), year, max_lag)
+    frame = frame.assign(control=value.to_numpy(), control_year=used_year.to_numpy())
+    positive = frame["control"] > 0
+    dropped = sorted(frame.loc[~positive, "iso3"])
+    sample = frame[positive].copy()
+    window = f"{year}" if max_lag == 0 else f"{year - max_lag}-{year}"
+    per_group = sample.groupby("dummy").size()
+    if len(per_group) < 2 or per_group.min() < 3:
+        out["adjusted_note"] = (
+            f"{control_name} ({window}) available for {len(sample)} of {len(frame)} countries: "
+            "too few in a group for the controlled model (no other year borrowed)"
+        )
+        out["dropped_no_control"] = dropped
+        return out
+    sample["log_control"] = np.log(sample["control"])
+    adjusted = effect(sample, ["dummy", "log_control"], level)
+    years_used = sorted({int(y) for y in sample["control_year"]})
+    earlier = sample[sample["control_year"] != year]
+    borrowed = {
+        str(i): int(y) for i, y in zip(earlier["iso3"], earlier["control_year"], strict=True)
+    }
+    adjusted.update(
+        control=f"log {control_name}",
+        control_years=years_used,
+        control_earlier_year=borrowed,
+        dropped_no_control=dropped,
+    )
+    if dropped:  # the region-only model on the same countries, to separate sample from control
+        adjusted["unadjusted_same_sample"] = effect(sample, ["dummy"], level)
+    out["adjusted"] = adjusted
+    out["adjusted_note"] = (
+        f"log {control_name} of {', '.join(map(str, years_used))}"
+        + (
+            "; from an earlier year: " + ", ".join(f"{i} {y}" for i, y in borrowed.items())
+            if borrowed
+            else ""
+        )
+        + (f"; without a value in {window}: {', '.join(dropped)} (dropped)" if dropped else "")
+    )
+    return out
