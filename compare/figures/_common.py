@@ -1,0 +1,152 @@
+"""Helpers shared by the figure modules: loading, year choice, a themed empty figure, the
+caption and provenance record every figure ends with, colours and legend tidying."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from compare import theme
+from compare.config import DEFAULT_CLASSIFICATION
+from compare.errors import ParameterError
+from compare.theme import apply_theme, caption_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+WIDTH, HEIGHT = 1000, 600
+POPULATION = "population"
+
+
+def _catalog() -> Any:
+    from compare.catalog import load_catalog  # noqa: PLC0415
+
+    return load_catalog()
+
+
+def _groups(groups: Sequence[str]) -> tuple[str, ...]:
+    from compare import regions  # noqa: PLC0415
+
+    chosen = tuple(groups)
+    valid = regions.groups(DEFAULT_CLASSIFICATION)
+    unknown = [g for g in chosen if g not in valid]
+    if not chosen or unknown:
+        raise ParameterError(
+            f"unknown group(s) {', '.join(map(repr, unknown)) or '(none given)'}; valid groups: "
+            + ", ".join(valid)
+        )
+    return chosen
+
+
+def _colour(group: str, order: int) -> str:
+    return theme.region_colour(group, order)
+
+
+def _load(indicators: str | list[str], home: Any, **kwargs: Any) -> pd.DataFrame:
+    from compare.data import load  # noqa: PLC0415
+
+    return load(indicators, home=home, **kwargs)
+
+
+def _resolve_year(
+    indicator: str, year: int | None, groups: tuple[str, ...], home: Any
+) -> tuple[int, str]:
+    """The year asked for (checked: some member of a group has data), else the statistics
+    module's latest common year of the two groups (one group: its latest year), with the
+    reason."""
+    if year is None and len(groups) == 2:
+        from compare.stats import latest_common_year  # noqa: PLC0415
+
+        found, note = latest_common_year(indicator, groups=groups, home=home)
+        return int(found), note
+    frame = _load(indicator, home, groups=list(groups))
+    available = sorted({int(y) for y in frame.loc[frame["value"].notna(), "year"]})
+    if year is None:  # one group: its latest year with a value
+        if not available:
+            raise ParameterError(f"no {indicator} values for {', '.join(groups)}")
+        return available[-1], f"{available[-1]}: the latest year with a value for {groups[0]}"
+    if int(year) not in available:
+        raise ParameterError(
+            f"no {indicator} values for {', '.join(groups)} in {year}; years with data: "
+            + theme.years_text(available)
+        )
+    return int(year), f"{year} as requested"
+
+
+def _new(width: int = WIDTH, height: int = HEIGHT, **subplots: Any) -> go.Figure:
+    import plotly.graph_objects as go  # noqa: PLC0415
+    from plotly.subplots import make_subplots  # noqa: PLC0415
+
+    fig = make_subplots(**subplots) if subplots else go.Figure()
+    return apply_theme(fig, width=width, height=height)
+
+
+def _finish(
+    fig: go.Figure,
+    *,
+    kind: str,
+    indicators: list[str],
+    years: Iterable[int] | int | None,
+    title: str,
+    extra: str | None = None,
+    caption: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> go.Figure:
+    """Title, caption (annotation + ``layout.meta``) and the provenance record."""
+    catalog = _catalog()
+    text = caption or caption_text(indicators, years, extra=extra)
+    year_list = [years] if isinstance(years, int) else sorted({int(y) for y in years or []})
+    sources = sorted({catalog.indicator(i).source for i in indicators})
+    width = int(fig.layout.width or WIDTH)
+    heading = theme.title_text(title, width - 40)
+    top = 30 + 24 * (heading.count("<br>") + 1)
+    if fig.layout.legend.y is None or fig.layout.legend.y >= 1:
+        top += 22 * theme.legend_rows(fig)
+    fig.update_layout(title={"text": heading}, margin={"t": max(top, 60)})
+    return theme.add_caption(
+        fig,
+        text,
+        {
+            "kind": kind,
+            "indicators": list(indicators),
+            "years": year_list,
+            "sources": sources,
+            "licences": {s: catalog.source(s).licence for s in sources},
+            **(meta or {}),
+        },
+    )
+
+
+def _hover_row(name: str, iso3: str, value: str, year: Any, source: str) -> str:
+    return f"<b>{name}</b> ({iso3})<br>{value}<br>Year: {year}<br>Source: {source}"
+
+
+def _dedupe_legend(fig: go.Figure) -> None:
+    """Show each legend name once."""
+    seen: set[str] = set()
+    for trace in fig.data:
+        if trace.showlegend is False:
+            continue
+        if trace.name in seen:
+            trace.showlegend = False
+        seen.add(trace.name)
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    colour = colour.lstrip("#")
+    r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _country_codes(countries: str | Iterable[str] | None) -> list[str] | None:
+    from compare.countries import to_iso3  # noqa: PLC0415
+
+    if countries is None:
+        return None
+    names = [countries] if isinstance(countries, str) else list(countries)
+    codes = to_iso3(names, warn=False)
+    unknown = [n for n, c in zip(names, codes, strict=True) if c is None]
+    if unknown:
+        raise ParameterError(f"unknown country {', '.join(map(repr, unknown))}; use ISO3 or names")
+    return list(codes)

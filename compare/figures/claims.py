@@ -1,0 +1,243 @@
+"""Claims vs data: the paper's quoted values beside the values found in the data."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from compare import theme
+from compare.errors import ParameterError
+from compare.figures._common import POPULATION, _dedupe_legend, _finish, _new
+from compare.theme import caption_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+CLAIM_COLUMNS = ("claim_id", "claim_value", "data_value", "data_year")
+
+
+def _short(text: str, limit: int = 64) -> str:
+    """``text`` cut in the middle to ``limit`` characters (the end often holds a year)."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return text[: limit - tail - 1].rstrip() + "…" + text[-tail:].lstrip()
+
+
+def _claims_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The table checked, with ``label``, ``unit``, ``data_unit`` and ``comparable`` columns."""
+    import pandas as pd  # noqa: PLC0415
+
+    unit_column = "claim_unit" if "claim_unit" in table.columns else "unit"
+    missing = [c for c in CLAIM_COLUMNS if c not in table.columns]
+    if unit_column not in table.columns:
+        missing.append("unit (or claim_unit)")
+    if missing:
+        raise ParameterError(
+            f"claims table lacks column(s) {', '.join(missing)}; expected "
+            f"{', '.join(CLAIM_COLUMNS)} and unit (or claim_unit)"
+        )
+    frame = table.reset_index(drop=True).copy()
+    frame["unit"] = frame[unit_column].astype("object").where(frame[unit_column].notna(), "unknown")
+    if "label" not in frame:
+        frame["label"] = frame["claim_id"]
+    if "data_unit" not in frame:
+        frame["data_unit"] = frame["unit"]
+    frame["data_unit"] = (
+        frame["data_unit"].astype("object").where(frame["data_unit"].notna(), frame["unit"])
+    )
+    for column in ("claim_value", "data_value", "data_ci_low", "data_ci_high"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    has_data = frame["data_value"].notna()
+    frame["comparable"] = has_data & (frame["data_unit"] == frame["unit"])
+    # the same label twice (one claim, two data years) stays two rows
+    frame["row_label"] = [
+        f"{_short(label)}" + ("\u200b" * sum(1 for prior in frame["label"][:i] if prior == label))
+        for i, label in enumerate(frame["label"])
+    ]
+    return frame, unit_column
+
+
+def claims_vs_data(
+    table: pd.DataFrame, *, title: str = "Claims in the paper vs the data"
+) -> go.Figure:
+    """Each claim's quoted value (open diamond) beside the value found in the data (dot, with its
+    95% interval when the table has ``data_ci_low``/``data_ci_high``), one panel per unit.
+
+    A data value in another unit than the claim (context only, e.g. an index beside a percent) is
+    written next to the claim, not drawn on its axis; a claim without data says "no data".
+    ``table``: :func:`compare.evidence.claims_vs_data` (claim_id, claim_value, data_value,
+    data_year, ``claim_unit`` or ``unit``; optional label, data_unit, indicator, verdict, note).
+    """
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    frame, _ = _claims_frame(table)
+    units = list(dict.fromkeys(frame["unit"]))
+    counts = [int((frame["unit"] == u).sum()) for u in units]
+    height = max(360, 26 * len(frame) + 70 * len(units) + 220)
+    fig = _new(
+        height=height,
+        rows=len(units),
+        cols=1,
+        row_heights=[c / sum(counts) for c in counts],
+        vertical_spacing=min(0.14, 90 / height) if len(units) > 1 else 0.0,
+    )
+    note = frame["verdict"] if "verdict" in frame else frame["claim_id"]
+    longest = max(len(label) for label in frame["row_label"])
+    fig.update_layout(margin={"l": min(460, int(longest * 6.3) + 30)})
+    for row_number, unit in enumerate(units, start=1):
+        rows = frame[frame["unit"] == unit]
+        shown = rows[rows["comparable"]]
+        vf = theme.hover_format(unit, "x")
+        fig.add_trace(
+            go.Scatter(
+                x=[
+                    v
+                    for c, d in zip(shown["claim_value"], shown["data_value"], strict=True)
+                    for v in (c, d, None)
+                ],
+                y=[v for label in shown["row_label"] for v in (label, label, None)],
+                mode="lines",
+                line={"color": "#BBBBBB", "width": 2},
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"role": "bar"},
+            ),
+            row=row_number,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=rows["claim_value"],
+                y=rows["row_label"],
+                mode="markers",
+                name="Claimed in the paper",
+                legendgroup="claim",
+                showlegend=row_number == 1,
+                marker={
+                    "symbol": "diamond-open",
+                    "size": 12,
+                    "color": "#000000",
+                    "line": {"width": 2},
+                },
+                customdata=list(zip(rows["label"], note[rows.index], strict=True)),
+                hovertemplate=f"%{{customdata[0]}}<br>Claimed: {vf}<br>%{{customdata[1]}}"
+                "<extra></extra>",
+                meta={"role": "claim", "claim_ids": list(rows["claim_id"])},
+            ),
+            row=row_number,
+            col=1,
+        )
+        if len(shown):
+            error: dict[str, Any] = {"visible": False}
+            if {"data_ci_low", "data_ci_high"} <= set(shown.columns):
+                error = {
+                    "type": "data",
+                    "symmetric": False,
+                    "color": "#0072B2",
+                    "width": 4,
+                    "array": (shown["data_ci_high"] - shown["data_value"]).tolist(),
+                    "arrayminus": (shown["data_value"] - shown["data_ci_low"]).tolist(),
+                }
+            fig.add_trace(
+                go.Scatter(
+                    x=shown["data_value"],
+                    y=shown["row_label"],
+                    mode="markers",
+                    name="Found in the data (95% CI)",
+                    legendgroup="data",
+                    showlegend=True,
+                    error_x=error,
+                    marker={"size": 11, "color": "#0072B2"},
+                    customdata=shown[["label", "data_year"]].astype(str).to_numpy(),
+                    hovertemplate=f"%{{customdata[0]}}<br>Data: {vf} (%{{customdata[1]}})"
+                    "<extra></extra>",
+                    meta={"role": "data", "claim_ids": list(shown["claim_id"])},
+                ),
+                row=row_number,
+                col=1,
+            )
+        aside = rows[~rows["comparable"]]
+        if len(aside):
+            texts = [
+                "      no data"
+                if math.isnan(value)
+                else f"      context: {theme.format_value(value, data_unit)} "
+                f"({theme.unit_title(data_unit)}), not comparable"
+                for value, data_unit in zip(aside["data_value"], aside["data_unit"], strict=True)
+            ]
+            fig.add_trace(
+                go.Scatter(
+                    x=aside["claim_value"],
+                    y=aside["row_label"],
+                    mode="text",
+                    text=texts,
+                    textposition="middle right",
+                    textfont={"color": "#777777", "size": 11},
+                    showlegend=False,
+                    hoverinfo="skip",
+                    meta={"role": "aside", "claim_ids": list(aside["claim_id"])},
+                ),
+                row=row_number,
+                col=1,
+            )
+        fig.update_yaxes(
+            categoryorder="array",
+            categoryarray=list(rows["row_label"]),
+            range=[len(rows) - 0.5, -0.5],
+            tickfont={"size": 11},
+            row=row_number,
+            col=1,
+        )
+        values = [*rows["claim_value"], *shown["data_value"]]
+        for column in ("data_ci_low", "data_ci_high"):
+            if column in shown:
+                values += list(shown[column])
+        values = [v for v in values if not math.isnan(v)]
+        low, high = min(values), max(values)
+        span = (high - low) or abs(high) or 1.0
+        right = 0.35 if len(aside) else 0.05
+        fig.update_xaxes(
+            **theme.axis_format(unit),
+            title={"text": f"claimed and found ({theme.unit_title(unit)})", "font": {"size": 12}},
+            range=[low - 0.05 * span, high + right * span],
+            row=row_number,
+            col=1,
+        )
+    _dedupe_legend(fig)
+    indicators = list(
+        dict.fromkeys(i for i in frame.get("indicator", []) if isinstance(i, str) and i)
+    )
+    if indicators and any("weighted" in str(s) for s in frame.get("statistic", [])):
+        indicators.append(POPULATION)
+    years = sorted({int(y) for y in frame["data_year"].dropna()})
+    without = int(frame["data_value"].isna().sum())
+    claims_note = (
+        "Claims: as quoted in the source paper (compare.evidence). "
+        f"{without} of {len(frame)} rows have no data value; values in another unit than the "
+        "claim are written beside it, not drawn."
+    )
+    if indicators:
+        caption = caption_text(indicators, years, extra=claims_note)
+    else:
+        caption = f"{claims_note} Data years: {theme.years_text(years)}."
+    if table.attrs.get("synthetic"):
+        caption = "SYNTHETIC TEST DATA. " + caption
+    return _finish(
+        fig,
+        kind="claims_vs_data",
+        indicators=indicators,
+        years=years,
+        title=title,
+        caption=caption,
+        meta={
+            "claims": list(frame["claim_id"]),
+            "without_data": list(frame.loc[frame["data_value"].isna(), "claim_id"]),
+            "not_comparable": list(
+                frame.loc[frame["data_value"].notna() & ~frame["comparable"], "claim_id"]
+            ),
+        },
+    )

@@ -1,0 +1,150 @@
+"""Coverage heatmap: indicator x country, the number of years with a value."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from compare import theme
+from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
+from compare.figures._common import WIDTH, _catalog, _country_codes, _finish, _load, _new
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+#: Bins of the number of years with data (lower bounds) in the coverage heatmap.
+YEAR_BINS = (1, 2, 6, 11, 21)
+
+
+def coverage_heatmap(
+    indicators: Iterable[str] | None = None,
+    countries: str | Iterable[str] | None = None,
+    home: Any = None,
+) -> go.Figure:
+    """Indicator x country: the number of years with a value (blank = none); first and latest
+    year on hover.
+
+    Defaults: every catalog indicator, every member of the two default groups (M49).
+    """
+    import numpy as np  # noqa: PLC0415
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    from compare import regions  # noqa: PLC0415
+
+    catalog = _catalog()
+    chosen = list(indicators) if indicators is not None else list(catalog.indicators)
+    for indicator in chosen:
+        catalog.indicator(indicator)
+    codes = _country_codes(countries)
+    if codes is None:
+        codes = [c for g in DEFAULT_GROUPS for c in regions.members(g, DEFAULT_CLASSIFICATION)]
+    region = dict(zip(codes, regions.region_of(codes, DEFAULT_CLASSIFICATION), strict=True))
+    codes = sorted(
+        dict.fromkeys(codes),
+        key=lambda c: (
+            list(DEFAULT_GROUPS).index(region[c]) if region[c] in DEFAULT_GROUPS else 9,
+            c,
+        ),
+    )
+    frame = _load(chosen, home, countries=codes)
+    stats = frame.groupby(["indicator", "iso3"])["year"].agg(["count", "min", "max"])
+    n = np.full((len(chosen), len(codes)), np.nan)
+    span = np.full((len(chosen), len(codes), 3), np.nan)  # years, first and latest year
+    column = {code: j for j, code in enumerate(codes)}
+    row = {indicator: i for i, indicator in enumerate(chosen)}
+    for (indicator, code), (count, first, last) in stats.iterrows():
+        n[row[indicator], column[code]] = count
+        span[row[indicator], column[code]] = (count, first, last)
+    binned = np.where(np.isnan(n), np.nan, np.digitize(n, YEAR_BINS) - 1)
+    ticktext = [
+        f"<span style='color:{theme.region_colour(region[c] or '', 5)}'>{c}</span>" for c in codes
+    ]
+    height = max(420, 13 * len(chosen) + 260)
+    width = max(WIDTH, 9 * len(codes) + 300)
+    fig = _new(width=width, height=height)
+    fig.add_trace(
+        go.Heatmap(
+            z=binned,
+            x=codes,
+            y=chosen,
+            customdata=span,
+            **_year_bins(),
+            xgap=1,
+            ygap=1,
+            hoverongaps=False,
+            hovertemplate="%{y} · %{x}<br>%{customdata[0]} year(s): "
+            "%{customdata[1]}–%{customdata[2]}"
+            "<extra></extra>",
+            meta={"role": "coverage"},
+        )
+    )
+    fig.update_xaxes(
+        type="category",
+        tickmode="array",
+        tickvals=codes,
+        ticktext=ticktext,
+        tickangle=-90,
+        tickfont={"size": 8},
+        showgrid=False,
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, showgrid=False)
+    fig.update_layout(plot_bgcolor=theme.CONTEXT_COLOUR)
+    boundary = sum(1 for c in codes if region[c] == DEFAULT_GROUPS[0])
+    if 0 < boundary < len(codes):
+        fig.add_vline(x=boundary - 0.5, line={"color": "#333333", "width": 1.5})
+    for order, group in enumerate(DEFAULT_GROUPS):
+        members = [j for j, c in enumerate(codes) if region[c] == group]
+        if members:
+            fig.add_annotation(
+                text=f"<b>{group}</b>",
+                x=(members[0] + members[-1]) / 2,
+                y=1.0,
+                xref="x",
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                font={"color": theme.region_colour(group, order)},
+            )
+    years = sorted({int(y) for y in frame["year"]})
+    with_data = int(np.isfinite(n).sum())
+    extra = (
+        f"Cells: number of years with a value, in bins (blank = no data); {with_data} of {n.size} "
+        "indicator-country cells have data."
+    )
+    return _finish(
+        fig,
+        kind="coverage_heatmap",
+        indicators=chosen,
+        years=years,
+        title="Where data exist: indicators by country",
+        extra=extra,
+        meta={"countries": codes, "cells_with_data": with_data, "cells": int(n.size)},
+    )
+
+
+def _year_bins() -> dict[str, Any]:
+    """A stepped colour scale over bin indices 0..len(YEAR_BINS)-1, with its colour bar."""
+    import numpy as np  # noqa: PLC0415
+    from plotly.colors import get_colorscale, sample_colorscale  # noqa: PLC0415
+
+    size = len(YEAR_BINS)
+    colours = sample_colorscale(
+        get_colorscale(theme.SEQUENTIAL_SCALE), list(np.linspace(0, 1, size))
+    )
+    scale = []
+    for index, colour in enumerate(colours):
+        scale += [[index / size, colour], [(index + 1) / size, colour]]
+    labels = [f"{a}" if b - a == 1 else f"{a}–{b - 1}" for a, b in itertools.pairwise(YEAR_BINS)]
+    labels.append(f"{YEAR_BINS[-1]}+")
+    return {
+        "colorscale": scale,
+        "zmin": -0.5,
+        "zmax": size - 0.5,
+        "colorbar": {
+            "title": {"text": "years<br>with data"},
+            "thickness": 12,
+            "tickvals": list(range(size)),
+            "ticktext": labels,
+        },
+    }

@@ -1,0 +1,167 @@
+"""Dumbbell: two indicators per country (e.g. a gap by sex), grouped by region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from compare import theme
+from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
+from compare.errors import ParameterError
+from compare.figures._common import (
+    _catalog,
+    _colour,
+    _country_codes,
+    _finish,
+    _load,
+    _new,
+    _rgba,
+)
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+
+def dumbbell(
+    indicator_a: str,
+    indicator_b: str,
+    countries: str | Iterable[str] | None = None,
+    home: Any = None,
+) -> go.Figure:
+    """Per country, ``indicator_a`` (filled dot) and ``indicator_b`` (open dot) joined by a bar,
+    both from the latest year in which the country has both; grouped by region.
+
+    ``countries=None``: every member of the two default groups with both values.
+    """
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    from compare import regions  # noqa: PLC0415
+
+    catalog = _catalog()
+    ia, ib = catalog.indicator(indicator_a), catalog.indicator(indicator_b)
+    if ia.unit != ib.unit:
+        raise ParameterError(
+            f"{indicator_a} ({ia.unit}) and {indicator_b} ({ib.unit}) have different units"
+        )
+    codes = _country_codes(countries)
+    groups = list(DEFAULT_GROUPS)
+    frame = _load(
+        [indicator_a, indicator_b], home, countries=codes, groups=None if codes else groups
+    )
+    wide = frame.pivot_table(
+        index=["iso3", "country", "year"], columns="indicator", values="value", aggfunc="first"
+    ).reset_index()
+    for column in (indicator_a, indicator_b):
+        if column not in wide:
+            wide[column] = float("nan")
+    wide = wide.dropna(subset=[indicator_a, indicator_b])
+    latest = wide.sort_values("year").groupby("iso3").tail(1).copy()
+    latest["region"] = regions.region_of(list(latest["iso3"]), DEFAULT_CLASSIFICATION)
+    latest["region"] = latest["region"].fillna("Other")
+    latest["gap"] = latest[indicator_b] - latest[indicator_a]
+    order_groups = [g for g in [*groups, "Other"] if (latest["region"] == g).any()]
+    latest["group_order"] = latest["region"].map({g: i for i, g in enumerate(order_groups)})
+    latest = latest.sort_values(["group_order", "gap"], ascending=[True, False])
+    if latest.empty:
+        raise ParameterError(f"no country has both {indicator_a} and {indicator_b}")
+    wanted = codes or sorted(
+        {c for g in groups for c in regions.members(g, DEFAULT_CLASSIFICATION)}
+    )
+    missing = sorted(set(wanted) - set(latest["iso3"]))
+    height = max(420, 22 * len(latest) + 220)
+    fig = _new(height=height)
+    fa, fb = theme.hover_format(ia.unit, "x"), theme.hover_format(ib.unit, "x")
+    for order, group in enumerate(order_groups):
+        rows = latest[latest["region"] == group]
+        colour = _colour(group, order) if group != "Other" else "#777777"
+        labels = list(rows["country"])
+        line_x: list[float | None] = []
+        line_y: list[str | None] = []
+        for label, a, b in zip(labels, rows[indicator_a], rows[indicator_b], strict=True):
+            line_x += [a, b, None]
+            line_y += [label, label, None]
+        fig.add_trace(
+            go.Scatter(
+                x=line_x,
+                y=line_y,
+                mode="lines",
+                hoverinfo="skip",
+                line={"color": _rgba(colour, 0.55), "width": 3},
+                showlegend=False,
+                meta={"role": "bar", "group": group},
+            )
+        )
+        custom = rows[["iso3", "year", "gap"]].to_numpy()
+        for indicator, info, symbol, form in (
+            (indicator_a, ia, "circle", fa),
+            (indicator_b, ib, "circle-open", fb),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=rows[indicator],
+                    y=labels,
+                    mode="markers",
+                    name=group,
+                    showlegend=indicator == indicator_a,
+                    marker={
+                        "symbol": symbol,
+                        "size": 10,
+                        "color": colour,
+                        "line": {"color": colour, "width": 2},
+                    },
+                    customdata=custom,
+                    legendgroup=group,
+                    hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}}), %{{customdata[1]}}<br>"
+                    f"{info.title}: {form}<br>Gap (b - a): %{{customdata[2]:.1f}}<extra></extra>",
+                    meta={
+                        "role": "a" if indicator == indicator_a else "b",
+                        "group": group,
+                        "iso3": list(rows["iso3"]),
+                    },
+                )
+            )
+    for info, symbol in ((ia, "circle"), (ib, "circle-open")):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=info.title,
+                marker={
+                    "symbol": symbol,
+                    "size": 10,
+                    "color": "#555555",
+                    "line": {"color": "#555555", "width": 2},
+                },
+                hoverinfo="skip",
+                meta={"role": "key"},
+            )
+        )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=list(latest["country"]),
+        range=[len(latest) - 0.5, -0.5],
+        tickfont={"size": 11},
+        showgrid=True,
+    )
+    fig.update_xaxes(title={"text": theme.unit_title(ia.unit)}, **theme.axis_format(ia.unit))
+    fig.update_layout(legend={"font": {"size": 11}})
+    years = sorted({int(y) for y in latest["year"]})
+    extra = (
+        f"Each country's latest year with both values ({theme.years_text(years)}). "
+        f"Without both values: {len(missing)} of {len(wanted)} countries asked"
+        + (
+            f" ({', '.join(missing[:40])}{' ...' if len(missing) > 40 else ''})."
+            if missing
+            else "."
+        )
+    )
+    return _finish(
+        fig,
+        kind="dumbbell",
+        indicators=[indicator_a, indicator_b],
+        years=years,
+        title=f"{ia.title} (●) and {ib.title} (○), by country",
+        extra=extra,
+        meta={"countries": list(latest["iso3"]), "missing": missing},
+    )

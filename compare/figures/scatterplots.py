@@ -1,0 +1,155 @@
+"""Scatter of two indicators across families: countries coloured by region, OLS line per
+region."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from compare import theme
+from compare.config import DEFAULT_GROUPS
+from compare.errors import ParameterError
+from compare.figures._common import _catalog, _colour, _finish, _groups, _load, _new, _rgba
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+
+def _pairs(x: str, y: str, groups: tuple[str, ...], home: Any) -> pd.DataFrame:
+    """Country-years with both values: iso3, country, region, year, x, y, x_source, y_source."""
+    frame = _load([x, y], home, groups=list(groups))
+    wide = frame.pivot_table(
+        index=["iso3", "country", "region", "year"],
+        columns="indicator",
+        values="value",
+        aggfunc="first",
+    ).reset_index()
+    sources = frame.pivot_table(
+        index=["iso3", "year"], columns="indicator", values="source_id", aggfunc="first"
+    )
+    if x not in wide or y not in wide:
+        return wide.iloc[0:0]
+    wide = wide.dropna(subset=[x, y])
+    wide = wide.join(sources.add_suffix("_source"), on=["iso3", "year"])
+    return wide.rename(
+        columns={x: "x", y: "y", f"{x}_source": "x_source", f"{y}_source": "y_source"}
+    )
+
+
+def _scatter_year(pairs: pd.DataFrame, groups: tuple[str, ...], minimum: int = 3) -> int:
+    """The latest year in which every group has ``minimum`` countries with both values."""
+    counts = pairs.groupby(["year", "region"]).size().unstack(fill_value=0)
+    ok = [
+        int(year)
+        for year, row in counts.iterrows()
+        if all(row.get(g, 0) >= minimum for g in groups)
+    ]
+    if not ok:
+        raise ParameterError(
+            f"no year in which each of {', '.join(groups)} has {minimum} countries with both values"
+        )
+    return max(ok)
+
+
+def scatter(
+    x_indicator: str,
+    y_indicator: str,
+    year: int | None = None,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    home: Any = None,
+) -> go.Figure:
+    """One point per country (coloured by region) and an OLS line with its 95% band per region.
+
+    ``year=None``: the latest year in which each group has at least 3 countries with both values.
+    """
+    import numpy as np  # noqa: PLC0415
+    import plotly.graph_objects as go  # noqa: PLC0415
+    import statsmodels.api as sm  # noqa: PLC0415
+
+    catalog = _catalog()
+    xi, yi = catalog.indicator(x_indicator), catalog.indicator(y_indicator)
+    chosen = _groups(groups)
+    pairs = _pairs(x_indicator, y_indicator, chosen, home)
+    if year is None:
+        year = _scatter_year(pairs, chosen)
+        note = f"{year}: latest year with at least 3 countries with both values in each group"
+    else:
+        note = f"{year} as requested"
+    pairs = pairs[pairs["year"] == int(year)]
+    if pairs.empty:
+        raise ParameterError(f"no country has both {x_indicator} and {y_indicator} in {year}")
+    fig = _new()
+    xf, yf = theme.hover_format(xi.unit, "x"), theme.hover_format(yi.unit, "y")
+    fits = {}
+    for order, group in enumerate(chosen):
+        rows = pairs[pairs["region"] == group]
+        colour = _colour(group, order)
+        fig.add_trace(
+            go.Scatter(
+                x=rows["x"],
+                y=rows["y"],
+                mode="markers",
+                name=f"{group} (n = {len(rows)})",
+                marker={
+                    "color": colour,
+                    "size": 8,
+                    "opacity": 0.85,
+                    "line": {"color": "white", "width": 0.6},
+                },
+                legendgroup=group,
+                customdata=rows[["country", "iso3"]].to_numpy(),
+                hovertemplate=f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{xi.title}: "
+                f"{xf}<br>{yi.title}: {yf}<br>Year: {year}<extra></extra>",
+                meta={"role": "countries", "group": group},
+            )
+        )
+        if len(rows) < 3:
+            continue
+        model = sm.OLS(rows["y"].to_numpy(float), sm.add_constant(rows["x"].to_numpy(float))).fit()
+        grid = np.linspace(rows["x"].min(), rows["x"].max(), 50)
+        band = model.get_prediction(sm.add_constant(grid)).summary_frame(alpha=0.05)
+        slope, intercept = float(model.params[1]), float(model.params[0])
+        fits[group] = {
+            "slope": slope,
+            "intercept": intercept,
+            "r2": float(model.rsquared),
+            "n": len(rows),
+        }
+        fig.add_trace(
+            go.Scatter(
+                x=list(grid) + list(grid[::-1]),
+                y=list(band["mean_ci_upper"]) + list(band["mean_ci_lower"][::-1]),
+                fill="toself",
+                fillcolor=_rgba(colour, 0.15),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=group,
+                meta={"role": "fit_band", "group": group},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=grid,
+                y=band["mean"],
+                mode="lines",
+                line={"color": colour, "width": 2},
+                name=f"{group}: OLS, slope {slope:.3g}, R² {model.rsquared:.2f}",
+                legendgroup=group,
+                hovertemplate=f"{group} OLS fit<br>y = {intercept:.4g} + {slope:.4g}·x<br>"
+                f"R² = {model.rsquared:.2f}, n = {len(rows)}<extra></extra>",
+                meta={"role": "fit", "group": group},
+            )
+        )
+    fig.update_xaxes(title={"text": xi.title}, **theme.axis_format(xi.unit))
+    fig.update_yaxes(title={"text": yi.title}, **theme.axis_format(yi.unit))
+    return _finish(
+        fig,
+        kind="scatter",
+        indicators=[x_indicator, y_indicator],
+        years=int(year),
+        title=f"{yi.title} vs {xi.title}, {year}",
+        extra="Lines: ordinary least squares per region with 95% confidence band of the mean.",
+        meta={"year_note": note, "fits": fits, "groups": list(chosen)},
+    )

@@ -1,0 +1,152 @@
+"""Trend: regional means over time with bootstrap bands and a coverage panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from compare import theme
+from compare.config import DEFAULT_GROUPS
+from compare.errors import ParameterError
+from compare.figures._common import POPULATION, _catalog, _colour, _finish, _groups, _new, _rgba
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+
+def trend(
+    indicator: str,
+    years: Iterable[int] | None = None,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    home: Any = None,
+    *,
+    threshold: float = 2 / 3,
+) -> go.Figure:
+    """Regional means over time with 95% bootstrap bands (:func:`compare.stats.regional_means`),
+    population-weighted means where coverage allows, and a lower panel of coverage."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    from compare.stats import regional_means  # noqa: PLC0415
+
+    info = _catalog().indicator(indicator)
+    chosen = _groups(groups)
+    means = regional_means(indicator, years, groups=tuple(chosen), threshold=threshold, home=home)
+    if means.empty:
+        raise ParameterError(f"no {indicator} values for {', '.join(chosen)} in the years asked")
+    fig = _new(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
+    fmt = theme.hover_format(info.unit, "y")
+    used_years = sorted({int(y) for y in means.loc[means["n"] > 0, "year"]})
+    for order, group in enumerate(chosen):
+        rows = means[means["group"] == group].sort_values("year")
+        colour = _colour(group, order)
+        x = [int(y) for y in rows["year"]]
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=list(rows["mean_ci_high"]) + list(rows["mean_ci_low"])[::-1],
+                fill="toself",
+                fillcolor=_rgba(colour, 0.18),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=f"{group}: 95% CI",
+                legendgroup=group,
+                showlegend=False,
+                meta={"role": "ci", "group": group},
+            ),
+            row=1,
+            col=1,
+        )
+        low_cover = [not c >= threshold for c in rows["coverage_pop"].astype(float)]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=rows["mean"],
+                mode="lines+markers",
+                name=f"{group}: mean",
+                line={"color": colour, "width": 2.4},
+                legendgroup=group,
+                marker={
+                    "size": [8 if low else 5 for low in low_cover],
+                    "symbol": ["circle-open" if low else "circle" for low in low_cover],
+                },
+                customdata=rows[["n", "n_members", "mean_ci_low", "mean_ci_high"]].to_numpy(),
+                hovertemplate=f"{group} %{{x}}<br>Unweighted mean: {fmt}<br>95% CI: "
+                + theme.hover_format(info.unit, "customdata[2]")
+                + " to "
+                + theme.hover_format(info.unit, "customdata[3]")
+                + "<br>Countries: %{customdata[0]} of %{customdata[1]}<extra></extra>",
+                meta={"role": "mean", "group": group},
+            ),
+            row=1,
+            col=1,
+        )
+        weighted = rows[~rows["weighted_withheld"].astype(bool)]
+        if len(weighted):
+            wx = [int(y) for y in rows["year"]]
+            wy = [
+                v if not w else None
+                for v, w in zip(
+                    rows["weighted_mean"], rows["weighted_withheld"].astype(bool), strict=True
+                )
+            ]
+            fig.add_trace(
+                go.Scatter(
+                    x=wx,
+                    y=wy,
+                    mode="lines",
+                    name=f"{group}: population-weighted",
+                    line={"color": colour, "width": 1.6, "dash": "dash"},
+                    legendgroup=group,
+                    hovertemplate=f"{group} %{{x}}<br>Population-weighted mean: {fmt}"
+                    "<extra></extra>",
+                    meta={"role": "weighted_mean", "group": group},
+                ),
+                row=1,
+                col=1,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=rows["coverage_pop"],
+                mode="lines+markers",
+                name=f"{group}: coverage",
+                line={"color": colour, "width": 1.4},
+                marker={"size": 4},
+                showlegend=False,
+                legendgroup=group,
+                customdata=rows[["n", "n_members", "coverage_pop"]].to_numpy(),
+                hovertemplate=f"{group} %{{x}}<br>Population covered: %{{y:.0%}}<br>"
+                "%{customdata[0]} of %{customdata[1]} members with data<extra></extra>",
+                meta={"role": "coverage", "group": group},
+            ),
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(
+        title={"text": theme.unit_title(info.unit)},
+        **theme.axis_format(info.unit),
+        row=1,
+        col=1,
+    )
+    fig.add_hline(y=threshold, line={"color": "#777777", "width": 1, "dash": "dot"}, row=2, col=1)
+    fig.update_yaxes(
+        title={"text": "population<br>covered"}, tickformat=".0%", range=[0, 1.05], row=2, col=1
+    )
+    fig.update_xaxes(dtick=2 if len(used_years) > 12 else 1, row=2, col=1)
+    fig.update_layout(hovermode="x unified")
+    extra = (
+        "Bands: 95% bootstrap intervals over countries (unweighted mean); open markers: "
+        f"years in which the countries with data hold less than {threshold:.0%} of the "
+        "group's population; dashed: population-weighted mean, drawn only where that "
+        "coverage is reached; lower panel: share of the population covered (dotted: "
+        "threshold)."
+    )
+    return _finish(
+        fig,
+        kind="trend",
+        indicators=[indicator, POPULATION],
+        years=used_years,
+        title=f"{info.title}: regional means",
+        extra=extra,
+        meta={"groups": list(chosen)},
+    )
