@@ -143,6 +143,7 @@ class _Split:
 
 
 def _read_records(source: Source, folder: Path) -> pd.DataFrame:
+    atomic.recover_directory(folder)  # a fetch killed mid-swap left the folder aside
     if not folder.is_dir():
         raise DataError(
             f"source folder missing: import it first with `compare fetch --from MIRROR` "
@@ -156,19 +157,51 @@ def _read_records(source: Source, folder: Path) -> pd.DataFrame:
     for column in ("raw_file", "raw_column", "entity", "series", "flag", "problem"):
         raw[column] = raw[column].astype("string").fillna("").astype(object)
     raw["year"] = raw["year"].astype("string").fillna("").astype(object)
+    _flag_unterminated(raw, source, folder)
     return raw
+
+
+#: Text files whose last line may have been cut short (a download or copy that stopped).
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+UNTERMINATED_FLAG = "unterminated_last_line"
+
+
+def _flag_unterminated(raw: pd.DataFrame, source: Source, folder: Path) -> None:
+    """Flag the records of the last line of a text file that does not end with a line break:
+    the line may have been cut inside its last field (a shorter line is quarantined anyway)."""
+    for name in source.files:
+        path = folder / name
+        if path.suffix.lower() not in _TEXT_SUFFIXES or not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - 2))
+            tail = handle.read()
+        # (UTF-16 little-endian text ends in "\n\x00")
+        if not tail or tail[-1:] in (b"\n", b"\r") or tail in (b"\n\x00", b"\r\x00"):
+            continue
+        in_file = raw["raw_file"] == name
+        if in_file.any():
+            last = in_file & (raw["raw_row"] == raw.loc[in_file, "raw_row"].max())
+            raw.loc[last, "flag"] = [
+                f"{f};{UNTERMINATED_FLAG}" if f else UNTERMINATED_FLAG
+                for f in raw.loc[last, "flag"]
+            ]
 
 
 def _stage_years(split: _Split) -> None:
     years = parse_years(split.records["year"])
     split.drop(years["reason"] != "", "implausible_year", years["reason"])
-    split.records = split.records.assign(year_int=years["year"])
+    # Aligned on the rows left: assigning a longer Series to an empty frame would bring the
+    # dropped rows back (pandas takes the index of the value when the frame is empty).
+    split.records = split.records.assign(year_int=years["year"].loc[split.records.index])
 
 
 def _stage_values(split: _Split) -> None:
     values = parse_values(split.records["value"], split.source.missing_markers)
     split.drop(values["reason_code"] != "", values["reason_code"], values["reason"])
-    split.records = split.records.assign(number=values["value"], value_flag=values["flag"])
+    kept = values.loc[split.records.index]
+    split.records = split.records.assign(number=kept["value"], value_flag=kept["flag"])
 
 
 def _stage_countries(split: _Split) -> pd.DataFrame:
@@ -242,6 +275,53 @@ def _stage_units(split: _Split, catalog: Catalog) -> None:
     split.drop(outside, "out_of_range", reason)
 
 
+#: A value in (0, 1] of a percent indicator is a suspected fraction when the same country has a
+#: value of at least FRACTION_NEIGHBOUR within FRACTION_YEARS years (none in the real sources).
+FRACTION_NEIGHBOUR, FRACTION_YEARS = 10.0, 2
+
+
+def _stage_fractions(split: _Split, catalog: Catalog) -> None:
+    """Shares written as fractions in a percent column are quarantined, never rescaled.
+
+    Two signs: every value of a percent indicator lies in [0, 1] (at least 3 values: a missing
+    ``scale: 100``), or a value in (0, 1] sits within two years of a value of 10 or more for the
+    same country (a row typed as 0.91 among 86, 93). A small percent on its own (0.4 % of
+    people online in 1995) is kept: it cannot be told apart from a fraction.
+    """
+    percent = {k for k, i in catalog.indicators.items() if i.unit == "percent"}
+    records = split.records
+    in_percent = records["indicator"].isin(percent)
+    if not in_percent.any():
+        return
+    number = records["number"]
+    suspect = pd.Series(False, index=records.index)
+    reason = pd.Series("", index=records.index, dtype=object)
+    for _, group in records[in_percent].groupby("indicator", sort=False):
+        values = group["number"]
+        if len(values) >= 3 and values.between(0, 1).all() and values.max() > 0:
+            suspect[group.index] = True
+            reason[group.index] = (
+                "every value of this percent indicator lies between 0 and 1: shares written "
+                "as fractions? (not rescaled; set `scale: 100` in the catalog if so)"
+            )
+    small = records[in_percent & (number > 0) & (number <= 1) & ~suspect]
+    if not small.empty:
+        large = records.loc[
+            in_percent & (number >= FRACTION_NEIGHBOUR), ["iso3", "indicator", "year_int", "number"]
+        ].rename(columns={"year_int": "near_year", "number": "near_value"})
+        pairs = small.reset_index().merge(large, on=["iso3", "indicator"])
+        pairs = pairs[(pairs["near_year"] - pairs["year_int"]).abs().between(1, FRACTION_YEARS)]
+        for index, rows in pairs.groupby("index", sort=False):
+            near = rows.iloc[0]
+            suspect[index] = True
+            reason[index] = (
+                f"value {near['number']:g} between 0 and 1 in a percent column while the same "
+                f"country has {near['near_value']:g} in {near['near_year']}: a share written "
+                "as a fraction? (not rescaled)"
+            )
+    split.drop(suspect, "possible_fraction", reason)
+
+
 def _stage_duplicates(split: _Split) -> None:
     """Identical repeats of a key keep the first; conflicting values keep none."""
     records = split.records
@@ -308,6 +388,7 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
     _stage_values(split)
     aggregate_rows = _stage_countries(split)
     _stage_units(split, catalog)
+    _stage_fractions(split, catalog)
     _stage_duplicates(split)
 
     records = split.records

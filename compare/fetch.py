@@ -2,7 +2,9 @@
 
 Each imported folder gets ``_manifest.json`` (file, size, sha256, origin and licence taken from
 the folder's PROVENANCE.md / datapackage.json, import time). Re-running is idempotent: unchanged
-folders are left alone; a changed checksum is reported and the folder replaced atomically.
+folders are left alone; a changed checksum is reported and the folder replaced atomically. An
+imported folder whose files no longer match its manifest (edited or damaged in ``data/raw``), or
+whose manifest is unreadable, is re-imported and reported as changed.
 """
 
 from __future__ import annotations
@@ -78,6 +80,15 @@ def _file_entries(folder: Path) -> list[dict[str, object]]:
     ]
 
 
+def _damaged(dest: Path, expected: dict[str, str]) -> list[str]:
+    """Files of an imported folder that are missing or differ from their manifest checksum."""
+    return [
+        name
+        for name, sha in expected.items()
+        if not (dest / name).is_file() or sha256_file(dest / name) != sha
+    ]
+
+
 def import_folder(src: Path, dest: Path) -> tuple[str, list[str]]:
     """Import one folder; returns ("imported" | "unchanged" | "changed", notes)."""
     entries = _file_entries(src)
@@ -85,11 +96,24 @@ def import_folder(src: Path, dest: Path) -> tuple[str, list[str]]:
         raise FetchError(f"mirror folder {src} holds no files")
     old_manifest = dest / MANIFEST
     status, notes = "imported", []
+    atomic.recover_directory(dest)  # a fetch killed mid-swap left the folder aside
+    atomic.clean_stale_stages(dest.parent, dest.name)  # and the staging folders of killed runs
     if old_manifest.is_file():
-        old = {e["file"]: e["sha256"] for e in json.loads(old_manifest.read_text())["files"]}
+        try:
+            old = {
+                str(e["file"]): str(e["sha256"])
+                for e in json.loads(old_manifest.read_text(encoding="utf-8"))["files"]
+            }
+        except (ValueError, KeyError, TypeError) as exc:
+            # A hand-edited or damaged manifest: the folder is re-imported whole.
+            old = {}
+            notes.append(f"{MANIFEST} unreadable ({type(exc).__name__}), folder re-imported")
         new = {e["file"]: e["sha256"] for e in entries}
         if old == new:
-            return "unchanged", []
+            damaged = _damaged(dest, new)
+            if not damaged:
+                return "unchanged", []
+            notes += [f"{name}: damaged or edited in {dest}, re-imported" for name in damaged]
         status = "changed"
         for name in sorted(set(old) | set(new)):
             if old.get(name) != new.get(name):

@@ -12,6 +12,9 @@ MIN_YEAR, MAX_YEAR = 1950, 2100
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: A plain decimal number in ASCII digits (what ``float`` accepts beyond this, such as ``nan``,
+#: ``inf``, ``1_000`` or non-ASCII digits, is not a value in a data file).
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 
 
 def _one_value(text: str) -> tuple[float | None, str, str]:
@@ -23,11 +26,10 @@ def _one_value(text: str) -> tuple[float | None, str, str]:
         return float(cleaned.replace(".", "").replace(",", ".")), "decimal_comma", ""
     if _THOUSANDS_COMMA.match(cleaned):
         return float(cleaned.replace(",", "")), "thousands_separator", ""
-    try:
+    if _PLAIN_NUMBER.match(cleaned):
         return float(cleaned), "", ""
-    except ValueError:
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        return None, "", f"not a number: {shown!r}"
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return None, "", f"not a number: {shown!r}"
 
 
 def parse_values(raw: pd.Series, missing_markers: tuple[str, ...]) -> pd.DataFrame:

@@ -138,36 +138,50 @@ def read_text_table(path: Path, required: tuple[str, ...]) -> TextTable:
     """Read a delimited text file whose header holds the ``required`` column names.
 
     Lines before the header (the World Bank download's 4-line preamble, title lines) are skipped;
-    the encoding (UTF-8 with or without BOM, Windows-1252, Latin-1) and the delimiter (, ; tab |)
-    are detected. A line with the wrong number of fields is returned in ``bad_rows``.
+    the encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252, Latin-1) and the
+    delimiter (, ; tab |) are detected. A line with the wrong number of fields is returned in
+    ``bad_rows``; a file without any line below its header is a DataError.
 
     Lines end at CR LF, LF or CR (only there). A UTF-8 file whose every line has the header's
     width is parsed by pyarrow's multithreaded CSV reader (files of 8 MB or more memory-mapped);
     anything else (other encodings, a lone CR, lines of another width) by the csv module, line
     by line. Both give the same table, rows numbered by line; ``arrow`` is set by the first.
     """
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        # Large files are memory-mapped (no copy); pyarrow parses the mapping directly.
-        data: bytes | mmap.mmap = (
-            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-            if size >= _MMAP_BYTES
-            else handle.read()
-        )
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            # Large files are memory-mapped (no copy); pyarrow parses the mapping directly.
+            data: bytes | mmap.mmap = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                if size >= _MMAP_BYTES
+                else handle.read()
+            )
+    except OSError as exc:  # unreadable (permissions, a folder, an I/O error)
+        raise DataError(f"cannot read the file ({exc.strerror or exc})", file=str(path)) from None
+    mapped = data
     try:
         head = data[:_HEAD_BYTES]
         if not head or (len(head) == size and head.isspace()):
             raise DataError("file is empty", file=str(path))
+        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # Excel's "Unicode text" export: UTF-16 with a byte-order mark (and NUL bytes).
+            try:
+                data = bytes(data).decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(f"invalid UTF-16 text ({exc.reason})", file=str(path)) from None
+            head = data[:_HEAD_BYTES]
         if b"\x00" in head[:4096]:
             raise DataError("binary content (NUL bytes): not a delimited text file", file=str(path))
-        fast = _read_plain_utf8(path, data, required)
-        if fast is not None:
-            return fast
-        return _read_any(path, data if isinstance(data, bytes) else bytes(data), required)
+        table = _read_plain_utf8(path, data, required) or _read_any(
+            path, data if isinstance(data, bytes) else bytes(data), required
+        )
+        if table.frame.empty and not table.bad_rows:
+            raise DataError("no data rows below the header", file=str(path), row=table.header_row)
+        return table
     finally:
-        if isinstance(data, mmap.mmap):
+        if isinstance(mapped, mmap.mmap):
             with contextlib.suppress(BufferError):  # still exported: closed when collected
-                data.close()
+                mapped.close()
 
 
 _HEAD_BYTES = 1 << 20
@@ -184,7 +198,10 @@ def _read_plain_utf8(
     import pyarrow.csv as pacsv  # noqa: PLC0415
 
     start = 3 if data[:3] == codecs.BOM_UTF8 else 0
-    head_end = data.rfind(b"\n", start, start + _HEAD_BYTES) + 1
+    # A small file is checked whole (its last line too: an invalid byte there would otherwise
+    # reach pyarrow's invalid-row handler, which cannot decode it); a large one by its head.
+    small = len(data) - start <= _HEAD_BYTES
+    head_end = len(data) if small else data.rfind(b"\n", start, start + _HEAD_BYTES) + 1
     if head_end <= 0:
         return None
     try:
@@ -235,6 +252,10 @@ def _read_plain_utf8(
         return None
     if invalid:
         return None  # bad or blank lines, or line breaks inside quotes: read line by line
+    if table.num_rows != _count_newlines(data, offset, end):
+        # A quoted field spans lines (or a lone CR ends one): rows are no longer lines, and
+        # only the csv-module path numbers them by the line they start on.
+        return None
     lines_no = np.arange(header_index + 2, header_index + 2 + table.num_rows, dtype=np.int64)
     blank = _blank_rows(table)
     if blank is not None:
@@ -244,6 +265,15 @@ def _read_plain_utf8(
     frame = table.to_pandas()
     frame.index = pd.Index(lines_no, name="line")
     return TextTable(frame, header_index + 1, [], path, "utf-8", delimiter, arrow=table)
+
+
+def _count_newlines(data: bytes | mmap.mmap, start: int, end: int) -> int:
+    """LF bytes in ``data[start:end]``, counted in blocks (no copy, little memory)."""
+    body = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    block = 1 << 24
+    return sum(
+        int(np.count_nonzero(body[i : i + block] == 0x0A)) for i in range(0, len(body), block)
+    )
 
 
 def _blank_rows(table: Any) -> np.ndarray | None:
@@ -274,15 +304,21 @@ def _read_any(path: Path, data: bytes, required: tuple[str, ...]) -> TextTable:
     good: list[list[str]] = []
     good_lines: list[int] = []
     bad: list[tuple[int, str]] = []
-    for offset, fields in enumerate(parsed, start=1):
-        line_no = header_index + 1 + offset
+    start = 0  # lines of the body consumed so far: a quoted field may span several lines
+    for fields in parsed:
+        line_no = header_index + 2 + start
+        span = parsed.line_num - start
+        start = parsed.line_num
         if not fields or all(not f.strip() for f in fields):
             continue  # blank line: nothing to read
         # Trailing empty fields (a stray delimiter at the end) are harmless.
         if len(fields) > width and all(not f.strip() for f in fields[width:]):
             good.append(fields[:width])
         elif len(fields) != width:
-            bad.append((line_no, f"expected {width} fields, found {len(fields)}"))
+            why = f"expected {width} fields, found {len(fields)}"
+            if span > 1:
+                why += f" (the row runs over lines {line_no}-{line_no + span - 1}: unclosed quote?)"
+            bad.append((line_no, why))
             continue
         else:
             good.append(fields)

@@ -82,6 +82,10 @@ def read_sheet(path: Path, required: tuple[str, ...], sheet: str | None = None) 
         for i, row in enumerate(grid[header_index + 1 :], start=header_index + 1)
         if any(cell for cell in row)
     ]
+    if not body:
+        raise DataError(
+            f"sheet {name!r}: no data rows below the header", file=str(path), row=header_index + 1
+        )
     frame = pd.DataFrame([row[: len(header)] for _, row in body], columns=header, dtype=str)
     frame.index = pd.Index([line for line, _ in body], name="row")
     return SheetTable(frame, header_index + 1, path, name)

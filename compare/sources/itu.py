@@ -75,4 +75,6 @@ def read_key_ict_table(source: Source, folder: Path) -> pd.DataFrame:
                         "value": row[c],
                     }
                 )
+        if not rows or rows[-1]["raw_file"] != name:
+            raise DataError("no data rows below the header", file=str(path), row=header_index + 1)
     return records(rows)

@@ -28,7 +28,8 @@ _BLOCK_ROWS = 32768
 
 def read_wide(source: Source, folder: Path) -> pd.DataFrame:
     """Wide CSV (one column per year), with or without the 4-line preamble of the official
-    download; DataBank year labels such as ``2019 [YR2019]`` are accepted.
+    download; DataBank exports (year labels such as ``2019 [YR2019]``, series in ``Series Code``)
+    are accepted.
 
     One record per non-blank year cell, ordered by line, then column label."""
     frames = []
@@ -42,6 +43,16 @@ def read_wide(source: Source, folder: Path) -> pd.DataFrame:
                 file=str(table.path),
                 row=table.header_row,
             )
+        by_year: dict[int | None, str] = {}
+        for col in year_columns:
+            if years[col] in by_year:
+                raise DataError(
+                    f"columns {by_year[years[col]]!r} and {col!r} both hold year {years[col]}",
+                    file=str(table.path),
+                    row=table.header_row,
+                    column=col,
+                )
+            by_year[years[col]] = col
         frames.append(_wide_records(table, name, sorted(year_columns), years, source))
         if table.bad_rows:
             frames.append(bad_row_records(table, name))
@@ -69,8 +80,12 @@ def _wide_records(
     code = pc.utf8_trim_whitespace(arrow.column("Country Code"))
     name_text = pc.utf8_trim_whitespace(arrow.column("Country Name"))
     entity = pc.dictionary_encode(pc.if_else(pc.equal(code, ""), name_text, code)).combine_chunks()
-    if "Indicator Code" in arrow.column_names:
-        series_text = pc.utf8_trim_whitespace(arrow.column("Indicator Code"))
+    # The official download names the series "Indicator Code", a DataBank export "Series Code".
+    series_column = next(
+        (c for c in ("Indicator Code", "Series Code") if c in arrow.column_names), None
+    )
+    if series_column is not None:
+        series_text = pc.utf8_trim_whitespace(arrow.column(series_column))
     else:
         series_text = pa.chunked_array([pa.array([source.series or ""] * rows, pa.large_string())])
     series = pc.dictionary_encode(series_text).combine_chunks()
