@@ -27,6 +27,7 @@ _EXPORTS = {
     "build": "compare.build",
     "compare_regions": "compare.stats",
     "convergence": "compare.stats",
+    "show": "compare.display",
     "regional_means": "compare.stats",
     "latest_common_year": "compare.stats",
     "CompareError": "compare.errors",

@@ -105,6 +105,15 @@ def parser() -> argparse.ArgumentParser:
         help="dask scheduler address (default: a LocalCluster)",
     )
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
+    report.add_argument(
+        "--out", default=None, metavar="DIR", help="reports folder (default: <home>/reports)"
+    )
+    report.add_argument(
+        "--kernels",
+        choices=("warm", "cold"),
+        default="warm",
+        help="warm: kernels forked from a pre-imported server (default); cold: a new process each",
+    )
     report.set_defaults(run=_report)
     return top
 

@@ -19,6 +19,7 @@ assignments of literals equal to the given values, so a hostile string stays dat
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import math
@@ -29,6 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from compare.errors import ParameterError
+
+#: Values of a ``weighting`` parameter (which regional means a report leads with).
+WEIGHTINGS = ("both", "unweighted", "population")
+
+#: Deepest nesting of lists/mappings accepted in a parameter value.
+MAX_DEPTH = 20
+
+#: Largest integer accepted (far beyond any year or count; Python refuses by default to write
+#: integers of more than 4300 digits as text, which papermill's injection needs).
+MAX_INT = 10**1000
 
 #: Longest string accepted as a parameter value (identifiers, names, labels).
 MAX_STRING = 200
@@ -167,7 +178,12 @@ def _checker(node: ast.expr, where: str) -> Callable[[Any], bool]:
         )
         args = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
         if base == "Literal":
-            choices = [ast.literal_eval(arg) for arg in args]
+            try:
+                choices = [ast.literal_eval(arg) for arg in args]
+            except ValueError:  # literal_eval never runs code; a call inside is just refused
+                raise ParameterError(
+                    f"{where}: Literal[...] may hold literals only: {ast.unparse(node)!r}"
+                ) from None
             return lambda v: any(type(v) is type(c) and v == c for c in choices)
         if base == "Optional":
             inner = _checker(args[0], where)
@@ -203,10 +219,15 @@ def short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _plain(value: Any, name: str) -> None:
-    """Only JSON-like data may be passed; strings bounded; floats finite."""
+def _plain(value: Any, name: str, depth: int = 0) -> None:
+    """Only JSON-like data may be passed: strings bounded, numbers finite and bounded, lists and
+    mappings nested at most ``MAX_DEPTH`` levels."""
+    if depth > MAX_DEPTH:
+        raise ParameterError(f"parameter {name!r}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(value, _JSONISH):
         raise ParameterError(f"parameter {name!r}: {type(value).__name__} values are not allowed")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise ParameterError(f"parameter {name!r}: integer out of range (at most 10**1000)")
     if isinstance(value, str) and len(value) > MAX_STRING:
         raise ParameterError(
             f"parameter {name!r}: string of {len(value)} characters (at most {MAX_STRING})"
@@ -215,13 +236,13 @@ def _plain(value: Any, name: str) -> None:
         raise ParameterError(f"parameter {name!r}: {value} is not a finite number")
     if isinstance(value, list):
         for item in value:
-            _plain(item, name)
+            _plain(item, name, depth + 1)
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ParameterError(f"parameter {name!r}: mapping keys must be strings")
-            _plain(key, name)
-            _plain(item, name)
+            _plain(key, name, depth + 1)
+            _plain(item, name, depth + 1)
 
 
 def check_types(
@@ -249,8 +270,13 @@ def injection_is_inert(given: Mapping[str, Any]) -> bool:
     literals equal the given values (so a string can never become code)."""
     from papermill.translators import PythonTranslator  # noqa: PLC0415 - heavy, runs in workers
 
+    if not all(isinstance(name, str) and name.isidentifier() for name in given):
+        return False
     source = PythonTranslator.codify(dict(given))
-    tree = ast.parse(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
     if len(tree.body) != len(given):
         return False
     for stmt, (name, value) in zip(tree.body, given.items(), strict=True):
@@ -285,7 +311,7 @@ class Vocabulary:
         self._years: dict[str, list[int]] | None = None
         self._countries: list[str] | None = None
 
-    @property
+    @functools.cached_property
     def catalog(self) -> Any:
         from compare.catalog import load_catalog  # noqa: PLC0415
 
@@ -368,8 +394,9 @@ class Vocabulary:
 
 def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = "") -> None:
     """Check what known parameter names mean: ``indicator``, ``indicators``, ``family``,
-    ``country``, ``countries``, ``groups``/``group`` (in ``classification``, default UN M49)
-    and ``year`` (a year with data for ``indicator`` when given). Other names pass."""
+    ``country``, ``countries``, ``groups``/``group`` (in ``classification``, default UN M49),
+    ``classification``, ``weighting`` and ``year`` (a year with data for ``indicator`` when
+    given). Other names pass."""
     prefix = f"{where}: " if where else ""
     try:
         indicators = []
@@ -382,6 +409,8 @@ def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = 
         if isinstance(given.get("family"), str):
             vocabulary.family(given["family"])
         classification = given.get("classification", "m49")
+        if isinstance(classification, str) and "classification" in given:
+            vocabulary.groups([], classification)  # an unknown classification lists the valid
         for key in ("groups", "group"):
             value = given.get(key)
             if value is not None:
@@ -390,6 +419,11 @@ def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = 
             value = given.get(key)
             for country in [value] if isinstance(value, str) else (value or []):
                 vocabulary.country(country)
+        weighting = given.get("weighting")
+        if isinstance(weighting, str) and weighting not in WEIGHTINGS:
+            raise ParameterError(
+                f"unknown weighting {short(weighting)}; valid: {', '.join(WEIGHTINGS)}"
+            )
         if isinstance(given.get("year"), int):
             one = given.get("indicator") if isinstance(given.get("indicator"), str) else None
             vocabulary.year(given["year"], one)
@@ -406,3 +440,33 @@ def validate(
     check_types(declared, given, where)
     check_values(given, vocabulary or Vocabulary(), where)
     return dict(given)
+
+
+def validate_runs(
+    runs: Iterable[tuple[str, Path, Mapping[str, Any]]],
+    vocabulary: Vocabulary | None = None,
+    limit: int = 20,
+) -> None:
+    """Check every ``(run id, notebook, parameters)`` before anything executes; one
+    :class:`ParameterError` lists every problem found (the first ``limit`` of them)."""
+    vocabulary = vocabulary or Vocabulary()
+    declared: dict[Path, dict[str, Parameter]] = {}
+    problems: list[str] = []
+    count = 0
+    for run_id, notebook, given in runs:
+        try:
+            if notebook not in declared:
+                declared[notebook] = notebook_parameters(notebook)
+            check_types(declared[notebook], given, run_id)
+            check_values(given, vocabulary, run_id)
+        except ParameterError as exc:
+            count += 1
+            if len(problems) < limit:
+                problems.append(str(exc))
+    if problems:
+        more = f"\n  ... and {count - len(problems)} more" if count > len(problems) else ""
+        raise ParameterError(
+            f"{count} invalid report run(s), nothing was executed:\n  "
+            + "\n  ".join(problems)
+            + more
+        )
