@@ -91,8 +91,15 @@ def points(x: float) -> str:
     return f"{_num(x, 1)} pp"
 
 
+#: First words of catalog titles that are proper nouns (publishers, programmes): kept capitalised.
+_PROPER = ("World Bank", "European", "OECD", "UN ", "DESI", "GTMI", "ITU")
+
+
 def lower_first(title: str) -> str:
-    """``Individuals using ...`` -> ``individuals using ...``; acronyms (``UN E-Gov``) kept."""
+    """``Individuals using ...`` -> ``individuals using ...``; acronyms (``UN E-Gov``) and
+    proper names (``World Bank GovTech ...``, ``European ...``) kept."""
+    if title.startswith(_PROPER):
+        return title
     if len(title) > 1 and title[0].isupper() and title[1].islower():
         return title[0].lower() + title[1:]
     return title
