@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import tempfile
 import time
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         fetch_from_mirror(mirror, home=home, only=[s for s in catalog.sources
                                                    if (mirror / s).is_dir()])  # fmt: skip
         raw = home / "data" / "raw"
-        print(f"mirror {mirror}; best of {repeat} run(s)")
+        print(f"mirror {mirror}; best of {repeat} run(s); load average "
+              f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")  # fmt: skip
         print(f"{'source':32} {'files':>5} {'MB':>6} {'build s':>8} {'pandas s':>9} {'ratio':>6}")
         total_build = total_read = 0.0
         for source in catalog.sources.values():
@@ -98,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             f"whole `compare build` (all {len(catalog.sources)} sources, outputs written): "
             f"{whole:.3f} s = {whole / total_read:.1f} x the pandas read of the same files"
         )
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 
 

@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, command in commands.items():
             times[name].append(_time(command))
     base = min(times["python -c pass (baseline)"])
-    print(f"{sys.executable} ({repeat} runs each, best / median wall time)")
+    load = os.getloadavg()[0]
+    print(f"{sys.executable} ({repeat} runs each, best / median wall time; load average "
+          f"{load:.2f} on {os.cpu_count()} cores)")  # fmt: skip
     for name, values in times.items():
         best, median = min(values), statistics.median(values)
         line = f"{name:28} best {best:6.3f} s  median {median:6.3f} s  ratio {best / base:5.2f}"

@@ -16,6 +16,7 @@ import io
 import mmap
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,25 +235,29 @@ def _read_plain_utf8(
         invalid.append(row.text)
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)[offset:end]),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            # Empty lines come to skip_invalid too: then the rows are the lines, in order.
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=skip_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),  # as pandas stores it
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        return None
+    # The lines are counted while pyarrow parses (numpy releases the GIL): a check, below.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        newlines = pool.submit(_count_newlines, data, offset, end)
+        try:
+            table = pacsv.read_csv(
+                pa.BufferReader(pa.py_buffer(data)[offset:end]),
+                read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+                # Empty lines come to skip_invalid too: then the rows are the lines, in order.
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=skip_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.large_string()),  # as pandas stores it
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            return None
+        lines = newlines.result()
     if invalid:
         return None  # bad or blank lines, or line breaks inside quotes: read line by line
-    if table.num_rows != _count_newlines(data, offset, end):
+    if table.num_rows != lines:
         # A quoted field spans lines (or a lone CR ends one): rows are no longer lines, and
         # only the csv-module path numbers them by the line they start on.
         return None

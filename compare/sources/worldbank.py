@@ -3,7 +3,7 @@ CSV."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ from compare.sources.base import (
     year_of_label,
 )
 
-_BLOCK_ROWS = 32768
+#: Cells per block of the melt (4,096 rows of a 64-year file: a block stays in the CPU cache).
+_BLOCK_CELLS = 1 << 18
 
 
 def read_wide(source: Source, folder: Path) -> pd.DataFrame:
@@ -77,23 +78,31 @@ def _wide_records(
     if arrow is None:
         arrow = pa.Table.from_pandas(table.frame, preserve_index=False)
     rows = arrow.num_rows
-    code = pc.utf8_trim_whitespace(arrow.column("Country Code"))
-    name_text = pc.utf8_trim_whitespace(arrow.column("Country Name"))
-    entity = pc.dictionary_encode(pc.if_else(pc.equal(code, ""), name_text, code)).combine_chunks()
     # The official download names the series "Indicator Code", a DataBank export "Series Code".
     series_column = next(
         (c for c in ("Indicator Code", "Series Code") if c in arrow.column_names), None
     )
-    if series_column is not None:
-        series_text = pc.utf8_trim_whitespace(arrow.column(series_column))
-    else:
-        series_text = pa.chunked_array([pa.array([source.series or ""] * rows, pa.large_string())])
-    series = pc.dictionary_encode(series_text).combine_chunks()
-    per_row = {
-        "raw_row": table.frame.index.to_numpy(),
-        "entity": _small_codes(np.asarray(entity.indices), len(entity.dictionary)),
-        "series": _small_codes(np.asarray(series.indices), len(series.dictionary)),
-    }
+    codes: dict[str, Any] = {}  # entity and series, dictionary-encoded
+
+    def per_row() -> dict[str, np.ndarray]:
+        """Line, entity and series of each row (while the cells' texts are being copied)."""
+        code = pc.utf8_trim_whitespace(arrow.column("Country Code"))
+        name_text = pc.utf8_trim_whitespace(arrow.column("Country Name"))
+        entity = pc.if_else(pc.equal(code, ""), name_text, code)
+        if series_column is not None:
+            series = pc.utf8_trim_whitespace(arrow.column(series_column))
+        else:
+            series = pa.chunked_array([pa.array([source.series or ""] * rows, pa.large_string())])
+        codes["entity"] = pc.dictionary_encode(entity).combine_chunks()
+        codes["series"] = pc.dictionary_encode(series).combine_chunks()
+        return {
+            "raw_row": table.frame.index.to_numpy(),
+            **{
+                key: _small_codes(np.asarray(codes[key].indices), len(codes[key].dictionary))
+                for key in ("entity", "series")
+            },
+        }
+
     cells = arrow.select(year_columns)  # in label order, as the records
     melted = _row_major_cells(cells, per_row)
 
@@ -108,8 +117,8 @@ def _wide_records(
             "raw_file": categories(zeros, [name]),
             "raw_row": melted["raw_row"],
             "raw_column": categories(melted["column"], year_columns),
-            "entity": categories(melted["entity"], entity.dictionary.to_pylist()),
-            "series": categories(melted["series"], series.dictionary.to_pylist()),
+            "entity": categories(melted["entity"], codes["entity"].dictionary.to_pylist()),
+            "series": categories(melted["series"], codes["series"].dictionary.to_pylist()),
             "year": categories(melted["column"], [str(years[label]) for label in year_columns]),
             "value": pd.arrays.ArrowStringArray(
                 melted["value"], dtype=pd.StringDtype("pyarrow", na_value=np.nan)
@@ -130,41 +139,91 @@ def _small_codes(codes: np.ndarray, categories: int) -> np.ndarray:
     return codes
 
 
-def _row_major_cells(cells: Any, per_row: dict[str, np.ndarray]) -> dict[str, Any]:
-    """The non-blank cells by row, then column: their column index, text, and the ``per_row``
-    attributes of their row. Gathered in blocks of rows (the columns being read stay in the CPU
-    cache), one block per core at a time."""
+def _row_major_cells(cells: Any, per_row: Callable[[], dict[str, np.ndarray]]) -> dict[str, Any]:
+    """The non-blank cells by row, then column: their column index, text, and the attributes of
+    their row (``per_row()``: one array per attribute, one item per row).
+
+    Block by block as parsed (the columns' chunks line up, and a block stays in the CPU cache):
+    numpy finds the filled cells from the columns' offsets and lists them by row, then one
+    pyarrow ``take`` copies their texts in that order, on a second thread (it releases the GIL)
+    while the next block is listed."""
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.compute as pc  # noqa: PLC0415
 
-    kind = cells.schema[0].type
-    code_type = np.int8 if cells.num_columns <= 127 else np.int16
+    text_type = pa.large_string()
+    if any(field.type != text_type for field in cells.schema):
+        cells = cells.cast(pa.schema([(name, text_type) for name in cells.column_names]))
+    width = cells.num_columns
+    code_type = np.int8 if width <= 127 else np.int16
+    block_rows = max(1, _BLOCK_CELLS // width)
+    labels = np.tile(np.arange(width, dtype=code_type), block_rows)
+    blocks = [
+        batch.slice(offset, block_rows)
+        for batch in cells.to_batches()
+        for offset in range(0, batch.num_rows, block_rows)
+    ]
 
-    def gather(start: int) -> dict[str, Any]:
-        block = cells.slice(start, _BLOCK_ROWS)
+    def order(block: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         size = block.num_rows
-        filled = np.empty((size, block.num_columns), dtype=bool)
+        filled = np.empty((width, size), dtype=bool)  # filled: length > 0
         for j, column in enumerate(block.columns):
-            filled[:, j] = np.asarray(pc.greater(pc.binary_length(column), 0))
-        row, col = np.nonzero(filled)  # row-major
-        texts = pa.chunked_array([chunk for c in block.columns for chunk in c.chunks], kind)
-        value = pc.take(texts, pa.array(col * size + row))
-        blank = np.asarray(pc.utf8_is_space(value))  # whitespace only: no value either
-        if blank.any():
-            row, col, value = row[~blank], col[~blank], value.filter(pa.array(~blank))
-        part = {key: array[start:][row] for key, array in per_row.items()}
-        return {"column": col.astype(code_type), "value": value.chunks, **part}
+            ends = np.frombuffer(column.buffers()[1], np.int64, size + 1, column.offset * 8)
+            np.not_equal(ends[1:], ends[:-1], out=filled[j])
+        filled = np.ascontiguousarray(filled.T)  # rows x columns: row-major
+        count = np.count_nonzero(filled, axis=1)
+        column_of = labels[: size * width][filled.ravel()]
+        # Where each filled cell is in the block's columns laid end to end.
+        where = column_of.astype(np.int32) * size + np.repeat(
+            np.arange(size, dtype=np.int32), count
+        )
+        return count, column_of, where
 
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        parts = list(pool.map(gather, range(0, cells.num_rows, _BLOCK_ROWS)))
-    empty = {"column": np.zeros(0, code_type), "value": []}
-    empty |= {key: array[:0] for key, array in per_row.items()}
-    parts = [empty, *parts]
-    melted: dict[str, Any] = {
-        key: np.concatenate([part[key] for part in parts]) for key in empty if key != "value"
-    }
-    melted["value"] = pa.chunked_array([c for part in parts for c in part["value"]], kind)
+    def take(block: Any, where: np.ndarray) -> Any:
+        text = pc.take(pa.chunked_array(block.columns, text_type), where)
+        text = text.chunk(0) if text.num_chunks == 1 else text.combine_chunks()
+        return text, _whitespace_only(text)
+
+    orders, texts = [], []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for block in blocks:
+            count, column_of, where = order(block)
+            orders.append((count, column_of))
+            texts.append(pool.submit(take, block, where))
+        # While the last texts are copied: the attributes of each record's row.
+        count = np.concatenate([np.zeros(0, np.int64)] + [part[0] for part in orders])
+        melted: dict[str, Any] = {key: np.repeat(array, count) for key, array in per_row().items()}
+        melted["column"] = np.concatenate([np.zeros(0, code_type)] + [part[1] for part in orders])
+        taken = [future.result() for future in texts]
+    melted["value"] = pa.chunked_array([text for text, _ in taken], text_type)
+    if any(blank is not None for _, blank in taken):  # whitespace only: no value either
+        keep = ~np.concatenate([np.zeros(len(t), bool) if b is None else b for t, b in taken])
+        melted = {key: array[keep] for key, array in melted.items() if key != "value"} | {
+            "value": melted["value"].filter(pa.array(keep))
+        }
     return melted
+
+
+def _whitespace_only(text: Any) -> np.ndarray | None:
+    """Which texts (all non-empty) hold only whitespace; None when none does. Only those whose
+    first byte could begin whitespace go through pyarrow's Unicode test."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if not len(text):
+        return None
+    starts = np.frombuffer(text.buffers()[1], np.int64, len(text), text.offset * 8)
+    first = np.frombuffer(text.buffers()[2], np.uint8)[starts]
+    # ASCII controls and space (below "!"), or a non-ASCII lead byte (above "~").
+    maybe = np.subtract(first, 0x21, dtype=np.uint8) > 0x7E - 0x21
+    if not maybe.any():
+        return None
+    suspect = np.flatnonzero(maybe)
+    spaces = np.asarray(pc.utf8_is_space(text.take(pa.array(suspect))))
+    if not spaces.any():
+        return None
+    blank = np.zeros(len(text), dtype=bool)
+    blank[suspect[spaces]] = True
+    return blank
 
 
 def read_long(source: Source, folder: Path) -> pd.DataFrame:
