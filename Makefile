@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MIRROR ?= $(or $(COMPARE_MIRROR),../shared/data/sources)
 WORKERS ?=
+EXECUTOR ?=
+SCHEDULER ?=
+LIVE ?=
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
@@ -13,7 +16,7 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  (MIRROR=$(MIRROR))"
+	@echo "  (MIRROR=$(MIRROR) LIVE=$(LIVE) WORKERS=$(WORKERS) EXECUTOR=$(EXECUTOR))"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
@@ -26,16 +29,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the package with its dev tools
 
-fetch: $(STAMP) ## import raw sources from the mirror (MIRROR=dir) into data/raw
+fetch: $(STAMP) ## import raw sources from the mirror (MIRROR=dir) into data/raw; LIVE=1: then refresh the World Bank data from its API
 	$(BIN)/compare fetch --from "$(MIRROR)"
+	$(if $(LIVE),$(BIN)/compare fetch --live,)
 
 build: fetch ## build data/processed (tidy table, quarantine, manifest)
 	$(BIN)/compare build
 
 data: build ## fetch + build
 
-report: build ## MAIN JOB: fetch, build and regenerate every report into reports/
-	$(BIN)/compare report $(if $(WORKERS),--workers $(WORKERS),)
+report: build ## MAIN JOB: fetch, build and regenerate every report into reports/ (WORKERS=n, EXECUTOR=dask, SCHEDULER=addr)
+	$(BIN)/compare report $(if $(WORKERS),--workers $(WORKERS),) $(if $(EXECUTOR),--executor $(EXECUTOR),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
 
 test: $(STAMP) ## run the whole test suite (reads the mirror at MIRROR)
 	COMPARE_MIRROR="$(MIRROR)" $(BIN)/python -m pytest -n 2 --dist loadgroup -q

@@ -1,4 +1,4 @@
-"""Benchmark: `compare report` against a naive sequential papermill loop, in one run.
+"""Benchmark: `compare report` (local, Dask) against a naive sequential papermill loop, in one run.
 
 Every variant executes the same runs of the default matrix (``notebooks/reports.yml``) on the
 processed data of the project home, into its own temporary folder:
@@ -9,12 +9,14 @@ processed data of the project home, into its own temporary folder:
    of ``--workers`` and a new kernel process per run (a plain process pool);
 3. **compare report, cold**: ``compare report`` as shipped (warm kernels forked from a
    pre-imported server), into an empty folder: nothing is skipped;
-4. **no-op**: ``compare report`` again on the same folder: every run is up to date (best of 3).
+4. **compare report, dask**: ``compare report --executor dask`` into an empty folder: the same
+   runs on a Dask ``LocalCluster`` of ``--workers`` process workers (started by the command);
+5. **no-op**: ``compare report`` again on the local folder: every run is up to date (best of 3).
 
 By default a documented subset of the matrix (``--runs subset``: every 5th indicator comparison,
-four country profiles, the evidence overview and the data coverage notebook, 16 runs) keeps the
+four country profiles, the evidence overview and the data coverage notebook, 17 runs) keeps the
 naive loop to a few minutes; ``--runs all`` uses all of it. Goals: cold >= 3x faster than naive
-on 2 cores, no-op < 1 s.
+on 2 cores, no-op < 1 s; dask close to local (same work, plus a cluster's start-up).
 
     python bench/bench_report.py                 # subset, 2 workers
     python bench/bench_report.py --runs all      # the whole default matrix
@@ -23,6 +25,7 @@ on 2 cores, no-op < 1 s.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -95,10 +98,16 @@ def compare_report(matrix_file: Path, out: Path, env: dict[str, str], *args: str
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
-    print(f"  {' '.join(args) or 'default'}: {done.stdout.strip().splitlines()[0]}")
+    summary = [line for line in done.stdout.splitlines() if line.startswith("compare report:")]
+    print(f"  {' '.join(args) or 'default'}: {(summary or ['(no summary)'])[-1]}")
     if done.returncode not in (0, 1):
-        raise SystemExit(f"compare report failed: {done.stderr}")
+        raise SystemExit(f"compare report failed: {done.stdout}{done.stderr}")
     return elapsed
+
+
+def _statuses(reports: Path) -> dict[str, str]:
+    runs = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))["runs"]
+    return {run_id: entry["status"] for run_id, entry in runs.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", choices=("subset", "all"), default="subset")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-naive", action="store_true", help="only the compare variants")
+    parser.add_argument("--skip-pool", action="store_true", help="no cold-kernel pool variant")
     args = parser.parse_args(argv)
 
     home = paths()
@@ -125,12 +135,20 @@ def main(argv: list[str] | None = None) -> int:
             executing, total = naive(runs, base / "naive", env)
             figures["naive: papermill CLI only"] = executing
             figures["naive: papermill + nbconvert CLI"] = total
-        figures["pool, cold kernels"] = compare_report(
-            matrix_file, base / "pool", env, "--workers", workers, "--kernels", "cold"
-        )
+        if not args.skip_pool:
+            figures["pool, cold kernels"] = compare_report(
+                matrix_file, base / "pool", env, "--workers", workers, "--kernels", "cold"
+            )
         figures["compare report, cold"] = compare_report(
             matrix_file, base / "warm", env, "--workers", workers
         )
+        figures["compare report --executor dask"] = compare_report(
+            matrix_file, base / "dask", env, "--workers", workers, "--executor", "dask"
+        )
+        statuses = [_statuses(base / name) for name in ("warm", "dask")]
+        same = "same" if statuses[0] == statuses[1] else "DIFFERENT"
+        ok = sum(v == "ok" for v in statuses[1].values())
+        print(f"  run statuses, local vs dask: {same} ({ok} ok of {len(statuses[1])})")
         figures["compare report, no-op"] = min(
             compare_report(matrix_file, base / "warm", env, "--workers", workers) for _ in range(3)
         )
@@ -140,9 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{reference / seconds:13.1f}" if reference else f"{'-':>13}"
         print(f"{name:36} {seconds:8.2f} {seconds / len(runs):8.2f} {ratio}")
     cold = figures["compare report, cold"]
+    dask = figures["compare report --executor dask"]
     if reference:
         print(f"\ncold vs naive: {reference / cold:.1f}x faster (goal >= 3x)")
+        print(f"dask vs naive: {reference / dask:.1f}x faster")
+    if "pool, cold kernels" in figures:
         print(f"cold vs pool of cold kernels: {figures['pool, cold kernels'] / cold:.1f}x faster")
+    print(f"dask / local (cold): {dask / cold:.2f}")
     print(f"no-op: {figures['compare report, no-op']:.2f} s (goal < 1 s)")
     return 0
 

@@ -9,9 +9,21 @@ from collections.abc import Sequence
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    if args.live:
-        from compare.live import fetch_live  # noqa: PLC0415
+    """``--from DIR`` / ``$COMPARE_MIRROR``: import a mirror; otherwise (or ``--live``) download
+    from the official sources."""
+    from compare.config import mirror_dir  # noqa: PLC0415
 
+    if args.live and args.mirror:
+        from compare.errors import FetchError  # noqa: PLC0415
+
+        raise FetchError("--live downloads from the official sources; --from DIR imports a "
+                         "mirror: give one of them")  # fmt: skip
+    if args.live or mirror_dir(args.mirror) is None:
+        from compare.live import fetch_live, wb_api_base  # noqa: PLC0415
+
+        if not args.live:
+            print(f"compare fetch: no mirror (--from DIR or $COMPARE_MIRROR): downloading from "
+                  f"the official sources (World Bank API {wb_api_base()})", flush=True)  # fmt: skip
         print(fetch_live(only=args.only or None).summary())
         return 0
     from compare.fetch import fetch_from_mirror  # noqa: PLC0415
@@ -54,15 +66,23 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = top.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="import raw source folders into data/raw")
+    fetch = sub.add_parser(
+        "fetch",
+        help="import raw source folders into data/raw (a mirror, or the official sources)",
+        description="Import the raw sources into data/raw: from a local mirror (--from DIR or "
+        "$COMPARE_MIRROR), else downloaded from the official sources (the World Bank API; the "
+        "other sources are mirror-only). Offline, the download fails at once and changes nothing.",
+    )
     fetch.add_argument(
         "--from",
         dest="mirror",
         metavar="DIR",
-        help="local mirror directory (default: $COMPARE_MIRROR)",
+        help="local mirror directory (default: $COMPARE_MIRROR; neither: download)",
     )
     fetch.add_argument(
-        "--live", action="store_true", help="download from the official APIs instead of a mirror"
+        "--live",
+        action="store_true",
+        help="download from the official sources even when $COMPARE_MIRROR is set",
     )
     fetch.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
     fetch.set_defaults(run=_fetch)
@@ -87,7 +107,10 @@ def parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--force", action="store_true", help="re-run unchanged reports too")
     report.add_argument(
-        "--workers", type=int, default=None, help="parallel workers (default: CPU count)"
+        "--workers",
+        type=int,
+        default=None,
+        help="parallel workers: local processes or LocalCluster workers (default: CPU count)",
     )
     report.add_argument(
         "--timeout", type=float, default=600.0, help="seconds allowed per run (default 600)"
@@ -102,7 +125,8 @@ def parser() -> argparse.ArgumentParser:
         "--scheduler",
         default=None,
         metavar="ADDRESS",
-        help="dask scheduler address (default: a LocalCluster)",
+        help="with --executor dask: the scheduler of an existing cluster (default: a new "
+        "LocalCluster)",
     )
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.add_argument(

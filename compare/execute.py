@@ -31,6 +31,10 @@ from compare.matrix import RunSpec
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
 
+#: How a run's message starts when its kernel could not be started (no cell ran): the only
+#: failure an executor retries (:mod:`compare.executors`).
+KERNEL_START_FAILED = "the kernel did not start"
+
 #: Thread pools of numeric libraries: one thread per kernel (runs are already parallel, and a
 #: fork server must not hold BLAS threads when it forks).
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -56,6 +60,7 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     worker: int = 0
+    start_failed: bool = False  # the kernel did not start: no cell ran (retryable)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,6 +108,15 @@ class _Worker:
         if self.zygote is not None:
             self.zygote.close()
             self.zygote = None
+
+
+def close_worker() -> None:
+    """End this process's warm machinery now (fork server, its kernels, the runtime folder):
+    for executors whose worker processes outlive a run (a Dask worker's teardown)."""
+    _WORKER.close()
+    if _WORKER.runtime is not None:
+        shutil.rmtree(_WORKER.runtime, ignore_errors=True)
+        _WORKER.runtime = None
 
 
 def _at_exit(function: Any, *args: Any) -> None:
@@ -285,7 +299,15 @@ def _execute(nb: Any, spec: RunSpec, km: Any, timings: dict[str, float]) -> tupl
     start = time.perf_counter()
     timer.start()
     try:
-        client.execute()
+        try:  # started here so that a start failure is told apart from a notebook's failure
+            client.start_new_kernel()
+            client.start_new_kernel_client()
+        except Exception as exc:
+            if expired.is_set():
+                raise TimeoutError from exc
+            status, message = FAILED, f"{KERNEL_START_FAILED}: {type(exc).__name__}: {exc}"
+            return status, message
+        client.execute()  # reuses the kernel and client started above
     except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
         if expired.is_set() or isinstance(exc, CellTimeoutError):
             status, message = TIMEOUT, f"the run exceeded its time limit of {spec.timeout:g} s"
@@ -371,7 +393,7 @@ def execute_run(spec: RunSpec) -> RunResult:
             f"cell {failing['index']} (In [{failing['execution_count']}]) raised "
             f"{failing['ename']}: {failing['evalue']}"
         )
-    if status != OK and "kernel died" in message:
+    if status != OK and ("kernel died" in message or message.startswith(KERNEL_START_FAILED)):
         tail = _log_tail(log)
         message += f"\nkernel log:\n{tail}" if tail else ""
     with contextlib.suppress(OSError):
@@ -394,4 +416,10 @@ def execute_run(spec: RunSpec) -> RunResult:
         status = FAILED
         message = (message + "\n" if message else "") + f"rendering failed: {exc!r}"
     timings["render"] = round(time.perf_counter() - render_start, 3)
-    return result(status, message, failing_cell=failing, outputs=outputs)
+    return result(
+        status,
+        message,
+        failing_cell=failing,
+        outputs=outputs,
+        start_failed=message.startswith(KERNEL_START_FAILED),
+    )

@@ -79,6 +79,10 @@ WARM_INDICATOR = "internet_users_pct"
 #: Environment variables a report kernel gets (the display module reads the first).
 REPORT_ENV = {"COMPARE_REPORT": "1"}
 
+#: Test hook: the path of a file holding a number N; the next N kernel starts, in any process,
+#: fail (each start, failed or not, appends a line to ``<path>.starts``). Unset: no effect.
+FAIL_STARTS_ENV = "COMPARE_TEST_FAIL_KERNEL_STARTS"
+
 
 # --- the zygote process ------------------------------------------------------------------------
 
@@ -385,6 +389,26 @@ class ForkedKernel:
 # --- jupyter_client integration ----------------------------------------------------------------
 
 
+def simulated_start_failure() -> None:
+    """The :data:`FAIL_STARTS_ENV` test hook: raise if the counter file still has starts to
+    fail (decremented under a lock, so that concurrent workers fail exactly N starts)."""
+    path = os.environ.get(FAIL_STARTS_ENV)
+    if not path:
+        return
+    import fcntl  # noqa: PLC0415
+
+    with open(path, "r+", encoding="utf-8") as counter:
+        fcntl.flock(counter, fcntl.LOCK_EX)
+        left = int(counter.read().strip() or 0)
+        with open(f"{path}.starts", "a", encoding="utf-8") as starts:
+            starts.write(f"{os.getpid()} {'fail' if left > 0 else 'ok'}\n")
+        if left > 0:
+            counter.seek(0)
+            counter.truncate()
+            counter.write(str(left - 1))
+            raise RuntimeError(f"simulated kernel start failure ({FAIL_STARTS_ENV})")
+
+
 def runtime_dir() -> Path:
     """A short private folder for connection files and IPC sockets (socket paths must stay
     under ~100 characters)."""
@@ -414,6 +438,7 @@ def kernel_manager(
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
             assert zygote is not None
+            simulated_start_failure()
             start = cmd.index("-f") if "-f" in cmd else len(cmd)
             environ = {**(kwargs.get("env") or os.environ), **extra_env}
             cwd = str(kwargs.get("cwd") or Path.cwd())
@@ -432,6 +457,7 @@ def kernel_manager(
         """A plain ``Popen`` kernel with the report environment."""
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            simulated_start_failure()
             kwargs["env"] = {**(kwargs.get("env") or os.environ), **extra_env}
             return await super().launch_kernel(cmd, **kwargs)
 

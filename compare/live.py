@@ -1,4 +1,4 @@
-"""``compare fetch --live``: download the catalog's World Bank indicators from the official API.
+"""``compare fetch`` without a mirror (or ``--live``): download from the official sources.
 
 Sources read by ``worldbank_long`` or ``worldbank_wide`` are downloaded from the World Bank
 Indicators API v2 (``$COMPARE_WB_API``, default ``https://api.worldbank.org/v2``), every page of
@@ -6,6 +6,13 @@ Indicators API v2 (``$COMPARE_WB_API``, default ``https://api.worldbank.org/v2``
 reads: ``Country Name,Country Code,Year,Value`` for long sources, the official wide ``API_*``
 layout (4-line preamble, one column per year) for wide ones. Each folder gets the same
 ``_manifest.json`` as a mirror import.
+
+The UN E-Government Survey tables (source ``un-egdi``) have no documented download URL: the UN
+Data Center (https://publicadministration.un.org/egovkb/Data-Center) offers its
+``EGOV_DATA_<year>.csv`` exports through an interactive page only. They stay mirror-only unless
+``$COMPARE_UN_EGOV_URL`` gives a URL template (``{file}``: the catalog file name, ``{year}``: its
+survey year), e.g. an institutional copy you trust; each file is then downloaded and checked to
+be a Data Center export of that year (header and ``Survey Year`` column) before anything changes.
 
 Every download finishes before anything under ``data/raw`` is touched; each folder is then
 swapped in whole (:func:`compare.atomic.staged_directory`). Without a network the first request
@@ -20,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +39,7 @@ from urllib3.util.retry import Retry
 
 from compare import atomic
 from compare.catalog import Catalog, Source, load_catalog
+from compare.checksums import sha256_file
 from compare.config import paths
 from compare.errors import FetchError
 from compare.fetch import MANIFEST, FetchResult
@@ -43,11 +52,17 @@ CONNECT_TIMEOUT = 5.0  # seconds: offline must fail at once
 READ_TIMEOUT = 120.0
 FIRST_YEAR = 1960  # the wide download's first year column
 
+#: The UN E-Government Survey source downloaded from a user-supplied URL template, if any.
+UN_EGOV_SOURCE = "un-egdi"
+UN_EGOV_URL_ENV = "COMPARE_UN_EGOV_URL"
+UN_EGOV_COLUMNS = ("Survey Year", "Country Name", "E-Government Index")
+
 #: Why a source has no live download (by reader); anything else is mirror-only too.
 UN_EGOV_REASON = (
     "no stable official download URL could be confirmed for the UN E-Government Data Center "
     "exports (https://publicadministration.un.org/egovkb/Data-Center offers them only "
-    "interactively): skipped, import them with `compare fetch --from DIR`"
+    "interactively): skipped, import them with `compare fetch --from DIR` (or set "
+    f"{UN_EGOV_URL_ENV} to a URL template with {{file}} or {{year}})"
 )
 NOT_LIVE_BY_READER = {"un_egdi": UN_EGOV_REASON}
 MIRROR_ONLY = "no official API: mirror-only (`compare fetch --from DIR`)"
@@ -81,6 +96,25 @@ def wb_api_base() -> str:
     return os.environ.get(WB_API_ENV, "").strip().rstrip("/") or DEFAULT_WB_API
 
 
+def un_egov_template() -> str:
+    """``$COMPARE_UN_EGOV_URL`` (checked: http(s), with ``{file}`` or ``{year}``), or ''."""
+    template = os.environ.get(UN_EGOV_URL_ENV, "").strip()
+    if not template:
+        return ""
+    if not template.startswith(("http://", "https://")) or not (
+        "{file}" in template or "{year}" in template
+    ):
+        raise FetchError(
+            f"{UN_EGOV_URL_ENV}={template!r} is not a URL template: it must start with "
+            "http:// or https:// and contain {file} (e.g. EGOV_DATA_2022.csv) or {year}"
+        )
+    return template
+
+
+def _downloadable(source: Source, template: str) -> bool:
+    return source.reader in WB_READERS or (bool(template) and source.id == UN_EGOV_SOURCE)
+
+
 def live_plan(
     catalog: Catalog, only: list[str] | None = None
 ) -> tuple[list[Source], dict[str, str]]:
@@ -92,12 +126,13 @@ def live_plan(
                 f"not a catalog source: {', '.join(unknown)}; sources: "
                 + ", ".join(sorted(catalog.sources))
             )
+    template = un_egov_template()
     chosen = [s for s in catalog.sources.values() if not only or s.id in only]
-    plan = [s for s in chosen if s.reader in WB_READERS]
+    plan = [s for s in chosen if _downloadable(s, template)]
     not_live = {
         s.id: NOT_LIVE_BY_READER.get(s.reader, MIRROR_ONLY)
         for s in chosen
-        if s.reader not in WB_READERS
+        if not _downloadable(s, template)
     }
     if not plan:
         raise FetchError(
@@ -154,7 +189,7 @@ def _get_page(session: requests.Session, url: str, page: int, first: bool) -> tu
         )
         raise FetchError(
             f"{what} Nothing in data/raw was changed. Offline, import a mirror instead: "
-            "`compare fetch --from DIR`."
+            "`compare fetch --from DIR` (or set COMPARE_MIRROR)."
         ) from None
     if response.status_code != 200:
         raise FetchError(
@@ -227,6 +262,60 @@ def download_indicator(
     )
 
 
+def _year_of(name: str) -> str:
+    found = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", name)
+    return found.group(1) if found else ""
+
+
+def _check_egov_export(data: bytes, url: str, year: str) -> None:
+    """``data`` must be a UN Data Center ``EGOV_DATA`` export of survey ``year``."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FetchError(f"{url} is not UTF-8 text; nothing in data/raw was changed") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [cell.strip() for cell in rows[0]] if rows else []
+    missing = [col for col in UN_EGOV_COLUMNS if col not in header]
+    if missing:
+        raise FetchError(
+            f"{url} is not a UN E-Government Data Center export (header lacks "
+            f"{', '.join(missing)}; starts {text[:80]!r}); nothing in data/raw was changed"
+        )
+    at = header.index("Survey Year")
+    years = {row[at].strip() for row in rows[1:] if len(row) > at and any(row)}
+    if not years or (year and years != {year}):
+        raise FetchError(
+            f"{url} holds survey year(s) {sorted(years) or 'none'}, expected {year}; "
+            "nothing in data/raw was changed"
+        )
+
+
+def download_un_egov(
+    session: requests.Session, source: Source, template: str, *, first: bool = False
+) -> dict[str, tuple[bytes, str]]:
+    """Every file of ``source`` from the URL template: {file name: (bytes, url)}."""
+    files: dict[str, tuple[bytes, str]] = {}
+    for name in source.files:
+        year = _year_of(name)
+        url = template.format(file=name, year=year)
+        try:
+            response = session.get(url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise FetchError(
+                f"cannot reach {url} ({_why_unreachable(exc)}; {UN_EGOV_URL_ENV}): "
+                f"{'no network? ' if first else ''}Nothing in data/raw was changed."
+            ) from None
+        if response.status_code != 200:
+            raise FetchError(
+                f"HTTP {response.status_code} for {url} ({UN_EGOV_URL_ENV}); "
+                "nothing in data/raw was changed"
+            )
+        _check_egov_export(response.content, url, year)
+        files[name] = (response.content, url)
+        first = False
+    return files
+
+
 def _cell(value: Any) -> str:
     """A JSON number as text, exactly as parsed (``repr`` round-trips floats)."""
     if value is None:
@@ -282,51 +371,81 @@ def wide_csv(downloads: list[Download]) -> str:
     return out.getvalue()
 
 
-def _write_source(
-    source: Source, downloads: list[Download], dest: Path, base: str
+def _swap_in(
+    source: Source, files: dict[str, bytes], dest: Path, about: dict[str, Any]
 ) -> tuple[str, list[str]]:
-    """Swap the downloaded folder in; ("imported" | "unchanged" | "changed", notes)."""
-    name = source.files[0]
-    text = wide_csv(downloads) if source.reader == "worldbank_wide" else long_csv(downloads[0])
-    encoding = "utf-8-sig" if source.reader == "worldbank_wide" else "utf-8"
-    data = text.encode(encoding)
-    new = {name: hashlib.sha256(data).hexdigest()}
+    """Swap the downloaded ``files`` in as ``dest`` with a manifest (``about``: origin and
+    what was requested); ("imported" | "unchanged" | "changed", notes)."""
+    new = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     status, notes = "imported", []
     old_manifest = dest / MANIFEST
     if old_manifest.is_file():
-        old = {e["file"]: e["sha256"] for e in json.loads(old_manifest.read_text())["files"]}
-        if old == new:
+        try:
+            old = {e["file"]: e["sha256"] for e in json.loads(old_manifest.read_text())["files"]}
+        except (ValueError, KeyError, TypeError):
+            old = {}
+        intact = all(
+            (dest / name).is_file() and sha256_file(dest / name) == sha for name, sha in new.items()
+        )
+        if old == new and intact:
             return "unchanged", []
         status = "changed"
         notes = [
             f"{f}: sha256 {str(old.get(f, 'absent'))[:12]} -> {str(new.get(f, 'absent'))[:12]}"
             for f in sorted(set(old) | set(new))
             if old.get(f) != new.get(f)
-        ]
+        ] or [f"files damaged or edited in {dest}, downloaded again"]
+    manifest = {
+        "source_id": source.id,
+        "origin": about.get("origin", ""),
+        "licence": source.licence,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "live": True,
+        **{key: value for key, value in about.items() if key != "origin"},
+        "files": [
+            {"file": name, "bytes": len(data), "sha256": new[name]} for name, data in files.items()
+        ],
+    }
     with atomic.staged_directory(dest) as stage:
-        (stage / name).write_bytes(data)
-        manifest = {
-            "source_id": source.id,
-            "origin": "World Bank Indicators API v2: "
-            + ", ".join(f"{base}/country/all/indicator/{d.code}" for d in downloads),
-            "licence": source.licence,
-            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "live": True,
-            "indicators": [
-                {
-                    "code": d.code,
-                    "name": d.name,
-                    "last_updated": d.last_updated,
-                    "observations": len(d.observations),
-                    "values": sum(o.get("value") is not None for o in d.observations),
-                    "requests": d.urls,
-                }
-                for d in downloads
-            ],
-            "files": [{"file": name, "bytes": len(data), "sha256": new[name]}],
-        }
+        for name, data in files.items():
+            (stage / name).write_bytes(data)
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return status, notes
+
+
+def _write_source(
+    source: Source, downloads: list[Download], dest: Path, base: str
+) -> tuple[str, list[str]]:
+    """Write a World Bank source in its reader's layout and swap it in."""
+    name = source.files[0]
+    text = wide_csv(downloads) if source.reader == "worldbank_wide" else long_csv(downloads[0])
+    encoding = "utf-8-sig" if source.reader == "worldbank_wide" else "utf-8"
+    manifest = {
+        "origin": "World Bank Indicators API v2: "
+        + ", ".join(f"{base}/country/all/indicator/{d.code}" for d in downloads),
+        "indicators": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "last_updated": d.last_updated,
+                "observations": len(d.observations),
+                "values": sum(o.get("value") is not None for o in d.observations),
+                "requests": d.urls,
+            }
+            for d in downloads
+        ],
+    }
+    return _swap_in(source, {name: text.encode(encoding)}, dest, manifest)
+
+
+def _write_un_egov(
+    source: Source, files: dict[str, tuple[bytes, str]], dest: Path, template: str
+) -> tuple[str, list[str]]:
+    manifest = {
+        "origin": f"user-supplied URL template {UN_EGOV_URL_ENV}={template}",
+        "requests": [url for _, url in files.values()],
+    }
+    return _swap_in(source, {name: data for name, (data, _) in files.items()}, dest, manifest)
 
 
 def fetch_live(
@@ -340,10 +459,16 @@ def fetch_live(
     base = wb_api_base()
     own = session is None
     http = session or _session()
+    template = un_egov_template()
     downloads: dict[str, list[Download]] = {}
+    un_files: dict[str, dict[str, tuple[bytes, str]]] = {}
     try:
         first = True
         for source in plan:  # every download completes before data/raw is touched
+            if source.reader not in WB_READERS:
+                un_files[source.id] = download_un_egov(http, source, template, first=first)
+                first = False
+                continue
             downloads[source.id] = []
             for code in series_codes(catalog, source):
                 downloads[source.id].append(download_indicator(http, base, code, first=first))
@@ -354,7 +479,10 @@ def fetch_live(
     raw = paths(home).raw
     result = LiveFetchResult(not_live=not_live)
     for source in plan:
-        status, notes = _write_source(source, downloads[source.id], raw / source.id, base)
+        if source.id in un_files:
+            status, notes = _write_un_egov(source, un_files[source.id], raw / source.id, template)
+        else:
+            status, notes = _write_source(source, downloads[source.id], raw / source.id, base)
         if status == "changed":
             result.changed[source.id] = notes
         else:

@@ -6,9 +6,11 @@
    imports no pandas, papermill or nbconvert and takes a fraction of a second;
 3. validate every remaining run's parameters (:mod:`compare.params`) before anything executes:
    one error lists every bad run, exit status 2;
-4. execute with ``--workers`` processes (:func:`compare.execute.execute_run`, warm kernels forked
-   from a fork server), a progress bar and a per-run ``--timeout``; a failing run is recorded and
-   the others go on;
+4. execute on ``--executor local`` (``--workers`` processes) or ``dask`` (a ``LocalCluster``, or
+   the cluster at ``--scheduler``), see :mod:`compare.executors`: each run is
+   :func:`compare.execute.execute_run` (a fresh kernel forked from the worker's warm fork
+   server), with a progress bar and a per-run ``--timeout``; a failing run is recorded and the
+   others go on; a kernel that does not start is retried;
 5. after each run, ``reports/manifest.json`` and ``reports/index.html`` are rewritten atomically,
    so a killed command leaves the previous reports and a consistent manifest.
 
@@ -24,12 +26,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compare import atomic, matrix
+from compare import atomic, executors, matrix
 from compare.config import paths
 from compare.errors import CompareError
 
@@ -173,64 +175,6 @@ def validate(plan: Plan, home: Path) -> None:
     )
 
 
-# --- executors ---------------------------------------------------------------------------------
-
-
-def _broken(spec: matrix.RunSpec, exc: BaseException) -> Any:
-    from compare.execute import FAILED, RunResult  # noqa: PLC0415
-
-    now = _now()
-    remote = str(exc.__cause__ or "").strip()  # the worker's traceback, when it sent one
-    return RunResult(
-        run_id=spec.run_id, key=spec.key, status=FAILED, duration=0.0, started_at=now,
-        finished_at=now, message=f"the worker process failed: {type(exc).__name__}: {exc}"
-        + (f"\n{remote[-3000:]}" if remote else ""),
-        kernel=spec.kernel,
-    )  # fmt: skip
-
-
-def run_local(
-    specs: Sequence[matrix.RunSpec], workers: int, on_result: Callable[[Any], None]
-) -> None:
-    """Execute ``specs`` on ``workers`` local processes; ``on_result`` sees each result as it
-    arrives (in the main process)."""
-    import multiprocessing  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: PLC0415
-
-    from compare.execute import execute_run  # noqa: PLC0415
-
-    if workers <= 1 or len(specs) == 1:
-        for spec in specs:
-            try:
-                on_result(execute_run(spec))
-            except Exception as exc:
-                on_result(_broken(spec, exc))
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=context) as pool:
-        futures = {pool.submit(execute_run, spec): spec for spec in specs}
-        try:
-            for future in as_completed(futures):
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker crashed: record, keep going
-                    result = _broken(futures[future], exc)
-                on_result(result)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def run_dask(
-    specs: Sequence[matrix.RunSpec], workers: int, on_result: Callable[[Any], None]
-) -> None:
-    """Placeholder: the Dask executor maps :func:`compare.execute.execute_run` the same way."""
-    raise CompareError("the dask executor is not available yet; use --executor local")
-
-
-EXECUTORS: dict[str, Callable[..., None]] = {"local": run_local, "dask": run_dask}
-
-
 # --- index -------------------------------------------------------------------------------------
 
 
@@ -339,15 +283,13 @@ def run(
     workers: int | None = None,
     timeout: float = 600.0,
     executor: str = "local",
+    scheduler: str | None = None,
     kernel: str = "warm",
     progress: bool = True,
     echo: Callable[[str], None] = print,
 ) -> int:
     """Run the matrix; returns the exit status (see the module docstring)."""
-    if executor not in EXECUTORS:
-        raise CompareError(f"unknown executor {executor!r}; valid: {', '.join(EXECUTORS)}")
-    if executor == "dask":
-        run_dask([], 0, print)  # says it is not available, before any work
+    executors.check(executor, scheduler)  # before any work
     where = paths(home)
     home = where.home
     matrix_path = Path(matrix_path) if matrix_path else where.notebooks / "reports.yml"
@@ -364,7 +306,8 @@ def run(
     validate(plan, home)
     with report_lock(reports):
         return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
-                        executor=executor, progress=progress, echo=echo)  # fmt: skip
+                        executor=executor, scheduler=scheduler, progress=progress,
+                        echo=echo)  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -392,6 +335,7 @@ def _execute(
     only: str | None,
     workers: int | None,
     executor: str,
+    scheduler: str | None,
     progress: bool,
     echo: Callable[[str], None],
 ) -> int:
@@ -420,9 +364,9 @@ def _execute(
         bar.update(1)
 
     count = workers or os.cpu_count() or 1
-    runner = EXECUTORS[executor]
     try:
-        runner(plan.todo, count, on_result)
+        executors.execute(executor, plan.todo, on_result, workers=count, scheduler=scheduler,
+                          note=bar.write)  # fmt: skip
     finally:
         bar.close()
     done = len(plan.todo)
@@ -451,6 +395,7 @@ def main(args: Any) -> int:
         workers=args.workers,
         timeout=args.timeout,
         executor=args.executor,
+        scheduler=getattr(args, "scheduler", None),
         kernel=getattr(args, "kernels", "warm") or "warm",
         progress=not args.no_progress,
     )

@@ -232,3 +232,152 @@ def test_cli_live_fetch_and_offline_exit_codes(
     monkeypatch.setenv("COMPARE_WB_API", "http://127.0.0.1:9/v2")
     assert main(["fetch", "--live", "--only", "wb-fixed-broadband"]) == 2
     assert "cannot reach the World Bank API" in capsys.readouterr().err
+
+
+# --- `compare fetch` without a mirror downloads; offline it fails at once and changes nothing ---
+
+
+def test_fetch_without_mirror_downloads(
+    api: type[_Api], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
+    monkeypatch.delenv("COMPARE_MIRROR", raising=False)
+    assert main(["fetch", "--only", *LIVE]) == 0
+    out = capsys.readouterr().out
+    assert "no mirror (--from DIR or $COMPARE_MIRROR): downloading" in out
+    assert f"World Bank API {os.environ['COMPARE_WB_API']}" in out and "imported 2" in out
+    for source in LIVE:
+        manifest = json.loads((tmp_path / "data/raw" / source / MANIFEST).read_text())
+        assert manifest["live"] is True
+    assert any("IT.NET.USER.ZS" in r for r in api.requests_seen)
+
+
+def test_fetch_with_a_mirror_variable_imports_it_and_live_with_from_is_refused(
+    api: type[_Api], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirror: Path,
+    capsys: pytest.CaptureFixture,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
+    monkeypatch.setenv("COMPARE_MIRROR", str(mirror))
+    assert main(["fetch", "--only", "wb-fixed-broadband"]) == 0
+    manifest = json.loads((tmp_path / "data/raw/wb-fixed-broadband" / MANIFEST).read_text())
+    assert "live" not in manifest and manifest["mirror"] == str(mirror / "wb-fixed-broadband")
+    assert api.requests_seen == []  # the mirror, not the API
+    assert main(["fetch", "--live", "--from", str(mirror)]) == 2
+    assert "give one of them" in capsys.readouterr().err
+    assert main(["fetch", "--live", "--only", "wb-fixed-broadband"]) == 0  # --live wins the env
+    assert json.loads((tmp_path / "data/raw/wb-fixed-broadband" / MANIFEST).read_text())["live"]
+
+
+def test_offline_fetch_without_mirror_fails_at_once_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirror: Path, capsys: pytest.CaptureFixture
+) -> None:
+    import socket
+
+    fetch_from_mirror(mirror, home=tmp_path, only=["wb-fixed-broadband", "un-egdi"])
+    raw = tmp_path / "data/raw"
+    before = _snapshot(raw)
+    closed = socket.socket()  # a port bound on 127.0.0.1 with nobody listening: refused
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    monkeypatch.setenv("COMPARE_WB_API", f"http://127.0.0.1:{port}/v2")
+    monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
+    monkeypatch.delenv("COMPARE_MIRROR", raising=False)
+    try:
+        assert main(["fetch"]) == 2
+    finally:
+        closed.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]  # one line, no traceback
+    assert err[0].startswith(
+        f"compare fetch: error: cannot reach the World Bank API at http://127.0.0.1:{port}/v2/"
+    )
+    assert "(connection refused): no network? Nothing in data/raw was changed" in err[0]
+    assert "`compare fetch --from DIR` (or set COMPARE_MIRROR)" in err[0]
+    assert _snapshot(raw) == before
+    assert sorted(p.name for p in raw.iterdir()) == ["un-egdi", "wb-fixed-broadband"]
+
+
+# --- UN E-Government Survey files from a user-supplied URL template ------------------------------
+
+
+@pytest.fixture
+def un_server(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    """Serves the mirror's real UN Data Center exports (read where they lie) at /egov/<file>;
+    /page/<file> answers an HTML page instead, as a site's landing page would."""
+    folder = mirror / "un-egdi"
+    seen: list[str] = []
+
+    class Files(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            name = urlparse(self.path).path.rsplit("/", 1)[-1]
+            if self.path.startswith("/egov/") and (folder / name).is_file():
+                body, kind, status = (folder / name).read_bytes(), "text/csv", 200
+            elif self.path.startswith("/page/"):
+                body, kind, status = b"<!DOCTYPE html><html>Data Center</html>", "text/html", 200
+            else:
+                body, kind, status = b"not found", "text/plain", 404
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield {"base": f"http://127.0.0.1:{server.server_port}", "seen": seen, "folder": folder}
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_un_egov_is_downloaded_from_a_url_template(
+    un_server: dict, fresh_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPARE_UN_EGOV_URL", un_server["base"] + "/egov/{file}")
+    plan, not_live = live_plan(load_catalog(), ["un-egdi", "un-egdi-2024-secondary"])
+    assert [s.id for s in plan] == ["un-egdi"] and "un-egdi-2024-secondary" in not_live
+    result = fetch_live(only=["un-egdi"], home=fresh_home)
+    assert result.imported == ["un-egdi"]
+    files = load_catalog().source("un-egdi").files
+    assert un_server["seen"] == [f"/egov/{name}" for name in files]
+    dest = fresh_home / "data/raw/un-egdi"
+    for name in files:  # byte for byte what was served
+        assert (dest / name).read_bytes() == (un_server["folder"] / name).read_bytes()
+    manifest = json.loads((dest / MANIFEST).read_text())
+    assert manifest["live"] is True and "COMPARE_UN_EGOV_URL=" in manifest["origin"]
+    assert [e["file"] for e in manifest["files"]] == list(files)
+    assert manifest["requests"][0] == un_server["base"] + f"/egov/{files[0]}"
+    assert fetch_live(only=["un-egdi"], home=fresh_home).unchanged == ["un-egdi"]
+    # the build reads them as it reads the mirror import
+    build(fresh_home, sources=["un-egdi"])
+    tidy = pd.read_parquet(fresh_home / "data/processed/indicators.parquet")
+    esp = tidy[(tidy["iso3"] == "ESP") & (tidy["source_id"] == "un-egdi")]
+    assert sorted(set(esp["year"])) == [int(n[10:14]) for n in files]
+
+
+def test_un_egov_template_errors_change_nothing(
+    un_server: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirror: Path
+) -> None:
+    fetch_from_mirror(mirror, home=tmp_path, only=["un-egdi"])
+    before = _snapshot(tmp_path / "data/raw")
+    monkeypatch.setenv("COMPARE_UN_EGOV_URL", un_server["base"] + "/page/{file}")
+    with pytest.raises(FetchError, match="is not a UN E-Government Data Center export"):
+        fetch_live(only=["un-egdi"], home=tmp_path)
+    monkeypatch.setenv("COMPARE_UN_EGOV_URL", un_server["base"] + "/missing/{year}.csv")
+    with pytest.raises(FetchError, match=r"HTTP 404 for http://127\.0\.0\.1:\d+/missing/2003\."):
+        fetch_live(only=["un-egdi"], home=tmp_path)
+    # a file of another survey year under this year's name
+    other_year = un_server["base"] + "/egov/EGOV_DATA_2022.csv?{year}"
+    monkeypatch.setenv("COMPARE_UN_EGOV_URL", other_year)
+    with pytest.raises(FetchError, match=r"holds survey year\(s\) \['2022'\], expected 2003"):
+        fetch_live(only=["un-egdi"], home=tmp_path)
+    monkeypatch.setenv("COMPARE_UN_EGOV_URL", "ftp://example/{file}")
+    with pytest.raises(FetchError, match="is not a URL template"):
+        fetch_live(only=["un-egdi"], home=tmp_path)
+    assert _snapshot(tmp_path / "data/raw") == before

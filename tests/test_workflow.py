@@ -97,3 +97,80 @@ def test_shell_steps_parse(workflow: dict[Any, Any], tmp_path: Path) -> None:
             [bash, "-n", str(path)], check=False, capture_output=True, text=True
         )
         assert result.returncode == 0, f"{step.get('name')}: {result.stderr}"
+
+
+def _step(workflow: dict[Any, Any], name: str) -> dict[str, Any]:
+    return next(step for step in _steps(workflow) if step.get("name") == name)
+
+
+def test_the_makefile_has_the_live_hook_the_workflow_passes(workflow: dict[Any, Any]) -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make")
+    report = next(s for s in _steps(workflow) if "make report" in s.get("run", ""))
+    assert 'LIVE="$LIVE"' in report["run"] and 'MIRROR="$MIRROR"' in report["run"]
+
+    def dry_run(*variables: str) -> list[str]:
+        done = subprocess.run(
+            [make, "-n", "-o", ".venv/.installed", "fetch", "MIRROR=/m", *variables],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return [line.strip() for line in done.stdout.splitlines() if "compare fetch" in line]
+
+    assert dry_run() == ['.venv/bin/compare fetch --from "/m"']
+    assert dry_run("LIVE=") == ['.venv/bin/compare fetch --from "/m"']  # the workflow's "no"
+    assert dry_run("LIVE=1") == [
+        '.venv/bin/compare fetch --from "/m"',
+        ".venv/bin/compare fetch --live",
+    ]
+
+
+def _locate(workflow: dict[Any, Any], workspace: Path, **env: str) -> subprocess.CompletedProcess:
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    script = _step(workflow, "Locate the mirror")["run"]
+    environ = {"PATH": "/usr/bin:/bin", "GITHUB_WORKSPACE": str(workspace),
+               "GITHUB_ENV": str(workspace / "github_env"), "MIRROR_REPOSITORY": "",
+               "MIRROR_PATH": "data/sources", "LIVE": "", **env}  # fmt: skip
+    return subprocess.run([bash, "-e", "-c", script], cwd=workspace, env=environ,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+
+
+def test_the_locate_step_stops_with_exit_2_and_an_annotation(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    workspace = tmp_path / "project"
+    workspace.mkdir()
+    shutil.copy(ROOT / "Makefile", workspace / "Makefile")
+    missing = _locate(workflow, workspace)
+    assert missing.returncode == 2
+    assert missing.stdout.startswith("::error title=No data mirror::no mirror folder at ")
+    mirror = tmp_path / "shared" / "data" / "sources"
+    (mirror / "wb-internet-users").mkdir(parents=True)
+    found = _locate(workflow, workspace, LIVE="1")
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert (workspace / "github_env").read_text() == f"MIRROR={mirror}\n"
+    assert "(1 source folders)" in found.stdout
+    (workspace / "Makefile").write_text("fetch:\n\tcompare fetch --from x\n")  # no LIVE hook
+    unwired = _locate(workflow, workspace, LIVE="1")
+    assert unwired.returncode == 2 and "::error title=Live fetch not wired::" in unwired.stdout
+
+
+def _cron_lines(text: str) -> list[str]:
+    blocks = re.findall(r"```cron\n(.*?)```", text, re.DOTALL)
+    return [line for block in blocks for line in block.splitlines() if line and line[0] != "#"]
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/SCHEDULING.md"])
+def test_cron_examples_run_make_report_on_a_valid_schedule(document: str) -> None:
+    lines = _cron_lines((ROOT / document).read_text(encoding="utf-8"))
+    assert lines, f"no ```cron example in {document}"
+    for line in lines:
+        fields = line.split(None, 5)
+        assert _cron_ok(" ".join(fields[:5])), line
+        command = fields[5]
+        assert re.search(r"\bmake report\b", command), line
+        assert not re.search(r"(?<!\\)%", command), f"unescaped % (a newline to cron): {line}"
+        assert "flock" in command  # one run at a time
+    assert not _cron_lines("```cron\n# only a comment\n```")  # the extractor can find nothing
