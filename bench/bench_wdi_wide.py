@@ -12,6 +12,8 @@ every step sees the same machine load; the best round of each step is kept):
   strings    the same read with every column as a string (what the reader needs)
   table      ``compare.sources.base.read_text_table`` (header, encoding and bad-row checks)
   read_wide  ``compare.sources.worldbank.read_wide`` (text table + records, one per value)
+  selected   ``read_wide(..., wanted=5 series)``: as ``compare build`` reads the file when the
+             catalog asks for 5 of its series (the other rows' values are counted, not melted)
 and prints wall and CPU time (all threads) with the ratios to the baseline, and the load average
 (other work on the machine). Goal: read_wide within 1.5x of the baseline (wall time).
 
@@ -141,13 +143,19 @@ def main(argv: list[str] | None = None) -> int:
         strings_options = pacsv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
         )
-        count = len(read_wide(source, folder))  # once, outside the timings
+        full = read_wide(source, folder)  # once, outside the timings
+        count = len(full)
         assert count == cells, f"read_wide returned {count:,} records, {cells:,} expected"
+        wanted = list(full["series"].cat.categories[:5])
+        part = read_wide(source, folder, wanted=wanted)
+        assert len(part) + part.attrs["rows_not_selected"] == cells
+        del full
         steps = {
             "baseline": lambda: pacsv.read_csv(folder / name, skip),
             "strings": lambda: pacsv.read_csv(folder / name, skip, convert_options=strings_options),
             "table": lambda: read_text_table(folder / name, ("Country Name", "Country Code")),
             "read_wide": lambda: read_wide(source, folder),
+            "selected": lambda: read_wide(source, folder, wanted=wanted),
         }
         if args.also:
             spec = importlib.util.spec_from_file_location("bench_other_reader", args.also)
@@ -163,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             "strings": "pyarrow.csv.read_csv, all strings",
             "table": "compare read_text_table (table)",
             "read_wide": f"compare read_wide ({count:,} records)",
+            "selected": f"read_wide, 5 series wanted ({len(part):,} records)",
             "also": f"read_wide of {args.also.name if args.also else ''}",
         }
         print(f"best of {args.repeat} rounds; load average {load[0]:.2f} before, "
@@ -177,9 +186,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: other work was running (load average above 0.5): the steps did not "
                   f"always get the {os.cpu_count()} cores; wall ratios vary from run to run, "
                   f"CPU ratios much less")  # fmt: skip
-        ratio = best["read_wide"][0] / wall
-        print(f"goal: read_wide within 1.50x of the baseline (wall): {ratio:.2f}x, "
-              f"{'met' if ratio <= 1.5 else 'NOT met'}")  # fmt: skip
+        for key, what in (("read_wide", "every value melted"),
+                          ("selected", "as the build reads it, 5 series wanted")):  # fmt: skip
+            ratio = best[key][0] / wall
+            print(f"goal: read_wide within 1.50x of the baseline (wall), {what}: {ratio:.2f}x, "
+                  f"{'met' if ratio <= 1.5 else 'NOT met'}")  # fmt: skip
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import inspect
 import json
 import time
 from collections.abc import Iterator
@@ -142,7 +143,9 @@ class _Split:
             self.records = self.records[~mask]
 
 
-def _read_records(source: Source, folder: Path) -> pd.DataFrame:
+def _read_records(source: Source, folder: Path, wanted: list[str]) -> tuple[pd.DataFrame, int]:
+    """The reader's records, and how many records it skipped as series the catalog does not ask
+    for (readers that take ``wanted`` count them instead of returning them)."""
     atomic.recover_directory(folder)  # a fetch killed mid-swap left the folder aside
     if not folder.is_dir():
         raise DataError(
@@ -150,7 +153,12 @@ def _read_records(source: Source, folder: Path) -> pd.DataFrame:
             f"(source {source.id})",
             file=str(folder),
         )
-    raw = get_reader(source.reader)(source, folder)
+    reader = get_reader(source.reader)
+    if "wanted" in inspect.signature(reader).parameters:
+        raw = reader(source, folder, wanted=wanted)
+    else:
+        raw = reader(source, folder)
+    skipped = int(raw.attrs.get("rows_not_selected", 0))
     if list(raw.columns) != list(RECORD_COLUMNS):
         raise CompareError(f"reader {source.reader} returned columns {list(raw.columns)}")
     raw = raw.reset_index(drop=True)
@@ -158,7 +166,7 @@ def _read_records(source: Source, folder: Path) -> pd.DataFrame:
         raw[column] = raw[column].astype("string").fillna("").astype(object)
     raw["year"] = raw["year"].astype("string").fillna("").astype(object)
     _flag_unterminated(raw, source, folder)
-    return raw
+    return raw, skipped
 
 
 #: Text files whose last line may have been cut short (a download or copy that stopped).
@@ -371,8 +379,10 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
     from compare import countries  # noqa: PLC0415
 
     started = time.perf_counter()
-    raw = _read_records(source, folder)
     series_map = {ind.series.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
+    raw, skipped = _read_records(
+        source, folder, [ind.series for ind in catalog.indicators_of(source.id)]
+    )
     series_key = raw["series"].str.strip().str.casefold()
     problem = raw["problem"] != ""
     selected = problem | series_key.isin(list(series_map))
@@ -446,8 +456,8 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         tidy.sort_values(["indicator", "iso3", "year"], ignore_index=True),
         aggregates.reset_index(drop=True),
         quarantine,
-        rows_in_file=len(raw),
-        rows_not_selected=int((~selected).sum()),
+        rows_in_file=len(raw) + skipped,
+        rows_not_selected=int((~selected).sum()) + skipped,
         seconds=time.perf_counter() - started,
         files=files,
     )

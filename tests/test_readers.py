@@ -154,3 +154,24 @@ def test_desi_series_and_unlabelled_rows(mirror: Path) -> None:
     assert (records["problem"] != "").sum() == 1680  # PROVENANCE.md: unlabelled rows
     spain = _one(records, entity="ES", year=2022, series="desi_dps_egovuser|ind_total|pc_ind_ilt12")
     assert float(spain["value"]) == pytest.approx(0.727, abs=5e-4)
+
+
+def test_world_bank_wide_reads_only_the_wanted_series(mirror: Path, tmp_path: Path) -> None:
+    """A multi-series download (like the whole WDI): rows of series the catalog does not ask
+    for are counted, not melted. The second series here is SYNTHETIC: the real rows repeated
+    under another indicator code, written at test time."""
+    lines = (mirror / "wb-internet-users" / WIDE).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Country Name") and lines[1].count("IT.NET.USER.ZS") == 1
+    other = [line.replace("IT.NET.USER.ZS", "SYNTHETIC.OTHER") for line in lines[1:]]
+    folder = tmp_path / "wb-internet-users"
+    folder.mkdir()
+    (folder / WIDE).write_text("\n".join([*lines, *other]) + "\n", encoding="utf-8")
+    source = CATALOG.source("wb-internet-users")
+    everything = get_reader(source.reader)(source, folder)
+    wanted = get_reader(source.reader)(source, folder, wanted=["it.net.user.zs"])
+    plain = _read("wb-internet-users", mirror / "wb-internet-users")
+    assert len(everything) == 2 * len(plain)
+    assert set(wanted["series"].astype(str)) == {"IT.NET.USER.ZS"}
+    assert len(wanted) == len(plain) and wanted.attrs["rows_not_selected"] == len(plain)
+    for column in ("raw_row", "entity", "year", "value"):
+        assert wanted[column].astype(str).tolist() == plain[column].astype(str).tolist()

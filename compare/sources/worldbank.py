@@ -3,7 +3,7 @@ CSV."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,17 @@ from compare.sources.base import (
 _BLOCK_CELLS = 1 << 18
 
 
-def read_wide(source: Source, folder: Path) -> pd.DataFrame:
+def read_wide(source: Source, folder: Path, wanted: Collection[str] | None = None) -> pd.DataFrame:
     """Wide CSV (one column per year), with or without the 4-line preamble of the official
     download; DataBank exports (year labels such as ``2019 [YR2019]``, series in ``Series Code``)
     are accepted.
 
-    One record per non-blank year cell, ordered by line, then column label."""
+    One record per non-blank year cell, ordered by line, then column label. With ``wanted``
+    (series codes, any case), rows of other series are not melted: their non-empty cells are
+    only counted, in ``frame.attrs["rows_not_selected"]`` (the build's accounting), which is what
+    makes a whole-WDI download cheap to read for the few series a catalog asks for."""
     frames = []
+    not_selected = 0
     for name in source.files:
         table = read_text_table(require_file(folder, name), ("Country Name", "Country Code"))
         years = {col: year_of_label(col) for col in table.frame.columns}
@@ -54,10 +58,63 @@ def read_wide(source: Source, folder: Path) -> pd.DataFrame:
                     column=col,
                 )
             by_year[years[col]] = col
+        if wanted is not None:
+            table, skipped = _select_series(table, sorted(year_columns), wanted)
+            not_selected += skipped
         frames.append(_wide_records(table, name, sorted(year_columns), years, source))
         if table.bad_rows:
             frames.append(bad_row_records(table, name))
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    frame.attrs["rows_not_selected"] = not_selected
+    return frame
+
+
+def _series_column(names: list[str]) -> str | None:
+    """The official download names the series "Indicator Code", a DataBank export
+    "Series Code"."""
+    return next((c for c in ("Indicator Code", "Series Code") if c in names), None)
+
+
+def _select_series(
+    table: TextTable, year_columns: list[str], wanted: Collection[str]
+) -> tuple[TextTable, int]:
+    """The table's rows of the ``wanted`` series, and the number of non-empty year cells in the
+    other rows (the records they would have given, but for cells of spaces only)."""
+    import dataclasses  # noqa: PLC0415
+
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    arrow = table.arrow
+    if arrow is None:
+        arrow = pa.Table.from_pandas(table.frame, preserve_index=False)
+    column = _series_column(arrow.column_names)
+    if column is None:  # one series per file: nothing to select
+        return table, 0
+    series = pc.utf8_lower(pc.utf8_trim_whitespace(arrow.column(column)))
+    keep = np.asarray(pc.is_in(series, value_set=pa.array([w.lower() for w in wanted])))
+    if keep.all():
+        return table, 0
+    skipped = int(_filled_per_row(arrow.select(year_columns))[~keep].sum())
+    kept = arrow.filter(pa.array(keep))
+    frame = pd.DataFrame(index=table.frame.index[keep])  # the melt needs only the line numbers
+    return dataclasses.replace(table, frame=frame, arrow=kept), int(skipped)
+
+
+def _filled_per_row(cells: Any) -> np.ndarray:
+    """Non-empty cells per row, from the cells' lengths (one pyarrow kernel per column). Only
+    used to count the values of series the catalog does not ask for: a cell holding nothing but
+    spaces, which the melt would skip, counts as filled here."""
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    def one(column: Any) -> np.ndarray:
+        return np.asarray(pc.greater(pc.binary_length(column), 0))
+
+    filled = np.zeros(cells.num_rows, dtype=np.int64)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the kernels release the GIL
+        for part in pool.map(one, cells.columns):
+            filled += part
+    return filled
 
 
 def _wide_records(
@@ -78,10 +135,7 @@ def _wide_records(
     if arrow is None:
         arrow = pa.Table.from_pandas(table.frame, preserve_index=False)
     rows = arrow.num_rows
-    # The official download names the series "Indicator Code", a DataBank export "Series Code".
-    series_column = next(
-        (c for c in ("Indicator Code", "Series Code") if c in arrow.column_names), None
-    )
+    series_column = _series_column(arrow.column_names)
     codes: dict[str, Any] = {}  # entity and series, dictionary-encoded
 
     def per_row() -> dict[str, np.ndarray]:
