@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from compare import units
+
 MINUS = "\N{MINUS SIGN}"
 
 
@@ -18,53 +20,30 @@ def number(x: float, digits: int) -> str:
 
 
 def value(x: float | None, unit: str) -> str:
-    """A level, e.g. ``89.1%``, ``0.812``, ``72.3``, ``34.5 per 100 people``."""
+    """A level, e.g. ``89.1%``, ``0.812``, ``72.3``, ``34.5 per 100 people`` (digits and unit
+    words from :mod:`compare.units`)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
-    match unit:
-        case "percent":
-            return f"{_num(x, 1)}%"
-        case "index_0_1":
-            return _num(x, 3)
-        case "score_0_100":
-            return _num(x, 1)
-        case "per_100_people":
-            return f"{_num(x, 1)} per 100 people"
-        case "per_million_people":
-            return f"{_num(x, 0, True)} per million people"
-        case "people":
-            return _num(x, 0, True)
-        case "int_dollars_ppp":
-            return f"{_num(x, 0, True)} international $ (PPP)"
-    return f"{x:.4g}"
+    found = units.style(unit)
+    if found is None:
+        return f"{x:.4g}"
+    return _num(x, found.digits, found.thousands) + found.words
 
 
 def difference(x: float | None, unit: str) -> str:
     """A gap in the indicator's unit, e.g. ``11.6 pp``, ``0.123``, ``5.1 points``."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
-    match unit:
-        case "percent":
-            return f"{_num(x, 1)} pp"
-        case "index_0_1":
-            return _num(x, 3)
-        case "score_0_100":
-            return f"{_num(x, 1)} points"
-        case "per_100_people":
-            return f"{_num(x, 1)} per 100 people"
-        case "per_million_people":
-            return f"{_num(x, 0, True)} per million people"
-        case "people":
-            return _num(x, 0, True)
-        case "int_dollars_ppp":
-            return f"{_num(x, 0, True)} international $ (PPP)"
-    return f"{x:.4g}"
+    found = units.style(unit)
+    if found is None:
+        return f"{x:.4g}"
+    return _num(x, found.digits, found.thousands) + found.gap_words
 
 
 def bare(x: float, unit: str) -> str:
     """A number without its unit word (for the lower end of an interval)."""
-    digits = {"index_0_1": 3, "per_million_people": 0, "people": 0, "int_dollars_ppp": 0}
-    return _num(x, digits.get(unit, 1), unit in ("per_million_people", "people", "int_dollars_ppp"))
+    found = units.style(unit)
+    return _num(x, found.digits, found.thousands) if found else f"{x:.4g}"
 
 
 def versus(x: float, y: float, unit: str) -> str:

@@ -13,6 +13,8 @@ import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from compare import units
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -39,33 +41,9 @@ NO_DATA_COLOUR = "#C8C8C8"
 CONTEXT_COLOUR = "#F3F3F3"
 BORDER_COLOUR = "#FFFFFF"
 
-#: unit -> (d3 format for plotly axes and hover, prefix, suffix)
-UNIT_FORMATS: dict[str, tuple[str, str, str]] = {
-    "percent": (".1f", "", "%"),
-    "index_0_1": (".3f", "", ""),
-    "score_0_100": (".1f", "", ""),
-    "per_100_people": (".1f", "", " per 100"),
-    "per_million_people": (",.1f", "", " per million"),
-    "people": (",.0f", "", ""),
-    "int_dollars_ppp": (",.0f", "$", " (PPP)"),
-}
-_DEFAULT_FORMAT = ("~g", "", "")
-
-#: Short unit names for colour bars and axis titles.
-UNIT_TITLES: dict[str, str] = {
-    "percent": "%",
-    "index_0_1": "index (0-1)",
-    "score_0_100": "score (0-100)",
-    "per_100_people": "per 100 people",
-    "per_million_people": "per million people",
-    "people": "people",
-    "int_dollars_ppp": "int. $ (PPP)",
-}
-
-
 def unit_title(unit: str) -> str:
     """A short readable name of ``unit`` ("%", "index (0-1)"; unknown units without "_")."""
-    return UNIT_TITLES.get(unit, str(unit).replace("_", " "))
+    return units.title(unit)
 
 
 def region_colour(group: str, order: int = 0) -> str:
@@ -74,8 +52,10 @@ def region_colour(group: str, order: int = 0) -> str:
 
 
 def unit_format(unit: str) -> tuple[str, str, str]:
-    """(d3 format, prefix, suffix) of ``unit`` for plotly tick and hover formats."""
-    return UNIT_FORMATS.get(unit, _DEFAULT_FORMAT)
+    """(d3 format, prefix, suffix) of ``unit`` for plotly tick and hover formats
+    (:mod:`compare.units`)."""
+    found = units.style(unit)
+    return units.d3_format(unit), found.prefix if found else "", found.suffix if found else ""
 
 
 def hover_format(unit: str, field: str = "x") -> str:
