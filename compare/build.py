@@ -239,13 +239,14 @@ def _stage_countries(split: _Split) -> pd.DataFrame:
         "unknown_country",
         "country name/code not recognised: " + entity_text,
     )
+    records = split.records  # what is left: texts are built on these rows only
     split.drop(
-        split.records["status"] == "ambiguous",
+        records["status"] == "ambiguous",
         "ambiguous_country",
         "country name matches several countries: "
-        + entity_text
+        + _formatted(records["entity"], "{!r}")
         + " ("
-        + split.records["candidates"]
+        + records["candidates"]
         + ")",
     )
     is_aggregate = split.records["status"] == "aggregate"

@@ -359,6 +359,12 @@ CASES: list[Case] = [
         reason_text="MAF or SXM",
     ),
     Case(
+        "unknown and ambiguous names in one file",
+        "SYNTHETIC_unknown_and_ambiguous_country.csv",
+        kept=1,
+        reasons={"unknown_country": 1, "ambiguous_country": 2},
+    ),
+    Case(
         "aggregates written as countries",
         "SYNTHETIC_aggregates_as_countries.csv",
         kept=1,
