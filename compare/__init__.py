@@ -24,7 +24,6 @@ _EXPORTS = {
     "members": "compare.regions",
     "region_of": "compare.regions",
     "load_catalog": "compare.catalog",
-    "build": "compare.build",
     "compare_regions": "compare.stats",
     "convergence": "compare.stats",
     "show": "compare.display",

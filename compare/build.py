@@ -591,14 +591,28 @@ def build(
 
     where = paths(home)
     catalog = catalog or load_catalog()
-    chosen = [catalog.source(s) for s in sources] if sources else list(catalog.sources.values())
+    wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)
+    chosen = [src for src in catalog.sources.values() if src.id in wanted]  # catalog order
     started = time.perf_counter()
     with build_lock(where):
         atomic.clean_stale_stages(where.processed.parent, where.processed.name)
         results = [build_source(src, where.raw / src.id, catalog) for src in chosen]
-        tidy = pd.concat([r.tidy for r in results], ignore_index=True)
-        aggregates = pd.concat([r.aggregates for r in results], ignore_index=True)
-        quarantine = pd.concat([r.quarantine for r in results], ignore_index=True)
+        kept = _previous_outputs(where, catalog, {src.id for src in chosen}) if sources else None
+        tidy = pd.concat(
+            [*([kept.tidy] if kept else []), *(r.tidy for r in results)], ignore_index=True
+        )
+        aggregates = pd.concat(
+            [*([kept.aggregates] if kept else []), *(r.aggregates for r in results)],
+            ignore_index=True,
+        )
+        quarantine = pd.concat(
+            [*([kept.quarantine] if kept else []), *(r.quarantine for r in results)],
+            ignore_index=True,
+        )
+        if kept:  # the order of a full build: sources in catalog order
+            tidy, aggregates, quarantine = (
+                _catalog_order(frame, catalog) for frame in (tidy, aggregates, quarantine)
+            )
         duplicated = tidy.duplicated(["iso3", "indicator", "year"], keep=False)
         if duplicated.any():
             raise CompareError(
@@ -606,8 +620,10 @@ def build(
                 + ", ".join(sorted(tidy.loc[duplicated, "indicator"].unique()))
             )
         validate_tidy(tidy, catalog)
+        accounts = dict(kept.accounts) if kept else {}
+        accounts.update({r.source_id: r.accounting() for r in results})
         report = BuildReport(
-            sources={r.source_id: r.accounting() for r in results},
+            sources={sid: accounts[sid] for sid in catalog.sources if sid in accounts},
             rows=len(tidy),
             aggregates=len(aggregates),
             quarantined=len(quarantine),
@@ -631,6 +647,47 @@ def build(
                 json.dumps(asdict(report), indent=2, default=str), encoding="utf-8"
             )
     return report
+
+
+def _catalog_order(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Rows grouped by source in catalog order (stable within a source)."""
+    rank = {sid: i for i, sid in enumerate(catalog.sources)}
+    return frame.sort_values(
+        "source_id", key=lambda ids: ids.map(rank), kind="stable", ignore_index=True
+    )
+
+
+@dataclass
+class _Previous:
+    """Outputs of the previous build for the sources a partial build does not rebuild."""
+
+    tidy: pd.DataFrame
+    aggregates: pd.DataFrame
+    quarantine: pd.DataFrame
+    accounts: dict[str, dict[str, object]]
+
+
+def _previous_outputs(where: Paths, catalog: Catalog, rebuilt: set[str]) -> _Previous | None:
+    """What ``build --only`` keeps: the previous build's rows of every other catalog source
+    (None when there is no previous build)."""
+    atomic.recover_directory(where.processed)
+    folder = where.processed
+    names = ("indicators.parquet", "aggregates.parquet", "quarantine.csv", "build_manifest.json")
+    if not all((folder / name).is_file() for name in names):
+        return None
+    others = [sid for sid in catalog.sources if sid not in rebuilt]
+    manifest = json.loads((folder / "build_manifest.json").read_text(encoding="utf-8"))
+    accounts = {sid: acc for sid, acc in manifest.get("sources", {}).items() if sid in others}
+    tidy = pd.read_parquet(folder / "indicators.parquet")
+    aggregates = pd.read_parquet(folder / "aggregates.parquet")
+    quarantine = pd.read_csv(folder / "quarantine.csv", dtype=str, keep_default_na=False)
+    quarantine["raw_row"] = pd.to_numeric(quarantine["raw_row"], errors="coerce").astype("Int64")
+    return _Previous(
+        tidy[tidy["source_id"].isin(accounts)].reset_index(drop=True),
+        aggregates[aggregates["source_id"].isin(accounts)].reset_index(drop=True),
+        quarantine[quarantine["source_id"].isin(accounts)].reset_index(drop=True),
+        accounts,
+    )
 
 
 def _write_evidence_findings(stage: Path, where: Paths) -> None:

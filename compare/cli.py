@@ -88,7 +88,13 @@ def parser() -> argparse.ArgumentParser:
     fetch.set_defaults(run=_fetch)
 
     build = sub.add_parser("build", help="build data/processed from data/raw")
-    build.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
+    build.add_argument(
+        "--only",
+        nargs="*",
+        metavar="SOURCE",
+        help="rebuild only these source ids; the other sources keep their rows from the "
+        "previous build",
+    )
     build.set_defaults(run=_build)
 
     indicators = sub.add_parser("indicators", help="list catalog indicators")

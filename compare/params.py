@@ -438,8 +438,14 @@ def validate(
     declared = notebook_parameters(notebook)
     where = f"{Path(notebook).stem}"
     check_types(declared, given, where)
-    check_values(given, vocabulary or Vocabulary(), where)
+    check_values(with_defaults(declared, given), vocabulary or Vocabulary(), where)
     return dict(given)
+
+
+def with_defaults(declared: Mapping[str, Parameter], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the notebook will run with: its declared defaults, overridden by ``given``
+    (so that, e.g., a given ``classification`` is checked against the default ``groups``)."""
+    return {**{name: p.default for name, p in declared.items()}, **given}
 
 
 def validate_runs(
@@ -458,7 +464,7 @@ def validate_runs(
             if notebook not in declared:
                 declared[notebook] = notebook_parameters(notebook)
             check_types(declared[notebook], given, run_id)
-            check_values(given, vocabulary, run_id)
+            check_values(with_defaults(declared[notebook], given), vocabulary, run_id)
         except ParameterError as exc:
             count += 1
             if len(problems) < limit:

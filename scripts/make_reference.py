@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from compare.atomic import write_text  # noqa: E402
 from compare.names import name_key  # noqa: E402
 
 REFERENCE = ROOT / "compare" / "reference"
@@ -283,9 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 stale.append(name)
         else:
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            write_text(path, text)
             print(f"wrote {path.relative_to(ROOT)} ({len(rows)} rows)")
     for key, codes in conflicts(tables["aliases.csv"]).items():
         print(f"ambiguous name key {key!r}: {', '.join(codes)}")

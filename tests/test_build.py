@@ -56,6 +56,45 @@ def test_every_catalog_source_is_built_and_accounted_for(manifest: dict) -> None
         assert sum(acc["quarantine_reasons"].values()) == acc["quarantined"], source_id
 
 
+def _independent_count(mirror: Path, source_id: str) -> int:
+    """Value slots of a source's raw files counted without the readers: lines of long tables,
+    filled year cells of the wide one, rows x value columns of the survey tables."""
+    folder = mirror / source_id
+
+    def csv_rows(name: str) -> list[list[str]]:
+        with (folder / name).open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.reader(handle))
+
+    if source_id == "wb-internet-users":
+        rows = csv_rows("API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv")
+        years = [i for i, h in enumerate(rows[0]) if h.isdigit()]
+        return sum(1 for row in rows[1:] for i in years if row[i].strip())
+    if source_id.startswith("wb-") and source_id != "wb-gtmi-2020-2025":
+        return len(csv_rows("data.csv")) - 1
+    if source_id == "un-egdi":
+        return sum((len(csv_rows(f.name)) - 1) * 5 for f in folder.glob("EGOV_DATA_*.csv"))
+    if source_id == "un-egdi-2024-secondary":
+        return (len(csv_rows("EGOV_DATA_2024.csv")) - 1) * 5
+    if source_id == "oecd-dgi-2023":
+        return len(csv_rows("oecd_dgi_2023.csv")) - 1
+    if source_id == "ec-desi-2017-2022":
+        return len(csv_rows("DESI.csv")) - 1
+    if source_id == "wb-gtmi-2020-2025":
+        grid, _ = read_grid(folder / "groups_data.xlsx")
+        return (len([row for row in grid if any(row)]) - 1) * 5
+    if source_id == "itu-internet-gender-urban-rural":
+        grid, _ = read_grid(next(folder.glob("*.xls")))
+        return sum(1 for row in grid[3:] if row[1] and row[3]) * 9  # economies x 9 columns
+    grid, _ = read_grid(next(folder.glob("8_*.xlsx")), "Machine Readable Format")
+    return len([row for row in grid if any(row)]) - 1
+
+
+def test_rows_in_file_match_an_independent_count(manifest: dict, mirror: Path) -> None:
+    """The accounting starts from what is really in the files, not from what a reader found."""
+    for source_id, acc in manifest["sources"].items():
+        assert acc["rows_in_file"] == _independent_count(mirror, source_id), source_id
+
+
 def test_quarantine_file_matches_the_manifest(processed: Path, manifest: dict) -> None:
     quarantine = pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
     counts = quarantine.groupby("source_id").size().to_dict()
@@ -218,14 +257,27 @@ def test_missing_source_folder_is_a_clear_error(fresh_home: Path) -> None:
         build_source(catalog.source("oecd-dgi-2023"), fresh_home / "nope", catalog)
 
 
-def test_rebuild_replaces_outputs_atomically(fresh_home: Path, mirror: Path) -> None:
+def test_partial_rebuild_keeps_the_other_sources(fresh_home: Path, mirror: Path) -> None:
+    """`compare build --only X` rebuilds X; the other sources keep their previous rows, and the
+    outputs are swapped in whole (no staging folder left behind)."""
+    from compare.checksums import sha256_file
     from compare.fetch import fetch_from_mirror
 
-    fetch_from_mirror(mirror, home=fresh_home, only=["oecd-dgi-2023", "wb-sp-pop-totl"])
-    first = build(fresh_home, sources=["oecd-dgi-2023", "wb-sp-pop-totl"])
-    second = build(fresh_home, sources=["oecd-dgi-2023"])
+    both = ["oecd-dgi-2023", "wb-sp-pop-totl"]
+    fetch_from_mirror(mirror, home=fresh_home, only=both)
+    first = build(fresh_home, sources=both)
     processed = fresh_home / "data" / "processed"
-    assert first.rows > second.rows
-    assert set(pd.read_parquet(processed / "indicators.parquet")["source_id"]) == {"oecd-dgi-2023"}
+    before = pd.read_parquet(processed / "indicators.parquet")
+    quarantine_before = (processed / "quarantine.csv").read_bytes()
+    second = build(fresh_home, sources=["oecd-dgi-2023"])
+    after = pd.read_parquet(processed / "indicators.parquet")
+    assert second.rows == first.rows and set(second.sources) == set(both)
+    assert second.sources["wb-sp-pop-totl"] == first.sources["wb-sp-pop-totl"]
+    pd.testing.assert_frame_equal(after, before)
+    assert (processed / "quarantine.csv").read_bytes() == quarantine_before
+    manifest = json.loads((processed / "build_manifest.json").read_text())
+    assert manifest["outputs"]["indicators.parquet"] == sha256_file(
+        processed / "indicators.parquet"
+    )
     leftovers = [p.name for p in processed.parent.iterdir() if p.name.startswith(".processed")]
     assert leftovers == []

@@ -97,6 +97,19 @@ def test_unknown_values_fail_listing_the_valid_ones() -> None:
 
 
 @pytest.mark.usefixtures("use_home")
+def test_given_values_are_checked_together_with_the_notebook_defaults() -> None:
+    """A classification given alone is checked against the notebook's default groups (which
+    the run would use), before anything runs."""
+    with pytest.raises(ParameterError, match="unknown group 'Europe' in classification 'wb'"):
+        params.validate(COMPARISON, {"indicator": "egdi", "classification": "wb"})
+    params.validate(
+        COMPARISON,
+        {"indicator": "egdi", "classification": "wb",
+         "groups": ["Europe & Central Asia", "Latin America & Caribbean"]},
+    )  # fmt: skip
+
+
+@pytest.mark.usefixtures("use_home")
 def test_years_offered_are_those_in_the_processed_table(built_home: Path) -> None:
     import pandas as pd
 
