@@ -512,7 +512,31 @@ def _write_frame_outputs(stage: Path, name: str, frame: pd.DataFrame) -> None:
     frame.to_csv(stage / f"{name}.csv", index=False)
 
 
-def _datapackage(catalog: Catalog, tidy: pd.DataFrame) -> dict[str, object]:
+def _retrieval(raw: Path, source_id: str) -> dict[str, object]:
+    """Where and when the raw folder was obtained (its ``_manifest.json``): a mirror import or a
+    live download, with the publisher's last-update date when the download gave one."""
+    try:
+        manifest = json.loads((raw / source_id / "_manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, object] = {
+        "origin": manifest.get("origin", ""),
+        "retrieved": manifest.get("imported_at", ""),
+        "live_download": bool(manifest.get("live", False)),
+    }
+    updated = sorted(
+        {
+            str(i.get("last_updated"))
+            for i in manifest.get("indicators", [])
+            if i.get("last_updated")
+        }
+    )
+    if updated:
+        found["publisher_last_updated"] = ", ".join(updated)
+    return found
+
+
+def _datapackage(catalog: Catalog, tidy: pd.DataFrame, raw: Path) -> dict[str, object]:
     used = sorted(tidy["source_id"].unique())
     return {
         "profile": "tabular-data-package",
@@ -525,6 +549,7 @@ def _datapackage(catalog: Catalog, tidy: pd.DataFrame) -> dict[str, object]:
                 "path": catalog.sources[s].url,
                 "licence": catalog.sources[s].licence,
                 "id": s,
+                **_retrieval(raw, s),
             }
             for s in used
         ],
@@ -637,7 +662,7 @@ def build(
             quarantine.to_csv(stage / "quarantine.csv", index=False)
             _write_evidence_findings(stage, where)
             (stage / "datapackage.json").write_text(
-                json.dumps(_datapackage(catalog, tidy), indent=2), encoding="utf-8"
+                json.dumps(_datapackage(catalog, tidy, where.raw), indent=2), encoding="utf-8"
             )
             report.seconds = round(time.perf_counter() - started, 3)
             report.outputs = {

@@ -281,3 +281,13 @@ def test_partial_rebuild_keeps_the_other_sources(fresh_home: Path, mirror: Path)
     )
     leftovers = [p.name for p in processed.parent.iterdir() if p.name.startswith(".processed")]
     assert leftovers == []
+
+
+def test_datapackage_names_each_source_and_how_it_was_obtained(processed: Path) -> None:
+    package = json.loads((processed / "datapackage.json").read_text())
+    sources = {s["id"]: s for s in package["sources"]}
+    assert set(sources) == set(load_catalog().sources)
+    egdi = sources["un-egdi"]
+    assert "sevenChrisK/text-mining-week1" in egdi["origin"]
+    assert egdi["retrieved"] and egdi["live_download"] is False
+    assert egdi["licence"] == load_catalog().sources["un-egdi"].licence
