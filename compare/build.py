@@ -489,6 +489,7 @@ class BuildReport:
     seconds: float
     built_at: str
     outputs: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A short table for the terminal."""
@@ -504,6 +505,7 @@ class BuildReport:
             f"{len(self.sources)} sources: {self.rows} values kept, {self.aggregates} aggregate "
             f"values set aside, {self.quarantined} quarantined, {self.seconds:.1f} s"
         )
+        lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -660,7 +662,7 @@ def build(
             _write_frame_outputs(stage, "indicators", tidy)
             _write_frame_outputs(stage, "aggregates", aggregates)
             quarantine.to_csv(stage / "quarantine.csv", index=False)
-            _write_evidence_findings(stage, where)
+            report.notes = [note for note in [_write_evidence_findings(stage, where)] if note]
             (stage / "datapackage.json").write_text(
                 json.dumps(_datapackage(catalog, tidy, where.raw), indent=2), encoding="utf-8"
             )
@@ -715,14 +717,15 @@ def _previous_outputs(where: Paths, catalog: Catalog, rebuilt: set[str]) -> _Pre
     )
 
 
-def _write_evidence_findings(stage: Path, where: Paths) -> None:
-    """Run the consistency checks of the paper's claims into ``claim_findings.csv``."""
-    try:
-        from compare import evidence  # noqa: PLC0415
-    except ImportError:  # the evidence module is optional for a data-only build
-        return
-    if not (where.evidence / "paper_claims.csv").is_file():
-        return
-    claims = evidence.load_claims(where.evidence / "paper_claims.csv")
-    findings = evidence.check_consistency(claims)
+def _write_evidence_findings(stage: Path, where: Paths) -> str:
+    """Run the consistency checks of the paper's claims into ``claim_findings.csv``; returns a
+    note when the committed curation cannot be found (then no findings are written)."""
+    from compare import evidence  # noqa: PLC0415
+
+    folder = evidence.evidence_dir(where.home)
+    path = folder / evidence.CLAIMS_FILE
+    if not path.is_file():
+        return f"no claims table at {path} (nor in the checkout): claim_findings.csv not written"
+    findings = evidence.check_consistency(evidence.load_claims(path))
     findings.to_csv(stage / "claim_findings.csv", index=False)
+    return ""

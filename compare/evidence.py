@@ -10,6 +10,10 @@ and ``methodology_cases.csv`` (the cases the methodology says were selected)::
     claims = evidence.load_claims()
     findings = evidence.check_consistency(claims)
     side_by_side = evidence.claims_vs_data()
+
+The files are read from :func:`evidence_dir`: the project home's ``data/raw/evidence`` when it
+holds ``paper_claims.csv``, else the checkout's committed curation. The notebook's sentences are
+computed by :mod:`compare.evidence_text`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from compare.config import paths, shared_dir
+from compare.config import PACKAGE_DIR, paths, shared_dir
 from compare.errors import CompareError, DataError
 
 if TYPE_CHECKING:
@@ -105,9 +109,19 @@ _INT_COLUMNS = ("line", "case_id", "year")
 # --------------------------------------------------------------------------- loading
 
 
+#: The curation committed with the checkout (used when the project home has none).
+CHECKOUT_EVIDENCE = PACKAGE_DIR.parent / "data" / "raw" / "evidence"
+
+
 def evidence_dir(home: str | Path | None = None) -> Path:
-    """The folder of the evidence curation (``data/raw/evidence`` of the project home)."""
-    return paths(home).evidence
+    """The folder of the evidence curation: ``data/raw/evidence`` of the project home (``home``,
+    else ``$COMPARE_HOME``, else the checkout) when it holds ``paper_claims.csv``, else the
+    checkout's committed curation when that does, else the home's folder (which then lacks the
+    file: callers check ``(evidence_dir(home) / CLAIMS_FILE).is_file()``)."""
+    own = paths(home).evidence
+    if (own / CLAIMS_FILE).is_file() or not (CHECKOUT_EVIDENCE / CLAIMS_FILE).is_file():
+        return own
+    return CHECKOUT_EVIDENCE
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

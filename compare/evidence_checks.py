@@ -350,7 +350,8 @@ def _citation_checks(claims: pd.DataFrame) -> list[_Finding]:
     return found
 
 
-def _review_window(claims: pd.DataFrame) -> tuple[int, int, str] | None:
+def review_window(claims: pd.DataFrame) -> tuple[int, int, str] | None:
+    """The review's own inclusion years as the paper states them (first, last, claim id)."""
     window = claims[
         (claims["document"] == "paper")
         & (claims["measure_id"] == "review_window")
@@ -365,7 +366,7 @@ def _review_window(claims: pd.DataFrame) -> tuple[int, int, str] | None:
 
 def _citations_outside_window(claims: pd.DataFrame) -> list[_Finding]:
     """Figures backed by sources published outside the review's own inclusion window."""
-    window = _review_window(claims)
+    window = review_window(claims)
     if window is None:
         return []
     start, end, window_id = window

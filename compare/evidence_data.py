@@ -35,7 +35,7 @@ CVD_COLUMNS = [
     "statistic", "data_value", "data_ci_low", "data_ci_high", "data_unit", "data_year",
     "year_rule", "year_basis",
     "coverage", "n_countries", "n_members", "comparability", "difference", "method", "verdict",
-    "note",
+    "note", "weighted_mean", "weighted_withheld", "gap", "gap_ci_low", "gap_ci_high",
 ]  # fmt: skip
 
 _NO_DATA_NOTES = {
@@ -98,14 +98,39 @@ def _eligible_years(indicator: str, group: str, threshold: float, home: Any) -> 
     return out
 
 
-def _share(value: float) -> str:
+def _count(n: int, word: str) -> str:
+    """``1 country``, ``2 countries``, ``0 members``."""
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
+def group_composition(group: str, classification: str = "m49", year: int | None = None) -> str:
+    """``group``'s members in ``year`` as e.g. "52 members: 33 countries and 19 territories"
+    (from :func:`compare.regions.members`; a member is a country when ``status`` in
+    ``compare/reference/countries.csv`` is "Yes", otherwise a territory)."""
+    from compare.countries import reference  # noqa: PLC0415
+    from compare.regions import members  # noqa: PLC0415
+
+    codes = members(group, classification, year)
+    table = reference().iso3
+    countries = sum(table.get(code, {}).get("status") == "Yes" for code in codes)
+    return (
+        f"{_count(len(codes), 'member')}: {_count(countries, 'country')} and "
+        f"{_count(len(codes) - countries, 'territory')}"
+    )
+
+
+def share_text(value: float) -> str:
     """A share as a percentage, never rounded up to 100% when it is below."""
     return f"{value:.1%}" if value < 0.9995 or value == 1 else f"{value:.2%}"
 
 
 def _why_not(cov: Any, threshold: float) -> str:
     share = (
-        "no population figures" if cov.share is None else f"{_share(cov.share)} of the population"
+        "no population figures"
+        if cov.share is None
+        else f"{share_text(cov.share)} of the population"
     )
     return (
         f"{cov.year}: {cov.n_with_data} of {cov.n_members} countries, {share} "
@@ -190,7 +215,8 @@ def _internet_rows(
             note=(
                 "Not the same measure: 'digital divide' / 'stable access to technology' is "
                 "broader than not using the internet; the paper says 'Latin America', the data "
-                "group is M49 Latin America & Caribbean (33 countries and 19 territories)."
+                "group is M49 Latin America & Caribbean "
+                f"({group_composition(LAC, 'm49', choice.year)})."
             ),
         )
         if choice.year is None:
@@ -214,7 +240,7 @@ def _internet_rows(
             verdict=(
                 f"claim {fmt_value(claim.value)}% vs data {value:.1f}% in {choice.year} "
                 f"({int(cell['n'])} of {int(cell['n_members'])} members, "
-                f"{_share(float(cell['coverage_pop']))} of the population): the claim is "
+                f"{share_text(float(cell['coverage_pop']))} of the population): the claim is "
                 f"{abs(float(claim.value) - value):.1f} points "
                 f"{'higher' if claim.value > value else 'lower'}"
             ),
@@ -223,14 +249,15 @@ def _internet_rows(
     return rows
 
 
-def _government_rows(mentions: pd.DataFrame, home: Any) -> list[dict[str, Any]]:
-    """Europe and LAC means of the digital-government indices, as context for the claim."""
+def _government_rows(mentions: pd.DataFrame, threshold: float, home: Any) -> list[dict[str, Any]]:
+    """Europe and LAC means of the digital-government indices, as context for the claim (the
+    year and the withheld weighted means follow the coverage ``threshold``)."""
     from compare.stats import compare_regions  # noqa: PLC0415
 
     first = mentions.iloc[0]
     rows = []
     for indicator in GOVERNMENT_INDICES:
-        comparison = compare_regions(indicator, control=None, home=home)
+        comparison = compare_regions(indicator, control=None, home=home, threshold=threshold)
         gap = comparison.gap_unweighted
         for group, stats in comparison.per_group.items():
             row = _base_row(first, mentions)
@@ -246,10 +273,18 @@ def _government_rows(mentions: pd.DataFrame, home: Any) -> list[dict[str, Any]]:
                 data_unit=comparison.unit,
                 data_year=int(comparison.year),
                 year_basis=comparison.year_note,
-                year_rule="compare_regions: latest year both groups pass the coverage rule",
+                year_rule=(
+                    "compare_regions: latest year both groups pass the coverage rule "
+                    f"(data covering at least {threshold:.1%} of the population)"
+                ),
                 coverage=stats.coverage_pop,
                 n_countries=int(stats.n_with_data),
                 n_members=int(stats.n_members),
+                weighted_mean=stats.weighted_mean,
+                weighted_withheld=stats.weighted_withheld_reason,
+                gap=gap.value,
+                gap_ci_low=gap.ci_low,
+                gap_ci_high=gap.ci_high,
                 comparability="context only",
                 method=(
                     f"compare.stats.compare_regions('{indicator}'): unweighted mean of the "
@@ -290,7 +325,10 @@ def claims_vs_data(
     internet (population-weighted, latest year with data covering ``threshold`` of the
     population, and the year of each cited source); the interoperability claim (23% of
     universities with integrated exchange systems) against Europe and LAC means of the
-    digital-government indices, labelled as context (not the same measure).
+    digital-government indices in the latest year both groups pass ``threshold``, labelled as
+    context (not the same measure; ``weighted_mean``/``weighted_withheld`` say whether the
+    population-weighted mean was shown under ``threshold``, ``gap``/``gap_ci_*`` give the
+    Europe - LAC gap of the unweighted means).
     """
     import pandas as pd  # noqa: PLC0415
 
@@ -308,7 +346,7 @@ def claims_vs_data(
             covs = covs or _eligible_years(INTERNET_INDICATOR, LAC, threshold, home)
             rows += _internet_rows(mentions, covs, threshold, home)
         elif measure_id in GOVERNMENT_CONTEXT_MEASURES:
-            rows += _government_rows(mentions, home)
+            rows += _government_rows(mentions, threshold, home)
         else:
             row = _base_row(first, mentions)
             row.update(
@@ -320,7 +358,7 @@ def claims_vs_data(
             rows.append(row)
     frame = pd.DataFrame(rows).reindex(columns=CVD_COLUMNS)
     for column in ("claim_value", "data_value", "data_ci_low", "data_ci_high", "coverage",
-                   "difference"):  # fmt: skip
+                   "difference", "weighted_mean", "gap", "gap_ci_low", "gap_ci_high"):  # fmt: skip
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     for column in ("claim_year", "data_year", "n_countries", "n_members"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")

@@ -291,3 +291,20 @@ def test_datapackage_names_each_source_and_how_it_was_obtained(processed: Path) 
     assert "sevenChrisK/text-mining-week1" in egdi["origin"]
     assert egdi["retrieved"] and egdi["live_download"] is False
     assert egdi["licence"] == load_catalog().sources["un-egdi"].licence
+
+
+def test_claim_findings_come_from_the_checkout_when_the_home_has_no_curation(
+    tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compare import evidence
+    from compare.fetch import fetch_from_mirror
+
+    fetch_from_mirror(mirror, home=tmp_path, only=["oecd-dgi-2023"])
+    assert not (tmp_path / "data" / "raw" / "evidence").exists()
+    report = build(tmp_path, sources=["oecd-dgi-2023"])
+    findings = pd.read_csv(tmp_path / "data" / "processed" / "claim_findings.csv")
+    assert len(findings) > 0 and report.notes == []
+    monkeypatch.setattr(evidence, "CHECKOUT_EVIDENCE", tmp_path / "nowhere")
+    report = build(tmp_path, sources=["oecd-dgi-2023"])
+    assert not (tmp_path / "data" / "processed" / "claim_findings.csv").exists()
+    assert "claim_findings.csv not written" in report.summary()
