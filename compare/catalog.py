@@ -25,7 +25,6 @@ class Source:
     publisher: str = ""
     url: str = ""
     series: str | None = None
-    metadata_file: str | None = None
     missing_markers: tuple[str, ...] = ("",)
     flag: str = ""
     options: dict[str, Any] = field(default_factory=dict)
@@ -146,7 +145,6 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
         publisher=str(entry.get("publisher", "")),
         url=str(entry.get("url", "")),
         series=entry.get("series"),
-        metadata_file=entry.get("metadata_file"),
         missing_markers=tuple(str(m) for m in entry.get("missing_markers", [""])),
         flag=str(entry.get("flag", "")),
         options=dict(entry.get("options") or {}),

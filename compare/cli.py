@@ -44,9 +44,8 @@ def _indicators(args: argparse.Namespace) -> int:
     from compare.catalog import load_catalog  # noqa: PLC0415
 
     catalog = load_catalog()
-    for ind in catalog.indicators.values():
-        if args.family and ind.family != args.family:
-            continue
+    chosen = catalog.by_family(args.family) if args.family else catalog.indicators.values()
+    for ind in chosen:  # by_family raises a ParameterError listing the valid families
         print(f"{ind.id:34} {ind.family:17} {ind.unit:18} {ind.source}")
     return 0
 

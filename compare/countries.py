@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compare.config import REFERENCE_DIR
+from compare.errors import ParameterError
 from compare.names import name_key
 
 #: Two-letter codes used by European Commission / Eurostat files instead of ISO alpha-2.
@@ -214,6 +215,35 @@ def to_iso3(names: Any, *, warn: bool = True) -> Any:
 
         return pd.Series(codes, index=names.index, name="iso3", dtype="object")
     return MappedNames(codes, result)
+
+
+def require_iso3(names: str | Iterable[Any], *, context: str = "") -> list[str]:
+    """ISO3 code of every name or code (a single string counts as one name), or a
+    :class:`~compare.errors.ParameterError` listing every name that is not one country
+    (unknown, ambiguous or an aggregate); ``context`` prefixes the message, e.g. ``"group 'X'"``.
+
+    >>> require_iso3(["España", "BRA"])
+    ['ESP', 'BRA']
+    """
+    given = [names] if isinstance(names, str) else list(names)
+    result = harmonise(given)
+    bad = {m.text: m for m in result.matches if m.iso3 is None}
+    if bad:
+        parts = []
+        unmapped = [text for text, m in bad.items() if m.status == "unmapped"]
+        if unmapped:
+            parts.append(f"unknown country {', '.join(map(repr, unmapped))}")
+        parts += [
+            f"{text!r} is ambiguous ({' or '.join(m.candidates)})"
+            for text, m in bad.items()
+            if m.status == "ambiguous"
+        ]
+        aggregates = [text for text, m in bad.items() if m.status == "aggregate"]
+        if aggregates:
+            parts.append(f"{', '.join(map(repr, aggregates))}: an aggregate, not a country")
+        text = "; ".join(parts) + "; use ISO3 codes or country names, e.g. ESP, 'Brazil', 'México'"
+        raise ParameterError(f"{context}: {text}" if context else text)
+    return [str(code) for code in result.iso3]
 
 
 def country_name(iso3: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -37,18 +39,41 @@ def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _years(value: int | Iterable[int] | range | None) -> list[int] | None:
-    if value is None:
+def as_years(years: Any) -> list[int] | None:
+    """A year filter as a sorted list of distinct years (None stays None: no filter).
+
+    Accepts one year (an ``int`` or any :class:`numbers.Integral`, e.g. ``numpy.int64``) or an
+    iterable of them (list, tuple, set, range, numpy array, pandas Series). Text, booleans and
+    floats are refused with a :class:`ParameterError`: ``"2022"`` is not read as a year.
+    """
+    if years is None:
         return None
-    if isinstance(value, int):
-        return [value]
-    return [int(v) for v in value]
+    if _is_year(years):
+        return [int(years)]
+    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
+        raise ParameterError(_year_message(years))
+    found = list(years)
+    bad = [y for y in found if not _is_year(y)]
+    if bad:
+        raise ParameterError(_year_message(bad[0]))
+    return sorted({int(y) for y in found})
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _year_message(value: Any) -> str:
+    return (
+        "years must be a year (a whole number such as 2022) or a list or range of years "
+        f"(e.g. [2015, 2022] or range(2010, 2023)); got {value!r} ({type(value).__name__})"
+    )
 
 
 def load(
     indicators: str | Iterable[str] | None = None,
     *,
-    years: int | Iterable[int] | None = None,
+    years: int | Iterable[int] | range | None = None,
     countries: str | Iterable[str] | None = None,
     groups: str | Iterable[str] | None = None,
     classification: str = "m49",
@@ -65,6 +90,7 @@ def load(
     from compare import regions  # noqa: PLC0415
 
     catalog = load_catalog()
+    year_list = as_years(years)
     frame = table(home)
     wanted = _as_list(indicators)
     if wanted:
@@ -74,30 +100,16 @@ def load(
     if family:
         catalog.by_family(family)
         frame = frame[frame["family"] == family]
-    year_list = _years(years)
     if year_list is not None:
         frame = frame[frame["year"].isin(year_list)]
     wanted_countries = _as_list(countries)
     if wanted_countries:
-        codes = country_names.to_iso3(wanted_countries, warn=False)
-        unknown = [c for c, code in zip(wanted_countries, codes, strict=True) if code is None]
-        if unknown:
-            raise ParameterError(
-                f"unknown country {', '.join(map(repr, unknown))}; use ISO3 codes or names, "
-                "e.g. ESP, 'Brazil', 'México'"
-            )
-        frame = frame[frame["iso3"].isin(codes)]
+        frame = frame[frame["iso3"].isin(country_names.require_iso3(wanted_countries))]
     frame = frame.copy()
     frame["region"] = _regions(frame, classification)
     wanted_groups = _as_list(groups)
     if wanted_groups:
-        valid = regions.groups(classification)
-        unknown = [g for g in wanted_groups if g not in valid]
-        if unknown:
-            raise ParameterError(
-                f"unknown group {', '.join(map(repr, unknown))} in classification "
-                f"{classification!r}; valid groups: {', '.join(valid)}"
-            )
+        regions.check_groups(wanted_groups, classification)
         frame = frame[frame["region"].isin(wanted_groups)]
     return frame.reset_index(drop=True)
 

@@ -149,12 +149,9 @@ def _title(notebook: Path, parameters: Mapping[str, Any], catalog: Any) -> str:
         return f"{label}: {catalog.indicators[indicator].title}"
     country = parameters.get("country")
     if isinstance(country, str):
-        try:
-            from compare.countries import country_name  # noqa: PLC0415
+        from compare.countries import country_name  # noqa: PLC0415
 
-            return f"{label}: {country_name(country)}"
-        except Exception:
-            return f"{label}: {country}"
+        return f"{label}: {country_name(country)}"  # the code itself when unknown
     return label
 
 

@@ -22,10 +22,7 @@ def _name(iso3: str | None) -> str:
         return "n/a"
     from compare.countries import country_name  # noqa: PLC0415
 
-    try:
-        return country_name(iso3)
-    except Exception:
-        return iso3
+    return country_name(iso3)  # the code itself when unknown
 
 
 def _plural(n: int, word: str) -> str:

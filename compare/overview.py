@@ -36,31 +36,6 @@ def _indicators(families: Sequence[str]) -> list[Any]:
     return [i for i in load_catalog().indicators.values() if i.family in families]
 
 
-def _panels(indicators: Sequence[str], home: str | Path | None) -> dict[str, Any]:
-    """Panels (:class:`compare.stats_data.Panel`) of several indicators, sharing one
-    population index (what :func:`compare.stats_data.read_panel` builds for each)."""
-    from compare.data import table  # noqa: PLC0415
-    from compare.stats_data import POPULATION, Panel  # noqa: PLC0415
-
-    frame = table(home)
-    pop = frame[frame["indicator"] == POPULATION]
-    population = {
-        int(year): rows.set_index("iso3")["value"].astype(float)
-        for year, rows in pop.groupby("year")
-    }
-    wanted = frame[frame["indicator"].isin(list(indicators))]
-    by_indicator = dict(tuple(wanted.groupby("indicator")))
-    panels = {}
-    for indicator in indicators:
-        rows = by_indicator.get(indicator)
-        values = {} if rows is None else {
-            int(year): part.set_index("iso3")[["country", "value", "source_id", "flag"]]
-            for year, part in rows.groupby("year")
-        }  # fmt: skip
-        panels[indicator] = Panel(indicator, values, population)
-    return panels
-
-
 def _short(title: str, limit: int = 62) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
@@ -99,19 +74,17 @@ def country_profile(
     without any value for it."""
     import pandas as pd  # noqa: PLC0415
 
-    from compare.countries import to_iso3  # noqa: PLC0415
-    from compare.errors import ParameterError  # noqa: PLC0415
+    from compare.countries import require_iso3  # noqa: PLC0415
+    from compare.regions import check_groups  # noqa: PLC0415
     from compare.stats import group_stats  # noqa: PLC0415
-    from compare.stats_data import check_groups  # noqa: PLC0415
+    from compare.stats_data import read_panels  # noqa: PLC0415
 
-    code = to_iso3([country], warn=False)[0]
-    if code is None:
-        raise ParameterError(f"unknown country {country!r}; use an ISO3 code or a country name")
-    pair = check_groups(groups, classification)
+    (code,) = require_iso3([country])
+    pair = check_groups(groups, classification, count=2)
     rows: list[dict[str, Any]] = []
     without: list[str] = []
     metas = _indicators(families)
-    panels = _panels([m.id for m in metas], home)
+    panels = read_panels([m.id for m in metas], home)
     for meta in metas:
         panel = panels[meta.id]
         years = [y for y in panel.years if code in panel.values[y].index]
@@ -309,34 +282,55 @@ def coverage_table(
     home: str | Path | None = None,
 ) -> pd.DataFrame:
     """Per indicator: years with data, and for each group the members with any value, with a
-    value in the latest year, and the number of years in which at least 3 members have one."""
+    value in the latest year, and the number of years in which at least 3 members have one.
+
+    Membership is that of each year (as in :mod:`compare.stats`): a country counts for a group
+    in the years it belongs to it, and ``members_*`` is every country that belonged to the group
+    in a year with data (current membership when there is none). Values flagged as not
+    measurements (:data:`compare.stats_data.NOT_MEASURED_FLAGS`) are not data here either."""
     import pandas as pd  # noqa: PLC0415
 
     from compare import regions  # noqa: PLC0415
-    from compare.data import table as full_table  # noqa: PLC0415
-    from compare.stats_data import check_groups  # noqa: PLC0415
+    from compare.stats_data import read_panels  # noqa: PLC0415
 
-    pair = check_groups(groups, classification)
+    pair = regions.check_groups(groups, classification, count=2)
     wanted = families or (*COMPARED_FAMILIES, "context")
-    data = full_table(home)
+    metas = _indicators(wanted)
+    panels = read_panels([m.id for m in metas], home)
+    known: dict[tuple[str, int | None], frozenset[str]] = {}
+
+    def members(group: str, year: int | None) -> frozenset[str]:
+        if (group, year) not in known:
+            known[group, year] = frozenset(regions.members(group, classification, year))
+        return known[group, year]
+
     rows = []
-    for meta in _indicators(wanted):
-        values = data[(data["indicator"] == meta.id) & data["value"].notna()]
+    for meta in metas:
+        panel = panels[meta.id]
+        present = {
+            year: set(frame.index[frame["value"].notna()]) for year, frame in panel.values.items()
+        }
+        present = {year: codes for year, codes in present.items() if codes}
         row: dict[str, Any] = {
             "indicator": meta.id, "title": meta.title, "family": meta.family,
             "source_id": meta.source,
-            "first_year": int(values["year"].min()) if len(values) else None,
-            "last_year": int(values["year"].max()) if len(values) else None,
+            "first_year": min(present) if present else None,
+            "last_year": max(present) if present else None,
         }  # fmt: skip
         for label, group in zip(("a", "b"), pair, strict=True):
-            members = set(regions.members(group, classification))
-            mine = values[values["iso3"].isin(members)]
-            per_year = mine.groupby("year")["iso3"].nunique()
-            row[f"members_{label}"] = len(members)
-            row[f"with_data_{label}"] = int(mine["iso3"].nunique())
-            row[f"latest_{label}"] = int(per_year.index.max()) if len(per_year) else None
-            row[f"in_latest_{label}"] = int(per_year.iloc[-1]) if len(per_year) else 0
-            row[f"years_3plus_{label}"] = int((per_year >= 3).sum())
+            per_year = {year: codes & members(group, year) for year, codes in present.items()}
+            per_year = {year: codes for year, codes in per_year.items() if codes}
+            ever = (
+                frozenset().union(*(members(group, year) for year in present))
+                if present
+                else members(group, None)
+            )
+            latest = max(per_year) if per_year else None
+            row[f"members_{label}"] = len(ever)
+            row[f"with_data_{label}"] = len(set().union(*per_year.values()))
+            row[f"latest_{label}"] = latest
+            row[f"in_latest_{label}"] = len(per_year[latest]) if latest is not None else 0
+            row[f"years_3plus_{label}"] = sum(len(codes) >= 3 for codes in per_year.values())
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs.update({"groups": pair, "classification": classification})

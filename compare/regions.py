@@ -109,16 +109,10 @@ def memberships() -> list[Membership]:
 def add_groups(classification: str, groups: Mapping[str, Iterable[str]]) -> None:
     """Add groups for this session, e.g. ``add_groups("mine", {"Andean": ["BOL", "COL",
     "ECU", "PER"]})``. Codes go through the harmoniser, so names work too."""
-    from compare.countries import to_iso3  # noqa: PLC0415
+    from compare.countries import require_iso3  # noqa: PLC0415
 
     for group, given in groups.items():
-        names = list(given)
-        codes = to_iso3(names, warn=False)
-        unknown = [n for n, c in zip(names, codes, strict=True) if c is None]
-        if unknown:
-            raise ParameterError(
-                f"group {group!r}: unknown countries {', '.join(map(repr, unknown))}"
-            )
+        codes = require_iso3(given, context=f"group {group!r}")
         _added.extend(Membership(classification, group, code, None, None) for code in codes)
 
 
@@ -129,6 +123,10 @@ def classifications() -> list[str]:
 
 def groups(classification: str = "m49") -> list[str]:
     """Groups of one classification (a ParameterError lists valid classifications)."""
+    return _group_names(classification)
+
+
+def _group_names(classification: str) -> list[str]:
     found = sorted({m.group for m in memberships() if m.classification == classification})
     if not found:
         raise ParameterError(
@@ -137,14 +135,28 @@ def groups(classification: str = "m49") -> list[str]:
     return found
 
 
+def check_groups(
+    groups: str | Iterable[str], classification: str = "m49", *, count: int | None = None
+) -> tuple[str, ...]:
+    """The groups, checked: at least one, each a group of ``classification`` (else a
+    ParameterError listing the valid ones); with ``count``, exactly that many different groups.
+    A single string is one group."""
+    chosen = (groups,) if isinstance(groups, str) else tuple(groups)
+    if count is not None and (len(chosen) != count or len(set(chosen)) != count):
+        raise ParameterError(f"groups must be {count} different group names, got {chosen!r}")
+    valid = _group_names(classification)
+    unknown = [g for g in chosen if g not in valid]
+    if not chosen or unknown:
+        what = f"unknown group {', '.join(map(repr, unknown))}" if unknown else "no group given"
+        raise ParameterError(
+            f"{what} in classification {classification!r}; valid groups: {', '.join(valid)}"
+        )
+    return chosen
+
+
 def members(group: str, classification: str = "m49", year: int | None = None) -> list[str]:
     """ISO3 codes of ``group`` (in ``year``; None = current membership)."""
-    valid = groups(classification)
-    if group not in valid:
-        raise ParameterError(
-            f"unknown group {group!r} in classification {classification!r}; valid groups: "
-            + ", ".join(valid)
-        )
+    check_groups([group], classification)
     return sorted(
         {
             m.iso3

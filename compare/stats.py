@@ -12,7 +12,11 @@ Rules (see ``docs`` of each function):
   population counts in the unweighted statistics only, and the coverage says so;
 - World Bank rule: the population-weighted mean of a group is withheld when the countries with
   data cover less than ``threshold`` (default 2/3) of the group's population;
-- tests, effect sizes, intervals and models need ``min_countries`` (3) countries per group;
+- tests, effect sizes, intervals and models need ``min_countries`` (3) countries per group, and
+  so does an unweighted regional mean in :func:`regional_means`;
+- values flagged as not measurements (``compare.stats_data.NOT_MEASURED_FLAGS``, e.g. the
+  internet-use zeros before 2000 that the World Bank/ITU publish as placeholders) are left out
+  of every statistic, and the notes and verdicts name the countries and years left out;
 - bootstrap intervals are percentile intervals over countries resampled within each group, from
   ``numpy.random.default_rng(seed)``: the same seed gives the same interval.
 """
@@ -30,8 +34,17 @@ import pandas as pd
 
 from compare import stats_format as fmt
 from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
+from compare.data import as_years
 from compare.errors import ParameterError
-from compare.stats_data import Coverage, Panel, check_groups, check_threshold, coverage, read_panel
+from compare.regions import check_groups
+from compare.stats_data import (
+    Coverage,
+    Panel,
+    check_threshold,
+    coverage,
+    left_out_text,
+    read_panel,
+)
 from compare.stats_inference import Estimate, TestResult
 
 __all__ = [
@@ -76,6 +89,7 @@ class GroupStats:
     population_total: float = 0.0  # members with a population value
     population_covered: float = 0.0  # members with a value and a population value
     verdict: str = ""
+    left_out: list[str] = field(default_factory=list)  # values flagged as not measurements
 
 
 @dataclass
@@ -170,6 +184,11 @@ def _group_verdict(cov: Coverage, reason: str) -> str:
             f" (population unknown for {', '.join(cov.data_no_population)}: "
             "in the unweighted statistics only)"
         )
+    if cov.left_out:
+        text += (
+            f"; values of {', '.join(cov.left_out)} left out (flagged as not measurements, "
+            "counted as members without data)"
+        )
     unknown = [i for i in cov.no_population if i not in cov.data_no_population]
     if unknown:
         text += (
@@ -218,6 +237,7 @@ def group_stats(rows: pd.DataFrame, threshold: float) -> GroupStats:
         population_total=cov.population_total,
         population_covered=cov.population_covered,
         verdict=_group_verdict(cov, reason),
+        left_out=cov.left_out,
     )
 
 
@@ -284,7 +304,7 @@ def latest_common_year(
     """The latest year in which the data of both groups pass the coverage rule (share of
     population >= ``threshold`` and at least ``min_countries`` countries); failing that, the
     latest year with ``min_countries`` countries in each. Returns ``(year, why)``."""
-    pair = check_groups(groups, classification)
+    pair = check_groups(groups, classification, count=2)
     return _choose_year(
         read_panel(indicator, home), pair, classification, check_threshold(threshold), min_countries
     )
@@ -396,7 +416,7 @@ def compare_regions(
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.stats_models import fractional_logit, linear_model, share_divisor  # noqa: PLC0415
 
-    pair = check_groups(groups, classification)
+    pair = check_groups(groups, classification, count=2)
     threshold = check_threshold(threshold)
     _check_common(n_boot, min_countries)
     if int(control_max_lag) < 0:
@@ -406,12 +426,19 @@ def compare_regions(
     if year is None:
         year, year_note = _choose_year(panel, pair, classification, threshold, min_countries)
     else:
-        if int(year) not in panel.values:
+        year = int(year)
+        if year not in panel.values:
+            flagged = panel.left_out.get(year)
+            apart = (
+                f" (its {len(flagged)} values that year are flagged "
+                f"{' or '.join(panel.exclude_flags)}: not measurements, left out)"
+                if flagged is not None
+                else ""
+            )
             raise ParameterError(
-                f"{indicator} has no data in {year}; years with data: "
+                f"{indicator} has no data in {year}{apart}; years with data: "
                 + (", ".join(map(str, panel.years)) or "none")
             )
-        year = int(year)
         year_note = f"{year}: the year requested"
     rows = [panel.rows(g, classification, year) for g in pair]
     stats = {g: group_stats(r, threshold) for g, r in zip(pair, rows, strict=True)}
@@ -429,6 +456,11 @@ def compare_regions(
         min_countries=min_countries,
     )  # fmt: skip
     notes = [year_note]
+    left_out = left_out_text(
+        ((i, year) for r in rows for i in r.loc[r["left_out"], "iso3"]), panel.exclude_flags
+    )
+    if left_out:
+        notes.append(left_out)
     glm = ols = None
     model_args = {
         "control": _control_frame(control, home),
@@ -436,6 +468,7 @@ def compare_regions(
         "year": year,
         "control_max_lag": int(control_max_lag),
         "level": level,
+        "min_countries": min_countries,
     }
     model_values = values.rename(columns={"region": "group"})
     if not enough:
@@ -581,10 +614,9 @@ def _sentence(c: Comparison, enough: bool, why: str) -> str:
 # --------------------------------------------------------------------------- trends
 
 
-def _years_of(panel: Panel, years: Iterable[int] | None) -> list[int]:
-    if years is None:
-        return panel.years
-    return sorted({int(y) for y in ([years] if isinstance(years, int) else years)})
+def _years_of(panel: Panel, years: int | Iterable[int] | None) -> list[int]:
+    wanted = as_years(years)
+    return panel.years if wanted is None else wanted
 
 
 def _mean_with_ci(
@@ -608,9 +640,17 @@ def _mean_with_ci(
     return est.value, est.ci_low, est.ci_high
 
 
+def _mean_withheld_reason(n: int, min_countries: int) -> str:
+    if n == 0:
+        return "no data"
+    if n < min_countries:
+        return f"{n} {'country' if n == 1 else 'countries'} with data (fewer than {min_countries})"
+    return ""
+
+
 def regional_means(
     indicator: str,
-    years: Iterable[int] | None = None,
+    years: int | Iterable[int] | None = None,
     groups: tuple[str, str] = DEFAULT_GROUPS,
     classification: str = DEFAULT_CLASSIFICATION,
     *,
@@ -623,25 +663,33 @@ def regional_means(
 ) -> pd.DataFrame:
     """One row per (year, group): unweighted and population-weighted means with bootstrap CIs
     over countries (seeded per year and group, so a cell does not depend on the other years),
-    coverage, and whether the weighted mean is withheld (World Bank rule). Intervals need
-    ``min_countries`` countries; years without data give rows with ``n == 0``."""
-    pair = check_groups(groups, classification)
+    coverage, and whether the weighted mean is withheld (World Bank rule). The unweighted mean
+    and intervals need ``min_countries`` countries (below that the mean is NaN, ``mean_withheld``
+    is True and ``mean_withheld_reason`` says why); years without data give rows with
+    ``n == 0``. Values flagged as not measurements are left out: ``left_out`` lists the members
+    concerned and ``.attrs["left_out"]`` says which, with the flags."""
+    pair = check_groups(groups, classification, count=2)
     threshold = check_threshold(threshold)
     _check_common(n_boot, min_countries)
     panel = read_panel(indicator, home)
     out = []
+    dropped: list[tuple[str, int]] = []
     for year in _years_of(panel, years):
         for index, group in enumerate(pair):
             rows = panel.rows(group, classification, year)
             cov = coverage(rows)
+            dropped += [(iso3, year) for iso3 in cov.left_out]
             data = rows.dropna(subset=["value"])
             weighted = data.dropna(subset=["population"])
             reason = _withheld_reason(cov, threshold) if len(data) else "no data"
             cell_seed = [int(seed), int(year), index]
-            mean = _mean_with_ci(
-                data["value"], None, n_boot=n_boot, seed=cell_seed, level=level,
-                min_countries=min_countries,
-            )  # fmt: skip
+            mean: tuple[float, float | None, float | None] = (math.nan, None, None)
+            mean_reason = _mean_withheld_reason(cov.n_with_data, min_countries)
+            if not mean_reason:
+                mean = _mean_with_ci(
+                    data["value"], None, n_boot=n_boot, seed=cell_seed, level=level,
+                    min_countries=min_countries,
+                )  # fmt: skip
             wtd = (math.nan, None, None)
             if not reason:
                 wtd = _mean_with_ci(
@@ -664,9 +712,13 @@ def regional_means(
                     "weighted_withheld": bool(reason),
                     "withheld_reason": reason,
                     "no_population": ", ".join(cov.data_no_population),
+                    "mean_withheld": bool(mean_reason),
+                    "mean_withheld_reason": mean_reason,
+                    "left_out": ", ".join(cov.left_out),
                 }
             )
     frame = pd.DataFrame(out)
+    frame.attrs["left_out"] = left_out_text(dropped, panel.exclude_flags)
     if frame.empty:
         return frame
     for column in ("coverage_pop", "mean", "mean_ci_low", "mean_ci_high", "weighted_mean",
@@ -677,7 +729,7 @@ def regional_means(
 
 def convergence(
     indicator: str,
-    years: Iterable[int] | None = None,
+    years: int | Iterable[int] | None = None,
     groups: tuple[str, str] = DEFAULT_GROUPS,
     classification: str = DEFAULT_CLASSIFICATION,
     home: str | Path | None = None,
@@ -688,11 +740,12 @@ def convergence(
     """Sigma convergence (SD and CV per group and pooled, each year, countries with data that
     year) and beta convergence (OLS, robust HC1, of annualised log growth on the log initial
     level, per group and pooled) between the first and last year of ``years`` (default: all)
-    in which every group has ``min_countries`` positive values."""
+    in which every group has ``min_countries`` positive values. Values flagged as not
+    measurements are left out, and the notes list them (country and years)."""
     from compare import stats_convergence as conv  # noqa: PLC0415
     from compare.catalog import load_catalog  # noqa: PLC0415
 
-    pair = check_groups(groups, classification)
+    pair = check_groups(groups, classification, count=2)
     meta = load_catalog().indicator(indicator)
     panel = read_panel(indicator, home)
     wanted = _years_of(panel, years)
@@ -700,12 +753,13 @@ def convergence(
     absent = [y for y in wanted if y not in panel.values]
     if absent:
         notes.append(f"no data for {indicator} in {', '.join(map(str, absent))}")
-    frames = [
-        panel.rows(g, classification, y).dropna(subset=["value"])
-        for y in wanted
-        if y in panel.values
-        for g in pair
-    ]
+    every = [(y, panel.rows(g, classification, y)) for y in wanted for g in pair]
+    left_out = left_out_text(
+        ((i, y) for y, r in every for i in r.loc[r["left_out"], "iso3"]), panel.exclude_flags
+    )
+    if left_out:
+        notes.append(left_out)
+    frames = [r.dropna(subset=["value"]) for y, r in every if y in panel.values]
     long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["iso3", "group", "year", "value"])  # fmt: skip
     sigma = conv.sigma(long, pair)

@@ -101,6 +101,7 @@ def fractional_logit(
     year: int,
     control_max_lag: int = 0,
     level: float = 0.95,
+    min_countries: int = 3,
 ) -> dict:
     """Fractional logit of the value (rescaled to 0-1) on a dummy (1 = ``group_a``), without and
     with ``log(control)``. ``values`` has iso3, group, value; ``control`` has iso3, year, value."""
@@ -115,7 +116,10 @@ def fractional_logit(
         "dummy": f"1 = {group_a}",
         "effect": "average marginal effect of the dummy (0 -> 1), points of the 0-100 scale",
     }
-    return _both(frame, region_effect, header, control, control_name, year, control_max_lag, level)
+    return _both(
+        frame, region_effect, header, control, control_name, year, control_max_lag, level,
+        min_countries,
+    )  # fmt: skip
 
 
 def linear_model(
@@ -127,6 +131,7 @@ def linear_model(
     year: int,
     control_max_lag: int = 0,
     level: float = 0.95,
+    min_countries: int = 3,
 ) -> dict:
     """OLS of the value on a dummy (1 = ``group_a``), without and with ``log(control)``."""
     header = {
@@ -136,7 +141,10 @@ def linear_model(
         "effect": "coefficient of the dummy, in the indicator's unit",
     }
     frame = _frame(values, group_a)
-    return _both(frame, ols_effect, header, control, control_name, year, control_max_lag, level)
+    return _both(
+        frame, ols_effect, header, control, control_name, year, control_max_lag, level,
+        min_countries,
+    )  # fmt: skip
 
 
 def _frame(values: pd.DataFrame, group_a: str) -> pd.DataFrame:
@@ -154,8 +162,10 @@ def _both(  # noqa: PLR0917
     year: int,
     max_lag: int,
     level: float,
+    min_countries: int = 3,
 ) -> dict:
-    """The region-only model, then the model with log(control) on countries that have it."""
+    """The region-only model, then the model with log(control) on countries that have it
+    (when each group keeps at least ``min_countries`` of them)."""
     out: dict[str, Any] = {
         **header,
         "level": level,
@@ -174,10 +184,11 @@ def _both(  # noqa: PLR0917
     sample = frame[positive].copy()
     window = f"{year}" if max_lag == 0 else f"{year - max_lag}-{year}"
     per_group = sample.groupby("dummy").size()
-    if len(per_group) < 2 or per_group.min() < 3:
+    if len(per_group) < 2 or per_group.min() < min_countries:
         out["adjusted_note"] = (
             f"{control_name} ({window}) available for {len(sample)} of {len(frame)} countries: "
-            "too few in a group for the controlled model (no other year borrowed)"
+            f"too few in a group for the controlled model (at least {min_countries} needed; "
+            "no other year borrowed)"
         )
         out["dropped_no_control"] = dropped
         return out

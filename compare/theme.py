@@ -41,6 +41,7 @@ NO_DATA_COLOUR = "#C8C8C8"
 CONTEXT_COLOUR = "#F3F3F3"
 BORDER_COLOUR = "#FFFFFF"
 
+
 def unit_title(unit: str) -> str:
     """A short readable name of ``unit`` ("%", "index (0-1)"; unknown units without "_")."""
     return units.title(unit)

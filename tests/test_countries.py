@@ -180,3 +180,28 @@ def test_committed_reference_tables_are_what_the_generator_writes(mirror: Path) 
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_require_iso3_codes_or_one_error_naming_every_bad_name() -> None:
+    from compare.errors import ParameterError
+
+    assert countries.require_iso3(["España", "BRA", "Türkiye"]) == ["ESP", "BRA", "TUR"]
+    assert countries.require_iso3("México") == ["MEX"]  # one name, not its letters
+    with pytest.raises(ParameterError) as caught:
+        countries.require_iso3(["Spain", "Narnia", "San Martín", "World", "Narnia"])
+    message = str(caught.value)
+    assert message.startswith("unknown country 'Narnia';")  # listed once
+    assert "'San Martín' is ambiguous (MAF or SXM)" in message
+    assert "'World': an aggregate, not a country" in message
+    with pytest.raises(ParameterError, match=r"^group 'G': unknown country 'Narnia'"):
+        countries.require_iso3(["Narnia"], context="group 'G'")
+
+
+def test_unknown_codes_keep_their_code_in_sentences_and_titles() -> None:
+    from compare import matrix, narrative
+
+    assert countries.country_name("ZZZ") == "ZZZ"
+    assert narrative._name("ZZZ") == "ZZZ" and narrative._name("URY") == "Uruguay"
+    assert narrative._name(None) == "n/a"
+    title = matrix._title(Path("country_profile.ipynb"), {"country": "ZZZ"}, None)
+    assert title == "Country profile: ZZZ"

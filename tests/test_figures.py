@@ -356,3 +356,29 @@ def test_one_panel_map_and_chosen_countries(built_home: Path) -> None:
         "MEX",
         "BRA",
     }
+
+
+def test_early_trend_draws_no_mean_from_too_few_or_placeholder_values(built_home: Path) -> None:
+    from compare.stats import regional_means
+
+    years = range(1988, 1996)
+    fig = cf.trend("internet_users_pct", years, home=built_home)
+    means = regional_means("internet_users_pct", years, home=built_home).set_index(
+        ["group", "year"]
+    )
+    lac = _roles(fig, "mean", LAC)[0]
+    drawn = dict(zip(lac.x, lac.y, strict=True))
+    assert means.loc[(LAC, 1991), "n"] == 2 and math.isnan(drawn[1991])  # 2 countries: no mean
+    assert math.isnan(drawn[1990]) and means.loc[(LAC, 1990), "n"] == 0  # placeholders only
+    assert drawn[1992] == pytest.approx(means.loc[(LAC, 1992), "mean"])
+    caption = fig.layout.meta["caption"]
+    assert f"fewer than 3 countries have data ({LAC} 1991)" in caption
+    n_left = sum(len(c.split(", ")) for c in means["left_out"] if c)
+    assert f"Left out: {n_left} values flagged zero_possibly_placeholder" in caption
+    assert fig.layout.meta["years"] == [1990, 1991, 1992, 1993, 1994, 1995]
+    dist = cf.distribution("internet_users_pct", 1992, home=built_home)
+    lac_values = _roles(dist, "countries", LAC)[0]
+    assert 0 not in list(lac_values.x)  # the 1992 placeholders are not drawn as zeros
+    assert "Left out, flagged as not measurements: Europe " in dist.layout.meta["caption"]
+    with pytest.raises(ParameterError, match=r"unknown group 'Oceania'.*valid groups: Europe"):
+        cf.trend("internet_users_pct", years, groups=[EUROPE, "Oceania"], home=built_home)

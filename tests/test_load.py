@@ -63,3 +63,39 @@ def test_bad_parameters_list_valid_values(use_home: Path, kwargs: dict, message:
 def test_missing_processed_data_says_what_to_run(fresh_home: Path) -> None:
     with pytest.raises(CompareError, match="compare build"):
         compare.load(home=fresh_home)
+
+
+def test_year_filters(use_home: Path) -> None:
+    import numpy as np
+
+    one = compare.load("internet_users_pct", years=2022)
+    assert len(one) > 150 and set(one["year"]) == {2022}
+    pd.testing.assert_frame_equal(compare.load("internet_users_pct", years=np.int64(2022)), one)
+    span = compare.load("internet_users_pct", years=range(2020, 2023))
+    assert set(span["year"]) == {2020, 2021, 2022}
+    pd.testing.assert_frame_equal(
+        compare.load("internet_users_pct", years=np.array([2022, 2021, 2020])), span
+    )
+    for bad in ("2022", 2022.0, True, ["2022"], [2022, None]):
+        with pytest.raises(ParameterError, match=r"years must be a year .*got "):
+            compare.load("internet_users_pct", years=bad)
+
+
+def test_unknown_ambiguous_and_aggregate_countries_are_named(use_home: Path) -> None:
+    with pytest.raises(ParameterError, match=r"unknown country 'Narnia'.*'World': an aggregate"):
+        compare.load("egdi", countries=["Spain", "Narnia", "World"])
+    with pytest.raises(ParameterError, match=r"'San Martin' is ambiguous \(MAF or SXM\)"):
+        compare.load("egdi", countries=["San Martin"])
+
+
+def test_cli_indicators_bad_family_lists_valid_ones(use_home: Path) -> None:
+    import subprocess
+    import sys
+
+    run = [sys.executable, "-m", "compare.cli", "indicators", "--family"]
+    bad = subprocess.run([*run, "bogus"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and not bad.stdout
+    assert "unknown family 'bogus'; valid families: employer_recognition" in bad.stderr
+    good = subprocess.run([*run, "context"], capture_output=True, text=True, check=True)
+    listed = [line.split()[0] for line in good.stdout.splitlines()]
+    assert listed == [i.id for i in compare.load_catalog().by_family("context")]

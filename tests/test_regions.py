@@ -80,3 +80,71 @@ def test_unknown_group_or_classification_lists_valid_ones() -> None:
         regions.members("LATAM")
     with pytest.raises(ParameterError, match="m49"):
         regions.groups("nope")
+
+
+def test_check_groups_one_check_for_every_caller() -> None:
+    assert regions.check_groups(["Europe"], "m49") == ("Europe",)
+    assert regions.check_groups("Europe", "m49") == ("Europe",)  # one name, not its letters
+    pair = ("Europe", "Latin America & Caribbean")
+    assert regions.check_groups(list(pair), "m49", count=2) == pair
+    with pytest.raises(ParameterError, match="unknown group 'LATAM' in classification 'm49'; "
+                       "valid groups: Europe, Latin America & Caribbean"):  # fmt: skip
+        regions.check_groups(["Europe", "LATAM"], "m49")
+    with pytest.raises(ParameterError, match=r"no group given.*valid groups: Europe"):
+        regions.check_groups([], "m49")
+    with pytest.raises(ParameterError, match="2 different group names"):
+        regions.check_groups(["Europe", "Europe"], "m49", count=2)
+    with pytest.raises(ParameterError, match="unknown classification 'nope'"):
+        regions.check_groups(["Europe"], "nope")
+
+
+def test_add_groups_names_the_group_and_the_unknown_names(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(regions, "_added", [])
+    expected = r"group 'Lost': unknown country 'Atlantis', 'Lemuria'"
+    with pytest.raises(ParameterError, match=expected):
+        regions.add_groups("mine", {"Lost": ["Chile", "Atlantis", "Lemuria"]})
+    assert regions._added == []
+
+
+def test_coverage_table_uses_the_membership_of_each_year(
+    built_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SYNTHETIC classification (written here): GBR a member until 2019, HRV from 2030."""
+    import pandas as pd
+
+    from compare import overview
+
+    path = tmp_path / "SYNTHETIC_regions.csv"
+    path.write_text("classification,group,iso3,from_year,to_year\nsynth,A,DEU,,\n"
+                    "synth,A,GBR,,2019\nsynth,A,HRV,2030,\nsynth,B,MEX,,\nsynth,B,BRA,,\n"
+                    "synth,B,ARG,,\n", encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv(regions.REGIONS_ENV, str(path))
+    table = overview.coverage_table(("A", "B"), "synth", ["interoperability"], home=built_home)
+    row = table.set_index("indicator").loc["egdi"]
+    tidy = pd.read_parquet(built_home / "data" / "processed" / "indicators.parquet")
+    egdi = tidy[(tidy["indicator"] == "egdi") & tidy["value"].notna()]
+
+    def member(iso3: str, year: int) -> bool:
+        return iso3 == "DEU" or (iso3 == "GBR" and year <= 2019) or (iso3 == "HRV" and year >= 2030)
+
+    counted = egdi[[member(i, y) for i, y in zip(egdi["iso3"], egdi["year"], strict=True)]]
+    assert {"GBR", "HRV"} <= set(egdi["iso3"])  # both have values: membership decides
+    assert row["members_a"] == 2  # DEU and GBR; HRV is a member in no year with data
+    assert row["with_data_a"] == counted["iso3"].nunique() == 2
+    assert row["latest_a"] == counted["year"].max()
+    assert row["in_latest_a"] == (counted["year"] == counted["year"].max()).sum() == 1
+    assert row["members_b"] == 3 and row["years_3plus_b"] == egdi.loc[
+        egdi["iso3"].isin(["MEX", "BRA", "ARG"])].groupby("year").size().ge(3).sum()  # fmt: skip
+
+
+def test_coverage_table_leaves_placeholders_out(built_home: Path) -> None:
+    import pandas as pd
+
+    from compare import overview
+
+    table = overview.coverage_table(families=["digital_divide"], home=built_home)
+    row = table.set_index("indicator").loc["internet_users_pct"]
+    tidy = pd.read_parquet(built_home / "data" / "processed" / "indicators.parquet")
+    values = tidy[tidy["indicator"] == "internet_users_pct"]
+    measured = values[~values["flag"].str.contains("zero_possibly_placeholder")]
+    assert int(values["year"].min()) == 1960 and row["first_year"] == measured["year"].min() == 1990

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import regions
+from compare import regions, stats_data
 from compare.errors import ParameterError
 from compare.stats import compare_regions, convergence, latest_common_year, regional_means
 
@@ -268,7 +268,7 @@ def test_sentence_and_summary_carry_the_computed_numbers(internet_2022) -> None:
 
 
 def test_too_few_countries_says_so_instead_of_numbers(built_home: Path) -> None:
-    c = compare_regions("internet_users_pct", 1960, home=built_home, n_boot=N_BOOT)
+    c = compare_regions("internet_users_pct", 1990, home=built_home, n_boot=N_BOOT)
     assert c.per_group[EUR].n_with_data < 3 or c.per_group[LAC].n_with_data < 3
     assert c.welch.pvalue is None and "too few countries" in c.welch.note
     assert math.isnan(c.cohen_d) and c.glm is None
@@ -339,3 +339,127 @@ def test_convergence_on_internet_users(built_home: Path, tidy: pd.DataFrame) -> 
     assert (beta["ci_low"], beta["ci_high"]) == pytest.approx(tuple(fit.conf_int()[1]), rel=1e-9)
     assert "From 2005 to 2022" in result.sentence
     assert f"{beta['coef']:.3f}".replace("-", "\N{MINUS SIGN}") in result.sentence
+
+
+# --------------------------------------------------------------------------- not measurements
+
+PLACEHOLDER = "zero_possibly_placeholder"
+
+
+def measured_by_hand(tidy: pd.DataFrame, indicator: str, year: int, group: str) -> pd.DataFrame:
+    """:func:`by_hand` with the values flagged as placeholders removed (``flagged`` marks them)."""
+    pick = tidy[(tidy["indicator"] == indicator) & (tidy["year"] == year)].set_index("iso3")
+    flagged = pick["flag"].str.split(";").map(lambda parts: PLACEHOLDER in parts)
+    frame = by_hand(tidy, indicator, year, group)
+    frame["flagged"] = frame["iso3"].map(flagged).fillna(False).astype(bool)
+    frame.loc[frame["flagged"], "value"] = np.nan
+    return frame
+
+
+def test_placeholder_zeros_are_not_data_in_1990(built_home: Path, tidy: pd.DataFrame) -> None:
+    raw = {g: by_hand(tidy, "internet_users_pct", 1990, g) for g in (EUR, LAC)}
+    # what the statistics used before: 39 LAC zeros, a regional mean of exactly 0
+    assert raw[LAC]["value"].notna().sum() == 39 and raw[LAC]["value"].max() == 0
+    means = regional_means("internet_users_pct", years=[1990], home=built_home, n_boot=N_BOOT)
+    means = means.set_index("group")
+    for group in (EUR, LAC):
+        frame = measured_by_hand(tidy, "internet_users_pct", 1990, group)
+        data = frame.dropna(subset=["value"])
+        row = means.loc[group]
+        assert row["n"] == len(data)
+        assert row["left_out"] == ", ".join(sorted(frame.loc[frame["flagged"], "iso3"]))
+        assert row["coverage_pop"] == pytest.approx(pop_share(frame))
+        if len(data) >= 3:
+            assert row["mean"] == pytest.approx(data["value"].mean(), rel=1e-12)
+    lac = means.loc[LAC]
+    assert lac["n"] == 0 and math.isnan(lac["mean"])  # every LAC value of 1990 is a placeholder
+    assert lac["mean_withheld"] and lac["mean_withheld_reason"] == "no data"
+    assert means.loc[EUR, "mean"] > 0
+    assert f"flagged {PLACEHOLDER} (not measurements)" in means.attrs["left_out"]
+    assert "ARG 1990" in means.attrs["left_out"]
+
+
+def test_comparison_names_the_values_left_out(built_home: Path, tidy: pd.DataFrame) -> None:
+    c = compare_regions("internet_users_pct", 1990, home=built_home, n_boot=N_BOOT)
+    for group in (EUR, LAC):
+        frame = measured_by_hand(tidy, "internet_users_pct", 1990, group)
+        s = c.per_group[group]
+        assert s.left_out == sorted(frame.loc[frame["flagged"], "iso3"])
+        assert s.n_with_data == frame["value"].notna().sum()
+        assert set(s.left_out) <= set(s.members_without)
+        assert f"values of {', '.join(s.left_out)} left out" in s.verdict
+    assert not set(c.values["iso3"]) & set(c.per_group[LAC].left_out)
+    n_left = sum(len(c.per_group[g].left_out) for g in (EUR, LAC))
+    assert f"left out {n_left} values flagged {PLACEHOLDER}" in " ".join(c.notes)
+    assert "too few countries" in c.sentence
+    # a year whose every value is a placeholder has no data, and the error says why
+    with pytest.raises(ParameterError, match=f"no data in 1960 .*flagged {PLACEHOLDER}"):
+        compare_regions("internet_users_pct", 1960, home=built_home, n_boot=N_BOOT)
+
+
+def test_convergence_leaves_placeholders_out(built_home: Path, tidy: pd.DataFrame) -> None:
+    result = convergence("internet_users_pct", home=built_home)
+    assert int(result.sigma["year"].min()) == 1990  # 1960-1989: placeholders only
+    sigma = result.sigma.set_index(["year", "group"])
+    for group in (EUR, LAC):
+        data = measured_by_hand(tidy, "internet_users_pct", 1992, group).dropna(subset=["value"])
+        assert sigma.at[(1992, group), "n"] == len(data)
+        assert sigma.at[(1992, group), "sd"] == pytest.approx(data["value"].std(ddof=1))
+    beta = result.beta.set_index("group")
+    assert (beta.at["Pooled", "start_year"], beta.at["Pooled", "end_year"]) == (1992, 2023)
+    left = next(n for n in result.notes if n.startswith("left out"))
+    assert "ALB 1990–1994" in left and "ARG 1990–1991" in left
+    assert not any("value <= 0 in 1992" in n for n in result.notes)
+
+
+def test_not_measured_flags_are_a_setting(built_home: Path, monkeypatch) -> None:
+    everything = stats_data.read_panel("internet_users_pct", built_home, exclude_flags=())
+    lac = everything.rows(LAC, "m49", 1990)
+    assert lac["value"].notna().sum() == 39 and not lac["left_out"].any()
+    assert stats_data.read_panel("egdi_2024", built_home).years == [2024]
+    monkeypatch.setattr(stats_data, "NOT_MEASURED_FLAGS", (PLACEHOLDER, "secondary_copy"))
+    panel = stats_data.read_panel("egdi_2024", built_home)  # every value is a secondary copy
+    assert panel.years == [] and len(panel.left_out[2024]) > 100
+
+
+def test_unweighted_mean_needs_min_countries(built_home: Path, tidy: pd.DataFrame) -> None:
+    means = regional_means("internet_users_pct", [1991], home=built_home, n_boot=N_BOOT)
+    lac = means.set_index("group").loc[LAC]
+    data = measured_by_hand(tidy, "internet_users_pct", 1991, LAC).dropna(subset=["value"])
+    assert lac["n"] == len(data) == 2
+    assert math.isnan(lac["mean"]) and math.isnan(lac["mean_ci_low"]) and lac["mean_withheld"]
+    assert lac["mean_withheld_reason"] == "2 countries with data (fewer than 3)"
+    loose = regional_means(
+        "internet_users_pct", [1991], home=built_home, n_boot=N_BOOT, min_countries=2
+    ).set_index("group")
+    assert loose.loc[LAC, "mean"] == pytest.approx(data["value"].mean())
+    assert not loose.loc[LAC, "mean_withheld"] and loose.loc[LAC, "mean_withheld_reason"] == ""
+
+
+def test_controlled_model_follows_min_countries(built_home: Path, internet_2022) -> None:
+    dropped = set(internet_2022.glm["adjusted"]["dropped_no_control"])
+    lac = set(internet_2022.values.loc[internet_2022.values["region"] == LAC, "iso3"])
+    assert lac & dropped  # some LAC countries have no GDP figure in 2022
+    strict = compare_regions(
+        "internet_users_pct", 2022, home=built_home, n_boot=N_BOOT, min_countries=len(lac)
+    )
+    assert strict.glm["unadjusted"] is not None  # enough countries for the tests and model...
+    assert strict.glm["adjusted"] is None  # ... but not once those without GDP are dropped
+    assert f"at least {len(lac)} needed" in strict.glm["adjusted_note"]
+
+
+@pytest.mark.parametrize("years", ["2022", 2022.0, True, ["2022"], [2021, 2022.5]])
+def test_year_filters_refuse_text_and_floats(built_home: Path, years) -> None:
+    with pytest.raises(ParameterError, match="years must be a year"):
+        regional_means("internet_users_pct", years, home=built_home, n_boot=N_BOOT)
+    with pytest.raises(ParameterError, match="years must be a year"):
+        convergence("internet_users_pct", years, home=built_home)
+
+
+def test_year_filters_take_numpy_integers(built_home: Path) -> None:
+    one = regional_means("internet_users_pct", np.int64(2022), home=built_home, n_boot=N_BOOT)
+    listed = regional_means("internet_users_pct", [2022], home=built_home, n_boot=N_BOOT)
+    pd.testing.assert_frame_equal(one, listed)
+    spans = [np.arange(2005, 2023), range(2005, 2023)]
+    first, second = (convergence("internet_users_pct", y, home=built_home) for y in spans)
+    pd.testing.assert_frame_equal(first.beta, second.beta)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from compare import theme
 from compare.config import DEFAULT_CLASSIFICATION
 from compare.errors import ParameterError
+from compare.stats_data import POPULATION  # noqa: F401 - re-exported for the figure modules
 from compare.theme import apply_theme, caption_text
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 WIDTH, HEIGHT = 1000, 600
-POPULATION = "population"
 
 
 def _catalog() -> Any:
@@ -26,17 +26,10 @@ def _catalog() -> Any:
 
 
 def _groups(groups: Sequence[str]) -> tuple[str, ...]:
-    from compare import regions  # noqa: PLC0415
+    """The groups of a figure, checked against the default classification."""
+    from compare.regions import check_groups  # noqa: PLC0415
 
-    chosen = tuple(groups)
-    valid = regions.groups(DEFAULT_CLASSIFICATION)
-    unknown = [g for g in chosen if g not in valid]
-    if not chosen or unknown:
-        raise ParameterError(
-            f"unknown group(s) {', '.join(map(repr, unknown)) or '(none given)'}; valid groups: "
-            + ", ".join(valid)
-        )
-    return chosen
+    return check_groups(groups, DEFAULT_CLASSIFICATION)
 
 
 def _colour(group: str, order: int) -> str:
@@ -140,13 +133,7 @@ def _rgba(colour: str, alpha: float) -> str:
 
 
 def _country_codes(countries: str | Iterable[str] | None) -> list[str] | None:
-    from compare.countries import to_iso3  # noqa: PLC0415
+    """ISO3 codes of ``countries`` (None: no filter)."""
+    from compare.countries import require_iso3  # noqa: PLC0415
 
-    if countries is None:
-        return None
-    names = [countries] if isinstance(countries, str) else list(countries)
-    codes = to_iso3(names, warn=False)
-    unknown = [n for n, c in zip(names, codes, strict=True) if c is None]
-    if unknown:
-        raise ParameterError(f"unknown country {', '.join(map(repr, unknown))}; use ISO3 or names")
-    return list(codes)
+    return None if countries is None else require_iso3(countries)

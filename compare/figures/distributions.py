@@ -115,6 +115,11 @@ def distribution(
     extra = f"Weights: population ({comparison.year}). {comparison.year_note}."
     if notes:
         extra += " " + "; ".join(notes) + "."
+    left_out = [
+        f"{g} {', '.join(s.left_out)}" for g, s in comparison.per_group.items() if s.left_out
+    ]
+    if left_out:
+        extra += " Left out, flagged as not measurements: " + "; ".join(left_out) + "."
     return _finish(
         fig,
         kind="distribution",

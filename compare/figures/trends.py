@@ -141,6 +141,7 @@ def trend(
         "coverage is reached; lower panel: share of the population covered (dotted: "
         "threshold)."
     )
+    extra += _gaps_note(means)
     return _finish(
         fig,
         kind="trend",
@@ -150,3 +151,30 @@ def trend(
         extra=extra,
         meta={"groups": list(chosen)},
     )
+
+
+def _gaps_note(means: Any) -> str:
+    """What the figure leaves out: unweighted means from too few countries, and values that
+    are not measurements (see :func:`compare.stats.regional_means`)."""
+    from compare.stats import MIN_COUNTRIES  # noqa: PLC0415
+    from compare.stats_data import NOT_MEASURED_FLAGS  # noqa: PLC0415
+
+    text = ""
+    few = means[means["mean_withheld"] & (means["n"] > 0)]
+    if len(few):
+        text += (
+            f" No unweighted mean where fewer than {MIN_COUNTRIES} countries have data ("
+            + "; ".join(
+                f"{group} {theme.years_text(rows['year'])}"
+                for group, rows in few.groupby("group", sort=False)
+            )
+            + ")."
+        )
+    left = means.loc[means["left_out"] != "", ["year", "left_out"]]
+    if len(left):
+        n = sum(len(codes.split(", ")) for codes in left["left_out"])
+        text += (
+            f" Left out: {n} values flagged {' or '.join(NOT_MEASURED_FLAGS)} (not measurements) "
+            f"in {theme.years_text(left['year'])}."
+        )
+    return text
