@@ -14,7 +14,10 @@ INDEX_COLUMNS = ("gtmi", "cgsi", "psdi", "dcei", "gtei")
 
 
 def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
-    """One record per economy, wave and index (columns ``year, country_code, ..., gtei``)."""
+    """One record per economy, wave and index (columns ``year, country_code, ..., gtei``).
+
+    Below the economies the sheet holds a few calculation rows whose ``country_code`` cell is a
+    number (e.g. ``0.75``): they come back as problems, not as unknown countries."""
     frames = []
     for name in source.files:
         sheet = read_sheet(
@@ -25,6 +28,13 @@ def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
         frame = sheet.frame
         entity = frame["country_code"].where(
             frame["country_code"] != "", frame.get("country_name", frame["country_code"])
+        )
+        code = frame["country_code"].str.strip()
+        calculation = pd.to_numeric(code, errors="coerce").notna()
+        problem = pd.Series("", index=frame.index).mask(
+            calculation,
+            "calculation row below the table, not an economy (its country_code cell is the "
+            "number " + code + ")",
         )
         for column in INDEX_COLUMNS:
             frames.append(
@@ -38,6 +48,7 @@ def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
                             "series": column,
                             "year": frame["year"].to_numpy(),
                             "value": frame[column].to_numpy(),
+                            "problem": problem.to_numpy(),
                         }
                     )
                 )
