@@ -17,7 +17,7 @@ def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
     """One record per economy, wave and index (columns ``year, country_code, ..., gtei``).
 
     Below the economies the sheet holds a few calculation rows whose ``country_code`` cell is a
-    number (e.g. ``0.75``): they come back as problems, not as unknown countries."""
+    fraction (e.g. ``0.75``): they come back as problems, not as unknown countries."""
     frames = []
     for name in source.files:
         sheet = read_sheet(
@@ -30,7 +30,10 @@ def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
             frame["country_code"] != "", frame.get("country_name", frame["country_code"])
         )
         code = frame["country_code"].str.strip()
-        calculation = pd.to_numeric(code, errors="coerce").notna()
+        # A fraction, never an ISO numeric code (those are whole numbers such as 076).
+        calculation = (
+            code.str.contains(".", regex=False) & pd.to_numeric(code, errors="coerce").notna()
+        )
         problem = pd.Series("", index=frame.index).mask(
             calculation,
             "calculation row below the table, not an economy (its country_code cell is the "
