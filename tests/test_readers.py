@@ -124,9 +124,11 @@ def test_gtmi_xlsx_five_indices_per_row(mirror: Path) -> None:
     assert len(records) == (len(grid) - 1) * 5
     chile = next(row for row in grid if row[1] == "CHL" and row[0] == "2022")
     assert float(_one(records, entity="CHL", year=2022, series="gtmi")["value"]) == float(chile[4])
-    # The calculation rows under the table (a number where the country code belongs) are
+    # The calculation rows under the table (a fraction where the country code belongs) are
     # problems with a reason, every index of them; no economy row is.
-    numeric_codes = {row[1] for row in grid[1:] if "." in row[1] and row[1].replace(".", "", 1).isdigit()}
+    numeric_codes = {
+        row[1] for row in grid[1:] if "." in row[1] and row[1].replace(".", "", 1).isdigit()
+    }
     problems = records[records["problem"] != ""]
     assert numeric_codes and set(problems["entity"]) == numeric_codes
     assert len(problems) == len(numeric_codes) * 5
