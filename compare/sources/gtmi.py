@@ -31,9 +31,7 @@ def read_gtmi(source: Source, folder: Path) -> pd.DataFrame:
         )
         code = frame["country_code"].str.strip()
         # A fraction, never an ISO numeric code (those are whole numbers such as 076).
-        calculation = (
-            code.str.contains(".", regex=False) & pd.to_numeric(code, errors="coerce").notna()
-        )
+        calculation = code.str.fullmatch(r"\d*\.\d+").fillna(False).astype(bool)
         problem = pd.Series("", index=frame.index).mask(
             calculation,
             "calculation row below the table, not an economy (its country_code cell is the "
