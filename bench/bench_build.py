@@ -2,11 +2,11 @@
 
 Imports every catalog source from the mirror into a temporary project home, then times (best of
 ``--repeat``, in the same process):
-  per source   ``compare.build.build_source`` (read, parse values, harmonise countries, check
+  per source   ``compare.build.run.build_source`` (read, parse values, harmonise countries, check
                ranges and duplicates) against a baseline that only reads the source's files with
                pandas (``read_csv`` with every column as text; ``read_excel`` with calamine, every
                sheet), printing the ratio;
-  all sources  the whole ``compare.build.build`` (outputs written, schema validated) against the
+  all sources  the whole ``compare.build.run.build`` (outputs written, schema validated) against the
                sum of the baselines.
 
     python bench/bench_build.py            # best of 3
@@ -59,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
 
-    from compare.build import build, build_source  # noqa: PLC0415
+    from compare.build.run import build, build_source  # noqa: PLC0415
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.config import mirror_dir, shared_dir  # noqa: PLC0415
-    from compare.fetch import fetch_from_mirror  # noqa: PLC0415
+    from compare.ingest.mirror import fetch_from_mirror  # noqa: PLC0415
 
     mirror = mirror_dir(args.mirror) or shared_dir() / "data" / "sources"
     if not mirror.is_dir():

@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compare import matrix  # noqa: E402
 from compare.config import paths  # noqa: E402
+from compare.reports import matrix  # noqa: E402
 
 SUBSET_PROFILES = ("ESP", "DEU", "MEX", "BRA")
 

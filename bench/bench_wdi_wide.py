@@ -10,8 +10,8 @@ Then times, in the same process, ``--repeat`` rounds that each run every step on
 every step sees the same machine load; the best round of each step is kept):
   baseline   ``pyarrow.csv.read_csv`` of the same file (skipping the preamble, types inferred)
   strings    the same read with every column as a string (what the reader needs)
-  table      ``compare.sources.base.read_text_table`` (header, encoding and bad-row checks)
-  read_wide  ``compare.sources.worldbank.read_wide`` (text table + records, one per value)
+  table      ``compare.ingest.sources.base.read_text_table`` (header, encoding and bad-row checks)
+  read_wide  ``compare.ingest.sources.worldbank.read_wide`` (text table + records, one per value)
   selected   ``read_wide(..., wanted=5 series)``: as ``compare build`` reads the file when the
              catalog asks for 5 of its series (the other rows' values are counted, not melted)
 and prints wall and CPU time (all threads) with the ratios to the baseline, and the load average
@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow.csv as pacsv  # noqa: PLC0415
 
     from compare.catalog import Source  # noqa: PLC0415
-    from compare.sources.base import read_text_table  # noqa: PLC0415
-    from compare.sources.worldbank import read_wide  # noqa: PLC0415
+    from compare.ingest.sources.base import read_text_table  # noqa: PLC0415
+    from compare.ingest.sources.worldbank import read_wide  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="bench-wdi-") as tmp:
         folder = Path(tmp)

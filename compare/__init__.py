@@ -18,33 +18,46 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load": "compare.data",
     "table": "compare.data",
-    "to_iso3": "compare.countries",
-    "harmonise": "compare.countries",
-    "country_name": "compare.countries",
-    "members": "compare.regions",
-    "region_of": "compare.regions",
+    "to_iso3": "compare.geo.countries",
+    "harmonise": "compare.geo.countries",
+    "country_name": "compare.geo.countries",
+    "members": "compare.geo.regions",
+    "region_of": "compare.geo.regions",
     "load_catalog": "compare.catalog",
     "compare_regions": "compare.stats",
-    "convergence": "compare.stats",
-    "show": "compare.display",
     "regional_means": "compare.stats",
+    "convergence": "compare.stats",
     "latest_common_year": "compare.stats",
+    "country_profile": "compare.stats",
+    "show": "compare.reports.display",
     "CompareError": "compare.errors",
     "DataError": "compare.errors",
     "ParameterError": "compare.errors",
 }
 
-__all__ = list(_EXPORTS)  # lazy exports, see __getattr__
+#: submodules reachable as attributes after a bare ``import compare`` (imported on first use)
+_SUBMODULES = {
+    "regions": "compare.geo.regions",
+    "countries": "compare.geo.countries",
+    "evidence": "compare.evidence",
+    "stats": "compare.stats",
+    "figures": "compare.figures",
+    "text": "compare.text",
+}
+
+__all__ = list(_EXPORTS) + list(_SUBMODULES)  # lazy exports, see __getattr__
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name in _SUBMODULES:
+        value = importlib.import_module(_SUBMODULES[name])
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    else:
         raise AttributeError(f"module 'compare' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | set(_SUBMODULES))

@@ -122,7 +122,7 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: expected a mapping")
     _require(entry, ("reader", "files", "licence", "citation"), where)
-    from compare.sources import READERS  # noqa: PLC0415 - the registry imports pandas lazily
+    from compare.ingest.sources import READERS  # noqa: PLC0415 - the registry imports pandas lazily
 
     if entry["reader"] not in READERS:
         raise CatalogError(

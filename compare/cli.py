@@ -19,21 +19,21 @@ def _fetch(args: argparse.Namespace) -> int:
         raise FetchError("--live downloads from the official sources; --from DIR imports a "
                          "mirror: give one of them")  # fmt: skip
     if args.live or mirror_dir(args.mirror) is None:
-        from compare.live import fetch_live, wb_api_base  # noqa: PLC0415
+        from compare.ingest.live import fetch_live, wb_api_base  # noqa: PLC0415
 
         if not args.live:
             print(f"compare fetch: no mirror (--from DIR or $COMPARE_MIRROR): downloading from "
                   f"the official sources (World Bank API {wb_api_base()})", flush=True)  # fmt: skip
         print(fetch_live(only=args.only or None).summary())
         return 0
-    from compare.fetch import fetch_from_mirror  # noqa: PLC0415
+    from compare.ingest.mirror import fetch_from_mirror  # noqa: PLC0415
 
     print(fetch_from_mirror(args.mirror, only=args.only or None).summary())
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    from compare.build import build  # noqa: PLC0415
+    from compare.build.run import build  # noqa: PLC0415
 
     report = build(sources=args.only or None)
     print(report.summary())
@@ -51,7 +51,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from compare.report import main as report_main  # noqa: PLC0415
+    from compare.reports.runner import main as report_main  # noqa: PLC0415
 
     return report_main(args)
 

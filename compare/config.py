@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-REFERENCE_DIR = PACKAGE_DIR / "reference"
+REFERENCE_DIR = PACKAGE_DIR / "geo" / "reference"
 CATALOG_PATH = PACKAGE_DIR / "catalog.yml"
 
 #: The 14 focus countries of the comparison (6 European, 8 Latin American).
@@ -26,6 +26,22 @@ DEFAULT_CLASSIFICATION = "m49"
 
 #: The two comparison groups used by default (UN M49 classification).
 DEFAULT_GROUPS: tuple[str, str] = ("Europe", "Latin America & Caribbean")
+
+# --- the rules of every regional comparison (one place; functions take them as defaults) -------
+
+#: World Bank rule: a population-weighted regional mean is shown only when the countries with
+#: data cover at least this share of the group's population.
+COVERAGE_THRESHOLD: float = 2 / 3
+
+#: Tests, intervals, models and unweighted regional means need this many countries per group.
+MIN_COUNTRIES: int = 3
+
+#: The indicator families compared between the regions (``context`` indicators serve as weights
+#: and controls).
+COMPARED_FAMILIES: tuple[str, ...] = ("digital_divide", "interoperability", "employer_recognition")
+
+#: Which regional means a summary leads with.
+WEIGHTINGS: tuple[str, ...] = ("both", "unweighted", "population")
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from compare import atomic
 from compare.catalog import load_catalog
 from compare.config import paths
 from compare.errors import CompareError, ParameterError
+from compare.storage import atomic
 
 
 @functools.lru_cache(maxsize=4)
@@ -86,8 +86,8 @@ def load(
     >>> df = compare.load("internet_users_pct", years=2022,
     ...                   groups=["Europe", "Latin America & Caribbean"])
     """
-    from compare import countries as country_names  # noqa: PLC0415
-    from compare import regions  # noqa: PLC0415
+    from compare.geo import countries as country_names  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
 
     catalog = load_catalog()
     year_list = as_years(years)
@@ -116,7 +116,7 @@ def load(
 
 def _regions(frame: pd.DataFrame, classification: str) -> pd.Series:
     """Group of each row; membership can depend on the year (e.g. EU27 accession)."""
-    from compare import regions  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
 
     region = pd.Series(None, index=frame.index, dtype="object")
     for year, rows in frame.groupby("year", sort=False):

@@ -1,7 +1,7 @@
 """How each canonical unit of the catalog is written: digits, thousands separators, unit words.
 
-One table serves the figures (plotly d3 formats, axis titles, hover text; :mod:`compare.theme`)
-and the sentences of the notebooks (:mod:`compare.stats_format`), so that a value reads the same
+One table serves the figures (plotly d3 formats, axis titles, hover text;
+:mod:`compare.figures.theme`) and the sentences of the notebooks (:mod:`compare.text.numbers`), so that a value reads the same
 in a hover box and in the text under the figure.
 """
 

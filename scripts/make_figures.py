@@ -5,7 +5,7 @@
 Needs the processed data (``compare fetch --from DIR && compare build``) and Chrome/Chromium for
 kaleido (``$BROWSER_PATH`` or ``chromium`` on PATH). All PNGs are exported in one Chromium
 session. ``--html DIR`` also writes each figure as stand-alone HTML (plotly.js embedded) and
-prints the sizes. The claims-vs-data chart is drawn only when ``compare.evidence`` provides
+prints the sizes. The claims-vs-data chart is drawn only when ``compare.evidence.claims`` provides
 ``claims_vs_data`` (no synthetic data in the docs).
 """
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import compare.figures as cf  # noqa: E402
-from compare import atomic  # noqa: E402
+from compare.storage import atomic  # noqa: E402
 
 #: name -> (what it shows, how it is built)
 FIGURES = {
@@ -58,9 +58,9 @@ FIGURES = {
 
 
 def _claims_figure(home: str | None) -> tuple[str, object] | None:
-    """The claims chart from compare.evidence, when that module provides the table."""
+    """The claims chart from compare.evidence.claims, when that module provides the table."""
     try:
-        from compare import evidence  # noqa: PLC0415
+        from compare.evidence import claims as evidence  # noqa: PLC0415
     except ImportError:
         return None
     build = getattr(evidence, "claims_vs_data", None)
@@ -74,7 +74,7 @@ def _claims_figure(home: str | None) -> tuple[str, object] | None:
         "to them); diamond = the paper's figure, dot = the data with its 95% interval."
     )
     title = "Claims in the paper vs the data (claims with a data value)"
-    return line, cf.claims_vs_data(with_data, title=title)
+    return line, cf.claims_vs_data_chart(with_data, title=title)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {name} in {time.perf_counter() - started:.2f} s")
     claims = _claims_figure(args.home)
     if claims is None:
-        print("claims_vs_data: compare.evidence.claims_vs_data is not available; skipped")
+        print("claims_vs_data: compare.evidence.claims.claims_vs_data is not available; skipped")
     else:
         lines["claims_vs_data"], figures["claims_vs_data"] = claims
 
@@ -127,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in figures:
         doc += [f"**{name}** — {lines[name]}", "", f"![{name}](img/{name}.png)", ""]
     if claims is None:
-        doc += ["*Claims vs data*: not generated (needs `compare.evidence.claims_vs_data`).", ""]
+        doc += [
+            "*Claims vs data*: not generated (needs `compare.evidence.claims.claims_vs_data`).",
+            "",
+        ]
     atomic.write_text(out.parent / "FIGURES.md", "\n".join(doc))
     (out.parent / "FIGURES.md").chmod(0o644)
     return 0

@@ -1,4 +1,4 @@
-"""Write the country reference tables under ``compare/reference/`` from the mirror.
+"""Write the country reference tables under ``compare/geo/reference/`` from the mirror.
 
     .venv/bin/python scripts/make_reference.py [--mirror DIR] [--check]
 
@@ -7,7 +7,7 @@ regions, UN and CLDR names in English and Spanish), ``country-names-en-es-pt`` (
 Portuguese names), ``natural-earth-110m`` (names in English, Spanish, Portuguese), the World Bank
 downloads (names and codes of economies, aggregates, World Bank regions) and
 ``eu-eea-membership`` (EU27 cross-check); plus two hand-curated files of this project,
-``compare/reference/aliases_manual.csv`` and ``compare/reference/display_names_manual.csv``.
+``compare/geo/reference/aliases_manual.csv`` and ``compare/geo/reference/display_names_manual.csv``.
 
 Outputs (generated, committed, so that the package works without the mirror):
 ``countries.csv``, ``aliases.csv``, ``aggregates.csv``, ``regions.csv``. ``--check`` compares
@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compare.atomic import write_text  # noqa: E402
-from compare.names import name_key  # noqa: E402
+from compare.geo.names import name_key  # noqa: E402
+from compare.storage.atomic import write_text  # noqa: E402
 
-REFERENCE = ROOT / "compare" / "reference"
+REFERENCE = ROOT / "compare" / "geo" / "reference"
 
 #: ISO-like codes that the World Bank and the EU use for economies outside ISO 3166-1.
 NON_ISO_ECONOMIES = {"XKX": ("XK", "Kosovo")}

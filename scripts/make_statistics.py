@@ -106,7 +106,7 @@ def render(indicators: list[str]) -> tuple[str, str]:
 
 def update_readme(table: str, readme: Path = ROOT / "README.md") -> None:
     """Replace the table between the README's statistics markers."""
-    from compare.atomic import write_text  # noqa: PLC0415
+    from compare.storage.atomic import write_text  # noqa: PLC0415
 
     text = readme.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "STATISTICS.md"))
     args = parser.parse_args(argv)
     page, table = render(args.indicators)
-    from compare.atomic import write_text  # noqa: PLC0415
+    from compare.storage.atomic import write_text  # noqa: PLC0415
 
     write_text(Path(args.out), page)
     update_readme(table)

@@ -41,8 +41,8 @@ def built_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
 
     Tests must not modify it; use ``fresh_home`` for that.
     """
-    from compare.build import build
-    from compare.fetch import fetch_from_mirror
+    from compare.build.run import build
+    from compare.ingest.mirror import fetch_from_mirror
 
     home = tmp_path_factory.mktemp("home")
     _link_evidence(home)

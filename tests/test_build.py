@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from compare.build import TIDY_COLUMNS, build, build_source
+from compare.build.run import TIDY_COLUMNS, build, build_source
 from compare.catalog import load_catalog
-from compare.sources.excel import read_grid
+from compare.ingest.sources.excel import read_grid
 from tests.conftest import FOCUS
 
 
@@ -33,7 +33,7 @@ def manifest(processed: Path) -> dict:
 
 
 def test_outputs_exist_and_match_the_manifest(processed: Path, manifest: dict) -> None:
-    from compare.checksums import sha256_file
+    from compare.storage.checksums import sha256_file
 
     for name in (
         "indicators.parquet",
@@ -260,8 +260,8 @@ def test_missing_source_folder_is_a_clear_error(fresh_home: Path) -> None:
 def test_partial_rebuild_keeps_the_other_sources(fresh_home: Path, mirror: Path) -> None:
     """`compare build --only X` rebuilds X; the other sources keep their previous rows, and the
     outputs are swapped in whole (no staging folder left behind)."""
-    from compare.checksums import sha256_file
-    from compare.fetch import fetch_from_mirror
+    from compare.ingest.mirror import fetch_from_mirror
+    from compare.storage.checksums import sha256_file
 
     both = ["oecd-dgi-2023", "wb-sp-pop-totl"]
     fetch_from_mirror(mirror, home=fresh_home, only=both)
@@ -296,8 +296,8 @@ def test_datapackage_names_each_source_and_how_it_was_obtained(processed: Path) 
 def test_claim_findings_come_from_the_checkout_when_the_home_has_no_curation(
     tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from compare import evidence
-    from compare.fetch import fetch_from_mirror
+    from compare.evidence import claims as evidence
+    from compare.ingest.mirror import fetch_from_mirror
 
     fetch_from_mirror(mirror, home=tmp_path, only=["oecd-dgi-2023"])
     assert not (tmp_path / "data" / "raw" / "evidence").exists()

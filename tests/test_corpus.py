@@ -1,7 +1,7 @@
 """The malformed-input corpus (``tests/corpus/``, every file SYNTHETIC): one expected outcome each.
 
 Each case builds a one-source catalog around one corpus file and runs the real build step
-(:func:`compare.build.build_source`). The outcome is either a :class:`DataError` naming the file
+(:func:`compare.build.run.build_source`). The outcome is either a :class:`DataError` naming the file
 (and row / column where there is one) or an exact count of kept rows, aggregates and quarantine
 reason codes. Every case also checks the accounting invariant ``rows read = kept + quarantined +
 aggregates`` and that every quarantined row carries a file, a row, a reason code and a reason.
@@ -22,11 +22,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from compare.build import SourceResult, build_source
+from compare.build.run import SourceResult, build_source
 from compare.catalog import Catalog, parse_catalog
 from compare.errors import DataError
-from compare.sources import get_reader
-from compare.sources.base import read_text_table
+from compare.ingest.sources import get_reader
+from compare.ingest.sources.base import read_text_table
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -756,8 +756,8 @@ CORRUPTIONS: dict[str, tuple[str, str, Callable[[Path], None], str]] = {
 @pytest.fixture(scope="module")
 def cli_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
     """A home with two real sources imported and built once."""
-    from compare.build import build
-    from compare.fetch import fetch_from_mirror
+    from compare.build.run import build
+    from compare.ingest.mirror import fetch_from_mirror
 
     home = tmp_path_factory.mktemp("cli-home")
     fetch_from_mirror(mirror, home=home, only=CLI_SOURCES)
@@ -769,7 +769,7 @@ def _processed_matches_manifest(home: Path) -> dict[str, str]:
     """Every output file's sha256 equals the one in build_manifest.json (returned)."""
     import json
 
-    from compare.checksums import sha256_file
+    from compare.storage.checksums import sha256_file
 
     processed = home / "data" / "processed"
     outputs = json.loads((processed / "build_manifest.json").read_text())["outputs"]
@@ -856,7 +856,7 @@ def test_cli_fetch_recovers_from_a_damaged_manifest(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from compare.cli import main
-    from compare.fetch import MANIFEST
+    from compare.ingest.mirror import MANIFEST
 
     monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
     assert main(["fetch", "--from", str(mirror), "--only", "oecd-dgi-2023"]) == 0
@@ -878,8 +878,8 @@ def test_cli_fetch_repairs_a_raw_file_damaged_after_import(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from compare.checksums import sha256_file
     from compare.cli import main
+    from compare.storage.checksums import sha256_file
 
     monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
     assert main(["fetch", "--from", str(mirror), "--only", "oecd-dgi-2023"]) == 0

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 import compare
-from compare import countries
-from compare.countries import UnmappedCountryWarning, harmonise, match, to_iso3
-from compare.names import name_key
-from compare.sources.excel import read_grid
+from compare.geo import countries
+from compare.geo.countries import UnmappedCountryWarning, harmonise, match, to_iso3
+from compare.geo.names import name_key
+from compare.ingest.sources.excel import read_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,7 +198,8 @@ def test_require_iso3_codes_or_one_error_naming_every_bad_name() -> None:
 
 
 def test_unknown_codes_keep_their_code_in_sentences_and_titles() -> None:
-    from compare import matrix, narrative
+    from compare.reports import matrix
+    from compare.text import comparisons as narrative
 
     assert countries.country_name("ZZZ") == "ZZZ"
     assert narrative._name("ZZZ") == "ZZZ" and narrative._name("URY") == "Uruguay"

@@ -2,8 +2,8 @@
 intact and readable, and the next run recovers.
 
 The kill points are deterministic: with ``COMPARE_TEST_PAUSE=POINT:MARKER`` the staged write of
-:mod:`compare.atomic` stops at ``POINT`` and writes ``MARKER``; the test waits for the marker and
-kills the process there. ``staged``: every output written in the staging folder, before the swap;
+:mod:`compare.storage.atomic` stops at ``POINT`` and writes ``MARKER``; the test waits for the
+marker and kills the process there. ``staged``: every output written in the staging folder, before the swap;
 ``swapped``: the old folder moved aside, the new one not yet in place (the worst moment). A last
 test kills builds after several fixed delays instead, wherever they happen to be.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from compare.checksums import sha256_file
+from compare.storage.checksums import sha256_file
 
 SOURCES = ["oecd-dgi-2023", "wb-sp-pop-totl"]
 WAIT_SECONDS = 120  # generous: the marker normally appears within a few seconds
@@ -32,8 +32,8 @@ WAIT_SECONDS = 120  # generous: the marker normally appears within a few seconds
 def home(tmp_path: Path, mirror: Path) -> Path:
     """A home with two real sources imported, one of them built: a `build --only` of the other
     (the build the tests kill) then gives outputs that differ from the previous ones."""
-    from compare.build import build
-    from compare.fetch import fetch_from_mirror
+    from compare.build.run import build
+    from compare.ingest.mirror import fetch_from_mirror
 
     home = tmp_path / "home"
     fetch_from_mirror(mirror, home=home, only=SOURCES)
@@ -257,14 +257,14 @@ def test_a_running_writers_stage_is_not_removed(home: Path, tmp_path: Path) -> N
             time.sleep(0.05)
         assert marker.exists()
         stage = Path(marker.read_text(encoding="utf-8"))
-        from compare import atomic
+        from compare.storage import atomic
 
         atomic.clean_stale_stages(home / "data", "processed")
         assert stage.is_dir()
     finally:
         proc.kill()
         proc.communicate()
-    from compare import atomic
+    from compare.storage import atomic
 
     atomic.clean_stale_stages(home / "data", "processed")
     assert not stage.exists()
@@ -275,7 +275,7 @@ def test_a_running_writers_stage_is_not_removed(home: Path, tmp_path: Path) -> N
 
 def test_atomic_outputs_have_ordinary_permissions(tmp_path: Path) -> None:
     """Temporary files and folders are private (0600/0700); the outputs they become are not."""
-    from compare import atomic
+    from compare.storage import atomic
 
     mask = os.umask(0o022)
     try:

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import yaml
 
-from compare import executors
 from compare.errors import CompareError
-from compare.execute import FAILED, KERNEL_START_FAILED, OK, RunResult
-from compare.matrix import RunSpec
+from compare.reports import executors
+from compare.reports.kernel_run import FAILED, KERNEL_START_FAILED, OK, RunResult
+from compare.reports.matrix import RunSpec
 
 SYNTHETIC = Path(__file__).resolve().parent / "notebooks"
 RUNS = ["synthetic_fail/default", "synthetic_figure/first", "synthetic_figure/second"]
@@ -174,7 +174,7 @@ def test_an_existing_cluster_keeps_its_warm_state_until_it_closes(
     from distributed import Client, LocalCluster
 
     def fork_server() -> int | None:
-        from compare.execute import _WORKER
+        from compare.reports.kernel_run import _WORKER
 
         zygote = _WORKER.zygote
         return zygote.process.pid if zygote is not None and zygote.alive() else None
@@ -230,7 +230,7 @@ def test_only_kernel_start_failures_are_retried(monkeypatch: pytest.MonkeyPatch)
             return _result(spec, FAILED, "cell 2 raised ValueError: x")
         return _result(spec, OK)
 
-    monkeypatch.setattr("compare.execute.execute_run", fake_execute_run)
+    monkeypatch.setattr("compare.reports.kernel_run.execute_run", fake_execute_run)
     results: dict[str, Any] = {}
     notes: list[str] = []
     specs = [_spec(name) for name in ("flaky", "dead", "broken", "fine")]

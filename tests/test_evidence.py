@@ -13,18 +13,19 @@ import pandas as pd
 import pytest
 
 from compare import evidence
-from compare import evidence_text as et
 from compare.catalog import FAMILIES as CATALOG_FAMILIES
 from compare.config import shared_dir
 from compare.errors import DataError, ParameterError
-from compare.evidence_data import GOVERNMENT_INDICES
+from compare.evidence import claims as tables
+from compare.evidence import sentences as et
+from compare.evidence.against_data import GOVERNMENT_INDICES
 from tests.conftest import skip_or_fail
 
 REPO = Path(__file__).resolve().parent.parent
 EVIDENCE = REPO / "data" / "raw" / "evidence"
 CLAIMS_CSV = EVIDENCE / "paper_claims.csv"
-REGIONS_CSV = REPO / "compare" / "reference" / "regions.csv"
-COUNTRIES_CSV = REPO / "compare" / "reference" / "countries.csv"
+REGIONS_CSV = REPO / "compare" / "geo" / "reference" / "regions.csv"
+COUNTRIES_CSV = REPO / "compare" / "geo" / "reference" / "countries.csv"
 LAC = "Latin America & Caribbean"
 NUMBER_WORDS = {
     1: ("first", "one"),
@@ -119,15 +120,15 @@ def test_values_parse_and_vocabularies_hold(raw_rows) -> None:
         float(row["value"])
         if row["value_high"]:
             assert float(row["value_high"]) >= float(row["value"])
-        assert row["unit"] in evidence.UNITS
-        assert row["family"] in evidence.FAMILIES
-        assert row["region"] in evidence.REGIONS
-        assert row["geography_type"] in evidence.GEOGRAPHY_TYPES
-        assert row["document"] in evidence.DOCUMENTS
+        assert row["unit"] in tables.UNITS
+        assert row["family"] in tables.FAMILIES
+        assert row["region"] in tables.REGIONS
+        assert row["geography_type"] in tables.GEOGRAPHY_TYPES
+        assert row["document"] in tables.DOCUMENTS
         for kind in row["evidence_kind"].split(";"):
-            assert kind.strip() in evidence.EVIDENCE_KINDS, row["claim_id"]
+            assert kind.strip() in tables.EVIDENCE_KINDS, row["claim_id"]
         assert bool(row["citation"]) == bool(row["citation_key"]), row["claim_id"]
-    assert set(CATALOG_FAMILIES) <= set(evidence.FAMILIES)
+    assert set(CATALOG_FAMILIES) <= set(tables.FAMILIES)
 
 
 def test_index_rows_are_marked_and_sourced(raw_rows, texts) -> None:
@@ -213,7 +214,7 @@ def test_load_claims_types_and_errors(claims, tmp_path: Path) -> None:
 
 
 def test_tables_one_and_two_are_verbatim(texts) -> None:
-    from compare.regions import region_of
+    from compare.geo.regions import region_of
 
     lines = texts["paper"].split("\n")
     cases = evidence.load_cases(EVIDENCE / "cases.csv")
@@ -256,9 +257,9 @@ def test_case_4_contradicts_table_1(findings, claims) -> None:
 
 
 def test_other_findings_on_the_real_table(findings) -> None:
-    assert list(findings.columns) == evidence.FINDING_COLUMNS
+    assert list(findings.columns) == tables.FINDING_COLUMNS
     assert findings["finding_id"].is_unique
-    assert set(findings["severity"]) <= set(evidence.SEVERITIES)
+    assert set(findings["severity"]) <= set(tables.SEVERITIES)
     # "two per region" vs Table 1 (three European cases, one Latin American)
     two = _finding(findings, "contradiction", "case_studies_per_region")
     assert (
@@ -472,7 +473,7 @@ def test_evidence_dir_falls_back_to_the_checkout(
 ) -> None:
     bare = tmp_path / "bare"  # a home with no evidence curation
     bare.mkdir()
-    assert evidence.evidence_dir(bare) == EVIDENCE == evidence.CHECKOUT_EVIDENCE
+    assert evidence.evidence_dir(bare) == EVIDENCE == tables.CHECKOUT_EVIDENCE
     monkeypatch.setenv("COMPARE_HOME", str(bare))
     assert evidence.evidence_dir() == EVIDENCE
     loaded = evidence.load_claims()
@@ -484,15 +485,15 @@ def test_evidence_dir_falls_back_to_the_checkout(
     (own / "data" / "raw").mkdir(parents=True)
     os.symlink(EVIDENCE, own / "data" / "raw" / "evidence")
     assert evidence.evidence_dir(own) == own / "data" / "raw" / "evidence"
-    monkeypatch.setattr(evidence, "CHECKOUT_EVIDENCE", tmp_path / "no_checkout")
+    monkeypatch.setattr(tables, "CHECKOUT_EVIDENCE", tmp_path / "no_checkout")
     assert evidence.evidence_dir(bare) == bare / "data" / "raw" / "evidence"
-    assert not (evidence.evidence_dir(bare) / evidence.CLAIMS_FILE).is_file()
+    assert not (evidence.evidence_dir(bare) / tables.CLAIMS_FILE).is_file()
 
 
 def test_readme_counts_match_the_tables(raw_rows) -> None:
     readme = (EVIDENCE / "README.md").read_text(encoding="utf-8")
     line = next(x for x in readme.splitlines() if x.startswith("| `paper_claims.csv`"))
-    per_doc = {d: sum(r["document"] == d for r in raw_rows) for d in evidence.DOCUMENTS}
+    per_doc = {d: sum(r["document"] == d for r in raw_rows) for d in tables.DOCUMENTS}
     assert f"| {len(raw_rows)} |" in line
     assert f"{per_doc['paper']} from the paper, {per_doc['index']} from INDEX.md, " in line
     assert f"{per_doc['note']} from the note" in line
@@ -536,7 +537,7 @@ def test_findings_summary_counts(claims, findings) -> None:
                           & (findings["severity"] == "medium")].itertuples():  # fmt: skip
         first = indexed.loc[reuse.claim_ids.split(";")[0]]
         n = len(reuse.measure_ids.split(";"))
-        assert f"{evidence.with_unit(first['value'], first['unit'])} attached to {n} measures" in (
+        assert f"{tables.with_unit(first['value'], first['unit'])} attached to {n} measures" in (
             text
         )
     assert "CEPAL 2002 (outside the review's own window 2018–2025) backs 23%, 47%, 47%" in text
@@ -601,7 +602,7 @@ def test_notebook_is_committed_clean() -> None:
     assert all(not cell.get("outputs") and cell.get("execution_count") is None for cell in code)
     tagged = [cell for cell in code if "parameters" in cell["metadata"].get("tags", [])]
     assert len(tagged) == 1
-    from compare.params import notebook_parameters
+    from compare.reports.params import notebook_parameters
 
     declared = notebook_parameters(NOTEBOOK)
     assert declared and all(p.comment for p in declared.values())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from compare.errors import FetchError
-from compare.fetch import MANIFEST, fetch_from_mirror, provenance
+from compare.ingest.mirror import MANIFEST, fetch_from_mirror, provenance
 
 
 def test_import_writes_a_manifest_per_source(fresh_home: Path, mirror: Path) -> None:
@@ -20,7 +20,7 @@ def test_import_writes_a_manifest_per_source(fresh_home: Path, mirror: Path) -> 
     assert "EGOV_DATA_2022.csv" in files and "PROVENANCE.md" in files
     raw = mirror / "un-egdi" / "EGOV_DATA_2022.csv"
     assert files["EGOV_DATA_2022.csv"]["bytes"] == raw.stat().st_size
-    from compare.checksums import sha256_file
+    from compare.storage.checksums import sha256_file
 
     assert files["EGOV_DATA_2022.csv"]["sha256"] == sha256_file(raw)
     assert "sevenChrisK/text-mining-week1" in manifest["origin"]

@@ -15,10 +15,11 @@ import pytest
 
 import compare
 import compare.figures as cf
-from compare import maps, regions, theme
 from compare.catalog import load_catalog
 from compare.config import DEFAULT_GROUPS
 from compare.errors import CompareError, ParameterError
+from compare.figures import maps, theme
+from compare.geo import regions
 
 EUROPE, LAC = DEFAULT_GROUPS
 YEAR = 2022
@@ -174,7 +175,7 @@ def test_choropleth_caption_and_meta(choropleth) -> None:
 
 
 def test_choropleth_default_year_and_bad_year(built_home: Path) -> None:
-    from compare.stats import latest_common_year
+    from compare.stats.comparison import latest_common_year
 
     fig = cf.choropleth("egdi", home=built_home)
     year, note = latest_common_year("egdi", home=built_home)
@@ -198,7 +199,9 @@ def test_distribution_marks_both_means(distribution, built_home: Path) -> None:
         assert sorted(box.x) == sorted(rows["value"])
         assert box.marker.color == cf.REGION_COLOURS[box.name]
         mean = _roles(distribution, "mean", box.name)[0].x[0]
-        assert mean == pytest.approx(rows["value"].mean())  # independent of compare.stats
+        assert mean == pytest.approx(
+            rows["value"].mean()
+        )  # independent of compare.stats.comparison
         weighted = _roles(distribution, "weighted_mean", box.name)[0].x[0]
         w = rows.set_index("iso3")["value"]
         pop = population.reindex(w.index)
@@ -208,7 +211,7 @@ def test_distribution_marks_both_means(distribution, built_home: Path) -> None:
 
 
 def test_trend_uses_regional_means_with_bands_and_coverage(trend, built_home: Path) -> None:
-    from compare.stats import regional_means
+    from compare.stats.comparison import regional_means
 
     means = regional_means("internet_users_pct", range(2010, 2024), home=built_home)
     for group in DEFAULT_GROUPS:
@@ -298,7 +301,7 @@ def test_coverage_heatmap_counts_years(heatmap, processed) -> None:
 
 
 def test_claims_vs_data_synthetic_table() -> None:
-    fig = cf.claims_vs_data(synthetic_claims())
+    fig = cf.claims_vs_data_chart(synthetic_claims())
     claim_traces = _roles(fig, "claim")
     assert sum(len(t.x) for t in claim_traces) == 4
     (found,) = [t for t in _roles(fig, "data") if "SYN1" in t.meta["claim_ids"]]
@@ -310,7 +313,7 @@ def test_claims_vs_data_synthetic_table() -> None:
     assert fig.layout.meta["not_comparable"] == ["SYN3"]
     assert fig.layout.meta["caption"].startswith("SYNTHETIC TEST DATA.")
     with pytest.raises(ParameterError, match="claim_value"):
-        cf.claims_vs_data(synthetic_claims().drop(columns=["claim_value"]))
+        cf.claims_vs_data_chart(synthetic_claims().drop(columns=["claim_value"]))
 
 
 @pytest.mark.parametrize(
@@ -359,7 +362,7 @@ def test_one_panel_map_and_chosen_countries(built_home: Path) -> None:
 
 
 def test_early_trend_draws_no_mean_from_too_few_or_placeholder_values(built_home: Path) -> None:
-    from compare.stats import regional_means
+    from compare.stats.comparison import regional_means
 
     years = range(1988, 1996)
     fig = cf.trend("internet_users_pct", years, home=built_home)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import compare.figures as cf
-from compare import maps
 from compare.config import DEFAULT_GROUPS
+from compare.figures import maps
 
 from .browser import chromium, rendered_dom
 

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compare.errors import CompareError, ParameterError
-from compare.params import (
+from compare.reports.params import (
     MAX_STRING,
     Vocabulary,
     check_types,
@@ -234,7 +234,7 @@ def test_validate_rejects_hostile_values_against_the_built_data(
 
 
 def test_a_notebook_file_that_is_not_json_is_a_parameter_error(tmp_path: Path) -> None:
-    from compare.params import notebook_parameters
+    from compare.reports.params import notebook_parameters
 
     bad = tmp_path / "SYNTHETIC_broken.ipynb"
     bad.write_bytes(b"\x00\xff{not json")

@@ -2,7 +2,7 @@
 
 A local ``http.server`` on 127.0.0.1 answers like the World Bank API (files in
 ``tests/fixtures/live``, a labelled synthetic subset in the real JSON format); ``$COMPARE_WB_API``
-points ``compare.live`` at it, so no test touches the internet.
+points ``compare.ingest.live`` at it, so no test touches the internet.
 """
 
 from __future__ import annotations
@@ -20,12 +20,18 @@ import pandas as pd
 import pytest
 import requests
 
-from compare.build import build
+from compare.build.run import build
 from compare.catalog import load_catalog
 from compare.cli import main
 from compare.errors import FetchError
-from compare.fetch import MANIFEST, fetch_from_mirror
-from compare.live import UN_EGOV_REASON, WB_READERS, download_indicator, fetch_live, live_plan
+from compare.ingest.live import (
+    UN_EGOV_REASON,
+    WB_READERS,
+    download_indicator,
+    fetch_live,
+    live_plan,
+)
+from compare.ingest.mirror import MANIFEST, fetch_from_mirror
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 LIVE = ["wb-fixed-broadband", "wb-internet-users"]

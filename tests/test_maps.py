@@ -1,4 +1,5 @@
-"""Map geometry (compare.maps): Natural Earth codes, French Guiana, small states, winding."""
+"""Map geometry (compare.figures.maps): Natural Earth codes, French Guiana, small states,
+winding."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from compare import maps, regions
 from compare.config import DEFAULT_GROUPS
 from compare.errors import CompareError, ParameterError
+from compare.figures import maps
+from compare.geo import regions
 
 EUROPE, LAC = DEFAULT_GROUPS
 
@@ -21,7 +23,7 @@ def _geojson(home: Path) -> dict:
 
 
 def _json_codes(home: Path) -> set[str]:
-    """Codes read with the json module: ISO_A3_EH, else ADM0_A3 (independent of compare.maps)."""
+    """Codes read with the json module: ISO_A3_EH, else ADM0_A3 (not compare.figures.maps)."""
     codes = set()
     for feature in _geojson(home)["features"]:
         props = feature["properties"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from compare import params
 from compare.errors import ParameterError
+from compare.reports import params
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

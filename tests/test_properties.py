@@ -29,12 +29,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compare.build import build_source
+from compare.build.run import build_source
 from compare.catalog import parse_catalog
 from compare.errors import CompareError, DataError
-from compare.sources.base import read_text_table
-from compare.sources.worldbank import read_long, read_wide
-from compare.values import parse_values, parse_years
+from compare.ingest.sources.base import read_text_table
+from compare.ingest.sources.worldbank import read_long, read_wide
+from compare.ingest.values import parse_values, parse_years
 
 EXAMPLES = int(os.environ.get("COMPARE_FUZZ_EXAMPLES", "200"))
 SETTINGS = settings(
@@ -45,7 +45,7 @@ SETTINGS = settings(
 LONG_HEADER = ["Country Name", "Country Code", "Year", "Value"]
 MARKERS = ("", "..", "...", ":", ".", "NA", "n/a", "-")
 LINE_BREAK = re.compile("\r\n|\r|\n")
-#: What the build may read as a number (an oracle written apart from compare.values).
+#: What the build may read as a number (an oracle written apart from compare.ingest.values).
 NUMBER_TEXT = re.compile(
     r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$"  # plain
     r"|^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+%?$"  # decimal comma
@@ -377,7 +377,7 @@ names = st.one_of(
 @SETTINGS
 @given(st.lists(names, max_size=20))
 def test_harmonise_takes_any_text(values: list) -> None:
-    from compare import countries
+    from compare.geo import countries
 
     known = set(countries.countries())
     result = countries.harmonise(values)
@@ -411,7 +411,7 @@ def _aliases() -> list[tuple[str, str]]:
     st.sampled_from(["", " ", "  ", "\t"]),
 )
 def test_harmonise_ignores_case_and_spacing(alias: tuple, change, pad: str) -> None:
-    from compare import countries
+    from compare.geo import countries
 
     name, _ = alias
     plain = countries.match(name)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from compare.catalog import load_catalog
-from compare.sources import get_reader
-from compare.sources.base import RECORD_COLUMNS
-from compare.sources.excel import read_grid
+from compare.ingest.sources import get_reader
+from compare.ingest.sources.base import RECORD_COLUMNS
+from compare.ingest.sources.excel import read_grid
 
 CATALOG = load_catalog()
 

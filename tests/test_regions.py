@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from compare import regions
 from compare.errors import CatalogError, ParameterError
+from compare.geo import regions
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -112,7 +112,7 @@ def test_coverage_table_uses_the_membership_of_each_year(
     """A SYNTHETIC classification (written here): GBR a member until 2019, HRV from 2030."""
     import pandas as pd
 
-    from compare import overview
+    from compare.stats import profiles as overview
 
     path = tmp_path / "SYNTHETIC_regions.csv"
     path.write_text("classification,group,iso3,from_year,to_year\nsynth,A,DEU,,\n"
@@ -133,14 +133,14 @@ def test_coverage_table_uses_the_membership_of_each_year(
     assert row["with_data_a"] == counted["iso3"].nunique() == 2
     assert row["latest_a"] == counted["year"].max()
     assert row["in_latest_a"] == (counted["year"] == counted["year"].max()).sum() == 1
-    assert row["members_b"] == 3 and row["years_3plus_b"] == egdi.loc[
+    assert row["members_b"] == 3 and row["years_enough_b"] == egdi.loc[
         egdi["iso3"].isin(["MEX", "BRA", "ARG"])].groupby("year").size().ge(3).sum()  # fmt: skip
 
 
 def test_coverage_table_leaves_placeholders_out(built_home: Path) -> None:
     import pandas as pd
 
-    from compare import overview
+    from compare.stats import profiles as overview
 
     table = overview.coverage_table(families=["digital_divide"], home=built_home)
     row = table.set_index("indicator").loc["internet_users_pct"]

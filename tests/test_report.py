@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from compare.storage.checksums import sha256_file
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]  # one worker: shared runs
 
 SYNTHETIC = Path(__file__).resolve().parent / "notebooks"
@@ -130,14 +132,14 @@ def test_hostile_parameter_stays_data(mixed: dict) -> None:
 
 
 def test_manifest_records_inputs_and_outputs(mixed: dict, built_home: Path) -> None:
-    from compare import matrix
+    from compare.reports import matrix
 
     manifest = mixed["manifest"]
     entry = manifest["runs"]["synthetic_figure/first"]
     assert entry["parameters"] == {"label": "first"}
     assert entry["data_checksums"] == matrix.data_checksums(built_home)
     assert entry["code_hash"] == matrix.code_hash()
-    assert entry["notebook_sha256"] == matrix.file_sha256(SYNTHETIC / "synthetic_figure.ipynb")
+    assert entry["notebook_sha256"] == sha256_file(SYNTHETIC / "synthetic_figure.ipynb")
     assert entry["kernel"] == "warm"
     assert entry["duration"] > 0 and entry["failing_cell"] is None
     assert set(entry["outputs"]) == {"ipynb", "html"}

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compare import matrix
-from compare.config import FOCUS_COUNTRIES
+from compare.config import COMPARED_FAMILIES, FOCUS_COUNTRIES
 from compare.errors import CompareError
+from compare.reports import matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC = Path(__file__).resolve().parent / "notebooks"
@@ -63,7 +63,7 @@ def test_generators(tmp_path: Path) -> None:
     ])  # fmt: skip
     runs = matrix.plan(path)
     families = _catalog_families()
-    compared = [i for f in matrix.COMPARED_FAMILIES for i in families.get(f, [])]
+    compared = [i for f in COMPARED_FAMILIES for i in families.get(f, [])]
     assert len(runs) == 2 * len(set(compared))
     assert runs[0].parameters == {"label": "L", "indicator": compared[0], "points": 2}
     assert runs[0].run_id == f"synthetic_figure/{compared[0]}-2"
@@ -159,7 +159,7 @@ def _env() -> dict[str, str]:
 
 
 def test_index_escapes_data_and_parameters(tmp_path: Path) -> None:
-    from compare import render
+    from compare.reports import render
 
     hostile = '<script>alert("x")</script>'
     groups = [(f"Group {hostile}", [{
@@ -178,7 +178,7 @@ def test_index_escapes_data_and_parameters(tmp_path: Path) -> None:
 def test_toc_and_figure_captions_are_escaped() -> None:
     import plotly.graph_objects as go
 
-    from compare import display, render
+    from compare.reports import display, render
 
     page = (
         '<h1 id="A-%3Cb%3E">A &lt;b&gt;<a class="anchor-link" href="#A">¶</a></h1>'

@@ -11,9 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import regions, stats_data
 from compare.errors import ParameterError
-from compare.stats import compare_regions, convergence, latest_common_year, regional_means
+from compare.geo import regions
+from compare.stats import panel as stats_data
+from compare.stats.comparison import (
+    compare_regions,
+    convergence,
+    latest_common_year,
+    regional_means,
+)
 
 EUR, LAC = "Europe", "Latin America & Caribbean"
 N_BOOT = 200  # small: the intervals are checked for reproducibility, not precision

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
 from compare.config import DEFAULT_CLASSIFICATION
 from compare.errors import ParameterError
-from compare.stats_data import POPULATION  # noqa: F401 - re-exported for the figure modules
-from compare.theme import apply_theme, caption_text
+from compare.figures import theme
+from compare.figures.theme import apply_theme, caption_text
+from compare.stats.panel import POPULATION  # noqa: F401 - re-exported for the figure modules
+from compare.text.words import years_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +28,7 @@ def _catalog() -> Any:
 
 def _groups(groups: Sequence[str]) -> tuple[str, ...]:
     """The groups of a figure, checked against the default classification."""
-    from compare.regions import check_groups  # noqa: PLC0415
+    from compare.geo.regions import check_groups  # noqa: PLC0415
 
     return check_groups(groups, DEFAULT_CLASSIFICATION)
 
@@ -49,7 +50,7 @@ def _resolve_year(
     module's latest common year of the two groups (one group: its latest year), with the
     reason."""
     if year is None and len(groups) == 2:
-        from compare.stats import latest_common_year  # noqa: PLC0415
+        from compare.stats.comparison import latest_common_year  # noqa: PLC0415
 
         found, note = latest_common_year(indicator, groups=groups, home=home)
         return int(found), note
@@ -62,7 +63,7 @@ def _resolve_year(
     if int(year) not in available:
         raise ParameterError(
             f"no {indicator} values for {', '.join(groups)} in {year}; years with data: "
-            + theme.years_text(available)
+            + years_text(available)
         )
     return int(year), f"{year} as requested"
 
@@ -134,6 +135,6 @@ def _rgba(colour: str, alpha: float) -> str:
 
 def _country_codes(countries: str | Iterable[str] | None) -> list[str] | None:
     """ISO3 codes of ``countries`` (None: no filter)."""
-    from compare.countries import require_iso3  # noqa: PLC0415
+    from compare.geo.countries import require_iso3  # noqa: PLC0415
 
     return None if countries is None else require_iso3(countries)

@@ -1,5 +1,5 @@
 """Choropleth: Europe and LAC map panels of one indicator-year (geometry in
-:mod:`compare.maps`)."""
+:mod:`compare.figures.maps`)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def choropleth(
     Members without a value are grey and hatched ("No data"), members too small for 1:110m are
     tiles under their panel, countries outside the groups are light grey and silent.
     """
-    from compare import maps, regions  # noqa: PLC0415
+    from compare.figures import maps  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
     chosen = _groups(groups)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
 from compare.errors import ParameterError
+from compare.evidence.claims import FAMILIES, REGIONS
+from compare.figures import theme
 from compare.figures._common import POPULATION, _dedupe_legend, _finish, _new
-from compare.theme import caption_text
+from compare.figures.theme import REGION_COLOURS, apply_theme, caption_text, wrap_caption
+from compare.text.words import years_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,7 +63,7 @@ def _claims_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return frame, unit_column
 
 
-def claims_vs_data(
+def claims_vs_data_chart(
     table: pd.DataFrame, *, title: str = "Claims in the paper vs the data"
 ) -> go.Figure:
     """Each claim's quoted value (open diamond) beside the value found in the data (dot, with its
@@ -69,7 +71,7 @@ def claims_vs_data(
 
     A data value in another unit than the claim (context only, e.g. an index beside a percent) is
     written next to the claim, not drawn on its axis; a claim without data says "no data".
-    ``table``: :func:`compare.evidence.claims_vs_data` (claim_id, claim_value, data_value,
+    ``table``: :func:`compare.evidence.claims.claims_vs_data` (claim_id, claim_value, data_value,
     data_year, ``claim_unit`` or ``unit``; optional label, data_unit, indicator, verdict, note).
     """
     import plotly.graph_objects as go  # noqa: PLC0415
@@ -216,14 +218,14 @@ def claims_vs_data(
     years = sorted({int(y) for y in frame["data_year"].dropna()})
     without = int(frame["data_value"].isna().sum())
     claims_note = (
-        "Claims: as quoted in the source paper (compare.evidence). "
+        "Claims: as quoted in the source paper (compare.evidence.claims). "
         f"{without} of {len(frame)} rows have no data value; values in another unit than the "
         "claim are written beside it, not drawn."
     )
     if indicators:
         caption = caption_text(indicators, years, extra=claims_note)
     else:
-        caption = f"{claims_note} Data years: {theme.years_text(years)}."
+        caption = f"{claims_note} Data years: {years_text(years)}."
     if table.attrs.get("synthetic"):
         caption = "SYNTHETIC TEST DATA. " + caption
     return _finish(
@@ -241,3 +243,65 @@ def claims_vs_data(
             ),
         },
     )
+
+
+#: Colours of the non-comparison regions in :func:`claims_by_family` (neutral greys).
+_OTHER_REGION_COLOURS = {
+    "global": "#777777",
+    "multi-country": "#999999",
+    "study": "#BBBBBB",
+    "unspecified": "#DDDDDD",
+}
+
+
+def claims_by_family(
+    claims: pd.DataFrame, *, title: str = "Numeric claims by family and region"
+) -> Any:
+    """Bar chart: number of claims per family, stacked by region (plotly; caption in
+    ``layout.meta["caption"]`` and under the plot)."""
+    import plotly.express as px  # noqa: PLC0415
+
+    counts = claims.groupby(["family", "region"]).size().reset_index(name="claims")
+    documents = ", ".join(
+        f"{n} from the {doc}" for doc, n in claims["document"].value_counts().items()
+    )
+    fig = px.bar(
+        counts,
+        x="claims",
+        y="family",
+        color="region",
+        orientation="h",
+        category_orders={
+            "family": [f for f in FAMILIES if f in set(counts["family"])],
+            "region": [r for r in REGIONS if r in set(counts["region"])],
+        },
+        color_discrete_map={**REGION_COLOURS, **_OTHER_REGION_COLOURS},
+    )
+    caption = (
+        f"Source: the project's curation of the source paper (Diaz, 2025) and of the survey "
+        f"figures listed in the data mirror's INDEX.md (data/raw/evidence/paper_claims.csv): "
+        f"{len(claims)} claims, {documents}. Every mention of a figure counts once; INDEX.md "
+        f"figures are commercial voluntary samples."
+    )
+    apply_theme(fig, width=900, height=520)
+    fig.update_layout(
+        title=title,
+        xaxis_title="number of claims (mentions)",
+        yaxis_title="",
+        margin={"t": 120, "b": 150, "r": 40},
+        legend={"y": 1.04},
+        meta={"caption": caption, "kind": "claims_by_family"},
+    )
+    fig.add_annotation(
+        text="<br>".join(wrap_caption(caption, 760)),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.22,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 10, "color": "#555555"},
+    )
+    return fig

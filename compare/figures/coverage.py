@@ -6,8 +6,8 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
 from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
+from compare.figures import theme
 from compare.figures._common import WIDTH, _catalog, _country_codes, _finish, _load, _new
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def coverage_heatmap(
     import numpy as np  # noqa: PLC0415
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    from compare import regions  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
 
     catalog = _catalog()
     chosen = list(indicators) if indicators is not None else list(catalog.indicators)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
 from compare.config import DEFAULT_GROUPS
+from compare.figures import theme
 from compare.figures._common import (
     POPULATION,
     _catalog,
@@ -31,7 +31,7 @@ def distribution(
     (from :func:`compare.stats.compare_regions`); a withheld weighted mean is said, not drawn."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    from compare.stats import compare_regions  # noqa: PLC0415
+    from compare.stats.comparison import compare_regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
     chosen = _groups(groups)

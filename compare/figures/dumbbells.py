@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
 from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
 from compare.errors import ParameterError
+from compare.figures import theme
 from compare.figures._common import (
     _catalog,
     _colour,
@@ -17,6 +17,7 @@ from compare.figures._common import (
     _new,
     _rgba,
 )
+from compare.text.words import years_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -35,7 +36,7 @@ def dumbbell(
     """
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    from compare import regions  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
 
     catalog = _catalog()
     ia, ib = catalog.indicator(indicator_a), catalog.indicator(indicator_b)
@@ -148,7 +149,7 @@ def dumbbell(
     fig.update_layout(legend={"font": {"size": 11}})
     years = sorted({int(y) for y in latest["year"]})
     extra = (
-        f"Each country's latest year with both values ({theme.years_text(years)}). "
+        f"Each country's latest year with both values ({years_text(years)}). "
         f"Without both values: {len(missing)} of {len(wanted)} countries asked"
         + (
             f" ({', '.join(missing[:40])}{' ...' if len(missing) > 40 else ''})."

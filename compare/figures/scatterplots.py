@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
 from compare.config import DEFAULT_GROUPS
 from compare.errors import ParameterError
+from compare.figures import theme
 from compare.figures._common import _catalog, _colour, _finish, _groups, _load, _new, _rgba
 
 if TYPE_CHECKING:

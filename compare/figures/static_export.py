@@ -99,7 +99,7 @@ def export(
     ``timings``, when given, receives the seconds each image took (the first includes starting
     Chromium).
     """
-    from compare import atomic  # noqa: PLC0415
+    from compare.storage import atomic  # noqa: PLC0415
 
     bad = [f for f in formats if f not in EXPORT_FORMATS]
     if bad:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from compare import theme
-from compare.config import DEFAULT_GROUPS
+from compare.config import COVERAGE_THRESHOLD, DEFAULT_GROUPS, MIN_COUNTRIES
 from compare.errors import ParameterError
+from compare.figures import theme
 from compare.figures._common import POPULATION, _catalog, _colour, _finish, _groups, _new, _rgba
+from compare.text.words import years_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -20,13 +21,13 @@ def trend(
     groups: Sequence[str] = DEFAULT_GROUPS,
     home: Any = None,
     *,
-    threshold: float = 2 / 3,
+    threshold: float = COVERAGE_THRESHOLD,
 ) -> go.Figure:
     """Regional means over time with 95% bootstrap bands (:func:`compare.stats.regional_means`),
     population-weighted means where coverage allows, and a lower panel of coverage."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    from compare.stats import regional_means  # noqa: PLC0415
+    from compare.stats.comparison import regional_means  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
     chosen = _groups(groups)
@@ -155,9 +156,8 @@ def trend(
 
 def _gaps_note(means: Any) -> str:
     """What the figure leaves out: unweighted means from too few countries, and values that
-    are not measurements (see :func:`compare.stats.regional_means`)."""
-    from compare.stats import MIN_COUNTRIES  # noqa: PLC0415
-    from compare.stats_data import NOT_MEASURED_FLAGS  # noqa: PLC0415
+    are not measurements (see :func:`compare.stats.comparison.regional_means`)."""
+    from compare.stats.panel import NOT_MEASURED_FLAGS  # noqa: PLC0415
 
     text = ""
     few = means[means["mean_withheld"] & (means["n"] > 0)]
@@ -165,7 +165,7 @@ def _gaps_note(means: Any) -> str:
         text += (
             f" No unweighted mean where fewer than {MIN_COUNTRIES} countries have data ("
             + "; ".join(
-                f"{group} {theme.years_text(rows['year'])}"
+                f"{group} {years_text(rows['year'])}"
                 for group, rows in few.groupby("group", sort=False)
             )
             + ")."
@@ -175,6 +175,6 @@ def _gaps_note(means: Any) -> str:
         n = sum(len(codes.split(", ")) for codes in left["left_out"])
         text += (
             f" Left out: {n} values flagged {' or '.join(NOT_MEASURED_FLAGS)} (not measurements) "
-            f"in {theme.years_text(left['year'])}."
+            f"in {years_text(left['year'])}."
         )
     return text

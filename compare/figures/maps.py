@@ -1,0 +1,547 @@
+"""Offline maps: Natural Earth 1:110m polygons, projected and drawn as filled plotly traces.
+
+Plotly's ``choropleth`` trace fetches its world topology from a CDN at view time (even when given
+its own GeoJSON) and ``choropleth_map`` cannot load from ``file://``; both draw blank offline. So
+the polygons are projected here (geopandas/pyproj) and drawn as filled ``go.Scatter`` traces on
+plain cartesian axes: the HTML carries its own geometry and needs no network, and static export
+with kaleido needs no topology either.
+
+Geometry (``data/raw/natural-earth-110m`` of the project home, imported by ``compare fetch``):
+
+- countries are keyed on ``ISO_A3_EH``, falling back to ``ADM0_A3`` (``ISO_A3`` is -99 for
+  France and Norway);
+- France's multipolygon includes French Guiana: the South-American part is cut out and drawn as
+  French Guiana (``GUF``, a member of M49 Latin America & Caribbean) in the LAC panel, with
+  French Guiana's own data (usually none), never France's;
+- states too small for 1:110m (Malta, Andorra, Barbados, the Eastern Caribbean ...) are drawn as
+  tiles under their panel (the tile position is not geographic);
+- Europe is drawn in ETRS89-LAEA (EPSG:3035), Latin America & Caribbean in a Lambert azimuthal
+  equal-area projection centred on the region; both are clipped to a window (Svalbard, most of
+  Russia and the USA fall outside), simplified to 5 km and rounded to 0.1 km (coordinates in km).
+- shapely orients rings counter-clockwise; exteriors are re-oriented clockwise with interiors the
+  other way, so SVG's non-zero fill rule keeps holes (Lesotho inside South Africa) empty.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from compare.config import paths
+from compare.errors import CompareError, ParameterError
+from compare.figures import theme
+from compare.text.numbers import is_missing
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+GEOMETRY_SOURCE = "natural-earth-110m"
+GEOMETRY_FILE = "ne_110m_admin_0_countries.geojson"
+SIMPLIFY_M = 5000.0
+TILE_COLUMNS = 8
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One map panel: its projection, a lon/lat pre-clip box and a projected window (metres)."""
+
+    group: str
+    crs: str
+    lonlat_box: tuple[float, float, float, float]
+    window: tuple[float, float, float, float]
+
+
+PANELS: dict[str, Panel] = {
+    "Europe": Panel(
+        group="Europe",
+        crs="EPSG:3035",
+        lonlat_box=(-40.0, 25.0, 75.0, 75.0),
+        window=(2_500_000.0, 1_350_000.0, 7_200_000.0, 5_500_000.0),
+    ),
+    "Latin America & Caribbean": Panel(
+        group="Latin America & Caribbean",
+        crs="+proj=laea +lat_0=-5 +lon_0=-75 +datum=WGS84 +units=m +no_defs",
+        lonlat_box=(-130.0, -62.0, -20.0, 40.0),
+        window=(-4_200_000.0, -5_600_000.0, 4_500_000.0, 4_350_000.0),
+    ),
+}
+
+#: Parts cut out of a Natural Earth feature: (feature code, new code, lon/lat box of the part).
+SPLITS: tuple[tuple[str, str, tuple[float, float, float, float]], ...] = (
+    ("FRA", "GUF", (-60.0, 0.0, -50.0, 10.0)),  # French Guiana inside France's MultiPolygon
+)
+
+
+@dataclass
+class Shape:
+    """One drawable country in a panel: code, name, projected geometry in km."""
+
+    code: str
+    name: str
+    xs: list[float | None]
+    ys: list[float | None]
+    note: str = ""
+
+
+@dataclass
+class PanelGeometry:
+    """The shapes of one panel and the members that have no shape at 1:110m."""
+
+    panel: Panel
+    shapes: dict[str, Shape] = field(default_factory=dict)
+
+
+def geometry_path(home: str | Path | None = None) -> Path:
+    """The Natural Earth GeoJSON under the project home (a CompareError when not imported)."""
+    path = paths(home).raw / GEOMETRY_SOURCE / GEOMETRY_FILE
+    if not path.is_file():
+        raise CompareError(
+            f"no map geometry at {path}: run `compare fetch --from DIR` (the mirror's "
+            f"{GEOMETRY_SOURCE} folder) before drawing maps"
+        )
+    return path
+
+
+def _codes(frame: pd.DataFrame) -> list[str]:
+    """ISO_A3_EH, or ADM0_A3 where ISO_A3_EH is -99 (Kosovo, N. Cyprus, Somaliland)."""
+    return [
+        str(eh) if str(eh) not in ("-99", "", "None") else str(adm)
+        for eh, adm in zip(frame["ISO_A3_EH"], frame["ADM0_A3"], strict=True)
+    ]
+
+
+@functools.lru_cache(maxsize=2)
+def _read(path: str, mtime_ns: int) -> Any:
+    import geopandas as gpd  # noqa: PLC0415
+
+    frame = gpd.read_file(path, columns=["ISO_A3_EH", "ADM0_A3", "NAME"])
+    frame["code"] = _codes(frame)
+    return frame
+
+
+def countries_frame(home: str | Path | None = None) -> Any:
+    """Natural Earth features (code, NAME, geometry in lon/lat) with the SPLITS applied."""
+    return _split(geometry_path(home))
+
+
+def _split(path: Path) -> Any:
+    import geopandas as gpd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+    import shapely  # noqa: PLC0415
+
+    frame = _read(str(path), path.stat().st_mtime_ns).copy()
+    extra = []
+    for code, new_code, box in SPLITS:
+        rows = frame.index[frame["code"] == code]
+        if len(rows) == 0:
+            continue
+        geometry = frame.at[rows[0], "geometry"]
+        part = shapely.clip_by_rect(geometry, *box)
+        if part.is_empty:
+            continue
+        frame.at[rows[0], "geometry"] = geometry.difference(shapely.box(*box))
+        extra.append(
+            {
+                "code": new_code,
+                "NAME": "",
+                "ISO_A3_EH": new_code,
+                "ADM0_A3": new_code,
+                "geometry": part,
+                "split_from": code,
+            }
+        )
+    if extra:
+        frame = gpd.GeoDataFrame(
+            pd.concat([frame, gpd.GeoDataFrame(extra, crs=frame.crs)], ignore_index=True),
+            crs=frame.crs,
+        )
+    return frame
+
+
+def _rings_xy(geometry: Any) -> tuple[list[float | None], list[float | None]]:
+    """Coordinates (km, 0.1 km) of every ring, rings separated by None."""
+    import shapely  # noqa: PLC0415
+
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    polygons = getattr(geometry, "geoms", [geometry])
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        for ring in (polygon.exterior, *polygon.interiors):
+            coords = shapely.get_coordinates(ring)
+            if xs:
+                xs.append(None)
+                ys.append(None)
+            xs.extend(round(float(x) / 1000.0, 1) for x in coords[:, 0])
+            ys.extend(round(float(y) / 1000.0, 1) for y in coords[:, 1])
+    return xs, ys
+
+
+@functools.lru_cache(maxsize=8)
+def _panel_geometry(group: str, path: str, mtime_ns: int) -> PanelGeometry:
+    import shapely  # noqa: PLC0415
+
+    from compare.geo.countries import country_name  # noqa: PLC0415
+
+    panel = PANELS[group]
+    frame = _split(Path(path))
+    frame = frame[~frame.geometry.is_empty]
+    frame = frame.set_geometry(frame.geometry.clip_by_rect(*panel.lonlat_box))
+    frame = frame[~frame.geometry.is_empty].to_crs(panel.crs)
+    clipped = frame.geometry.clip_by_rect(*panel.window)
+    simplified = clipped.simplify(SIMPLIFY_M, preserve_topology=True)
+    oriented = shapely.orient_polygons(shapely.make_valid(simplified.values), exterior_cw=True)
+    result = PanelGeometry(panel)
+    for code, name, split_from, geometry in zip(
+        frame["code"],
+        frame["NAME"],
+        frame.get("split_from", [None] * len(frame)),
+        oriented,
+        strict=True,
+    ):
+        polygons = shapely.get_parts(geometry)
+        polygons = [p for p in polygons if p.geom_type == "Polygon" and p.area > 0]
+        if not polygons:
+            continue
+        xs, ys = _rings_xy(shapely.MultiPolygon(polygons))
+        label = country_name(code)
+        if label == code and name:  # codes outside the reference table keep the NE name
+            label = name
+        note = ""
+        if isinstance(split_from, str):
+            note = f"cut from {split_from}'s Natural Earth polygon"
+        result.shapes[code] = Shape(code, label or name or code, xs, ys, note)
+    return result
+
+
+def panel_geometry(group: str, home: str | Path | None = None) -> PanelGeometry:
+    """Projected, clipped, simplified shapes of one panel (cached until the file changes)."""
+    if group not in PANELS:
+        raise ParameterError(
+            f"no map panel for group {group!r}; maps exist for: {', '.join(PANELS)}"
+        )
+    path = geometry_path(home)
+    return _panel_geometry(group, str(path), path.stat().st_mtime_ns)
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+def fill_colour(value: float, cmin: float, cmax: float, colorscale: str | list = "Viridis") -> str:
+    """The colour of ``value`` on ``colorscale`` between ``cmin`` and ``cmax`` (plotly's rule)."""
+    from plotly.colors import get_colorscale, sample_colorscale  # noqa: PLC0415
+
+    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
+    share = 0.5 if cmax == cmin else min(1.0, max(0.0, (value - cmin) / (cmax - cmin)))
+    return sample_colorscale(scale, [share])[0]
+
+
+def _has_value(row: Mapping[str, Any] | None) -> bool:
+    return row is not None and not is_missing(row["value"])
+
+
+def _country_hover(
+    row: Mapping[str, Any] | None,
+    shape_name: str,
+    code: str,
+    *,
+    label: str,
+    unit: str,
+    year: int,
+    note: str,
+) -> str:
+    lines = [f"<b>{shape_name}</b> ({code})"]
+    if row is None:
+        lines.append(f"{label}: no data for {year}")
+    else:
+        lines.append(f"{label}: {theme.format_value(row['value'], unit)}")
+        lines.append(f"Year: {int(row['year'])}")
+        lines.append(f"Source: {row['source_id']}")
+        if row.get("flag"):
+            lines.append(f"Flag: {row['flag']}")
+    if note:
+        lines.append(f"Geometry: {note}")
+    return "<br>".join(lines)
+
+
+def _axis_names(column: int) -> tuple[str, str]:
+    suffix = "" if column == 1 else str(column)
+    return f"x{suffix}", f"y{suffix}"
+
+
+def map_figure(
+    values: pd.DataFrame,
+    *,
+    groups: Sequence[str],
+    members: Mapping[str, Sequence[str]],
+    unit: str,
+    label: str,
+    year: int,
+    home: str | Path | None = None,
+    colorscale: str = theme.SEQUENTIAL_SCALE,
+    cmin: float | None = None,
+    cmax: float | None = None,
+    width: int = 1000,
+    height: int = 640,
+) -> go.Figure:
+    """Panels (one per group) of ``values`` (iso3, value, year, source_id, flag) with ONE colour
+    scale; members without a value are drawn grey and hatched, members without a 1:110m shape
+    are drawn as tiles under their panel, other countries in light grey for orientation."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+    from plotly.subplots import make_subplots  # noqa: PLC0415
+
+    by_code = {row["iso3"]: row for row in values.to_dict("records")}
+    present = [float(v) for v in values["value"] if not is_missing(v)]
+    low = float(min(present)) if cmin is None and present else (cmin or 0.0)
+    high = float(max(present)) if cmax is None and present else (cmax or 1.0)
+    geometries = [panel_geometry(group, home) for group in groups]
+    extents = [_extent(g, members[g.panel.group]) for g in geometries]
+    # panels of equal height: widths in proportion to each panel's aspect ratio
+    widths = [(x1 - x0) / (y1 - y0) for x0, y0, x1, y1 in extents]
+    fig = make_subplots(
+        rows=1,
+        cols=len(groups),
+        column_widths=[w / sum(widths) for w in widths],
+        subplot_titles=list(groups),
+        horizontal_spacing=0.02,
+    )
+    theme.apply_theme(fig, width=width, height=height)
+    legend_shown = {"nodata": False, "context": False}
+    for column, (group, geometry) in enumerate(zip(groups, geometries, strict=True), start=1):
+        group_members = set(members[group])
+        xmin, ymin, xmax, ymax = (v / 1000.0 for v in geometry.panel.window)
+        context_x: list[float | None] = []
+        context_y: list[float | None] = []
+        for code, shape in geometry.shapes.items():
+            if code in group_members:
+                continue
+            context_x.extend([*shape.xs, None])
+            context_y.extend([*shape.ys, None])
+        fig.add_trace(
+            go.Scatter(
+                x=context_x,
+                y=context_y,
+                mode="lines",
+                fill="toself",
+                fillcolor=theme.CONTEXT_COLOUR,
+                line={"color": "#FFFFFF", "width": 0.5},
+                hoverinfo="skip",
+                name="Outside the compared groups",
+                legendgroup="context",
+                showlegend=not legend_shown["context"],
+                meta={"role": "context", "group": group},
+            ),
+            row=1,
+            col=column,
+        )
+        legend_shown["context"] = True
+        for code in sorted(group_members & set(geometry.shapes)):
+            shape = geometry.shapes[code]
+            row = by_code.get(code)
+            has_value = _has_value(row)
+            text = _country_hover(
+                row if has_value else None,
+                shape.name,
+                code,
+                label=label,
+                unit=unit,
+                year=year,
+                note=shape.note,
+            )
+            style: dict[str, Any] = {}
+            if has_value:
+                style["fillcolor"] = fill_colour(float(row["value"]), low, high, colorscale)
+                name, legend = shape.name, False
+            else:
+                style["fillcolor"] = theme.NO_DATA_COLOUR
+                style["fillpattern"] = {
+                    "shape": "/",
+                    "fgcolor": "#9A9A9A",
+                    "size": 6,
+                    "solidity": 0.15,
+                    "bgcolor": theme.NO_DATA_COLOUR,
+                }
+                name, legend = "No data", not legend_shown["nodata"]
+                legend_shown["nodata"] = legend_shown["nodata"] or legend
+            fig.add_trace(
+                go.Scatter(
+                    x=shape.xs,
+                    y=shape.ys,
+                    mode="lines",
+                    fill="toself",
+                    line={"color": theme.BORDER_COLOUR, "width": 0.6},
+                    hoveron="fills",
+                    hoverinfo="text",
+                    text=text,
+                    name=name,
+                    legendgroup="nodata" if not has_value else code,
+                    showlegend=legend,
+                    meta={
+                        "role": "country" if has_value else "nodata",
+                        "iso3": code,
+                        "group": group,
+                        "value": float(row["value"]) if has_value else None,
+                    },
+                    **style,
+                ),
+                row=1,
+                col=column,
+            )
+        _add_tiles(
+            fig,
+            column,
+            group,
+            sorted(group_members - set(geometry.shapes)),
+            by_code=by_code,
+            window=(xmin, ymin, xmax, ymax),
+            unit=unit,
+            label=label,
+            year=year,
+        )
+        x0, y0, x1, y1 = extents[column - 1]
+        fig.update_xaxes(range=[x0, x1], visible=False, row=1, col=column)
+        fig.update_yaxes(
+            range=[y0, y1],
+            visible=False,
+            scaleanchor=_axis_names(column)[0],
+            scaleratio=1,
+            row=1,
+            col=column,
+        )
+    # an invisible trace keeps the colour bar when no tile carries a value
+    first_x, first_y = _axis_names(1)
+    fig.add_trace(
+        go.Scatter(
+            x=[None, None],
+            y=[None, None],
+            mode="markers",
+            hoverinfo="skip",
+            showlegend=False,
+            marker={"color": [low, high], "coloraxis": "coloraxis", "size": 0},
+            xaxis=first_x,
+            yaxis=first_y,
+            meta={"role": "scale"},
+        )
+    )
+    fig.update_layout(
+        coloraxis={
+            "colorscale": colorscale,
+            "cmin": low,
+            "cmax": high,
+            "colorbar": {
+                "title": {"text": theme.unit_title(unit), "side": "right"},
+                **theme.axis_format(unit),
+                "thickness": 14,
+                "len": 0.75,
+            },
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0.0},
+        hovermode="closest",
+        dragmode="pan",
+        margin={"l": 10, "r": 10, "t": 80, "b": 40},
+    )
+    return fig
+
+
+def _extent(geometry: PanelGeometry, members: Sequence[str]) -> tuple[float, float, float, float]:
+    """Axis ranges (km) of a panel: its window plus the rows of tiles under it."""
+    xmin, ymin, xmax, ymax = (v / 1000.0 for v in geometry.panel.window)
+    tiles = len(set(members) - set(geometry.shapes))
+    rows = math.ceil(tiles / TILE_COLUMNS)
+    cell = (xmax - xmin) / TILE_COLUMNS
+    return xmin, ymin - (cell * (rows + 0.4) if rows else 0.0), xmax, ymax
+
+
+def _add_tiles(
+    fig: go.Figure,
+    column: int,
+    group: str,
+    codes: list[str],
+    *,
+    by_code: Mapping[str, Mapping[str, Any]],
+    window: tuple[float, float, float, float],
+    unit: str,
+    label: str,
+    year: int,
+) -> None:
+    """Members without a 1:110m shape: square tiles in rows under the panel."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    if not codes:
+        return
+    xmin, ymin, xmax, _ = window
+    cell = (xmax - xmin) / TILE_COLUMNS
+    xs, ys = [], []
+    for index, _code in enumerate(codes):
+        xs.append(xmin + cell * (index % TILE_COLUMNS + 0.5))
+        ys.append(ymin - cell * (index // TILE_COLUMNS + 0.75))
+    from compare.geo.countries import country_name  # noqa: PLC0415
+
+    names = [country_name(code) for code in codes]
+    with_value = [i for i, c in enumerate(codes) if _has_value(by_code.get(c))]
+    without = [i for i in range(len(codes)) if i not in with_value]
+    for subset, has_value in ((with_value, True), (without, False)):
+        if not subset:
+            continue
+        texts = [
+            _country_hover(
+                by_code[codes[i]] if has_value else None,
+                names[i],
+                codes[i],
+                label=label,
+                unit=unit,
+                year=year,
+                note="too small for 1:110m; tile position not geographic",
+            )
+            for i in subset
+        ]
+        marker: dict[str, Any] = {
+            "symbol": "square",
+            "size": 13,
+            "line": {"color": "#FFFFFF", "width": 0.8},
+        }
+        if has_value:
+            marker.update(
+                color=[float(by_code[codes[i]]["value"]) for i in subset], coloraxis="coloraxis"
+            )
+        else:
+            marker.update(color=theme.NO_DATA_COLOUR, line={"color": "#9A9A9A", "width": 0.8})
+        fig.add_trace(
+            go.Scatter(
+                x=[xs[i] for i in subset],
+                y=[ys[i] for i in subset],
+                mode="markers+text",
+                text=[codes[i] for i in subset],
+                textposition="bottom center",
+                textfont={"size": 9, "color": "#444444"},
+                hovertext=texts,
+                hoverinfo="text",
+                marker=marker,
+                showlegend=False,
+                name=f"{group}: not drawn at 1:110m",
+                meta={
+                    "role": "tiles" if has_value else "tiles_nodata",
+                    "group": group,
+                    "iso3": [codes[i] for i in subset],
+                },
+            ),
+            row=1,
+            col=column,
+        )
+    fig.add_annotation(
+        text="Too small for 1:110m (tiles, not placed geographically):",
+        x=xmin,
+        y=ymin - cell * 0.15,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 10, "color": "#555555"},
+        xref=_axis_names(column)[0],
+        yref=_axis_names(column)[1],
+    )

@@ -1,0 +1,156 @@
+"""Showing figures and data-driven text in notebooks, the same way in JupyterLab and in reports.
+
+``compare.show(fig)`` is what notebooks call instead of ``fig.show()``:
+
+* in a report run (``$COMPARE_REPORT`` set by ``compare report``) it emits one output with
+  ``text/html`` (the figure's ``<div>`` without plotly.js, which the report page loads once from
+  ``reports/assets/plotly.min.js``, and its caption as a ``<figcaption>``) plus the plotly JSON
+  mimetype, so the saved ``.ipynb`` still shows the figure in JupyterLab. It never goes through
+  plotly's renderers (whose first use validates with nbformat/jsonschema, ~1 s per kernel), and
+  nbconvert can draw it (plotly 6+'s default output is a mimetype nbconvert drops);
+* interactively it calls ``fig.show()`` (JupyterLab's plotly renderer) and prints the caption.
+
+In a report run the plotly renderer ``"compare"`` is also the default, so a plain ``fig.show()``
+in a notebook is rendered the same way. ``md(text)`` shows text computed from data as Markdown
+with HTML special characters escaped (a country name never becomes markup).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+from typing import Any
+
+#: Environment variable set by the report runner in every kernel it starts.
+REPORT_ENV = "COMPARE_REPORT"
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def report_mode() -> bool:
+    """Whether this kernel runs under ``compare report``."""
+    return os.environ.get(REPORT_ENV, "") not in ("", "0")
+
+
+def caption_of(fig: Any) -> str:
+    """The caption a figure carries in ``layout.meta["caption"]`` ("" when none)."""
+    meta = fig.layout.meta
+    if isinstance(meta, dict):
+        return str(meta.get("caption") or "")
+    return ""
+
+
+def figure_json(fig: Any) -> dict[str, Any]:
+    """The figure as plain JSON data (what the plotly mimetype carries)."""
+    import plotly.io as pio  # noqa: PLC0415
+
+    return json.loads(pio.to_json(fig, validate=False, remove_uids=False))
+
+
+def figure_html(fig: Any, caption: str | None = None) -> str:
+    """``<figure>`` with the plot ``<div>`` (plotly.js not included) and an escaped caption
+    (a ``<figcaption>``; kept for screen readers and search but not shown twice when the figure
+    draws the caption itself, as every figure of :mod:`compare.figures` does)."""
+    import plotly.io as pio  # noqa: PLC0415
+
+    text = caption_of(fig) if caption is None else caption
+    body = pio.to_html(
+        fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG, validate=False
+    )
+    drawn = any(getattr(a, "name", None) == "caption" for a in fig.layout.annotations or ())
+    caption_html = f"<figcaption>{html.escape(text)}</figcaption>" if text else ""
+    kind = "compare-figure caption-drawn" if drawn else "compare-figure"
+    return f'<figure class="{kind}">{body}{caption_html}</figure>'
+
+
+def bundle(fig: Any, caption: str | None = None) -> dict[str, Any]:
+    """The output of one figure in a report: HTML for the page, JSON for JupyterLab."""
+    text = caption_of(fig) if caption is None else caption
+    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "Figure"
+    return {
+        "text/html": figure_html(fig, text),
+        PLOTLY_MIMETYPE: figure_json(fig),
+        "text/plain": f"{title}. {text}".strip(),
+    }
+
+
+def show(fig: Any, caption: str | None = None) -> None:
+    """Display a plotly figure with its caption (see the module docstring)."""
+    from IPython.display import Markdown, display  # noqa: PLC0415
+
+    if report_mode():
+        display(bundle(fig, caption), raw=True)
+        return
+    fig.show()
+    text = caption_of(fig) if caption is None else caption
+    if text:
+        display(Markdown(f"*{html.escape(text)}*"))
+
+
+def md(text: str) -> Any:
+    """Markdown for text computed from data, with ``<``, ``>`` and ``&`` escaped."""
+    from IPython.display import Markdown  # noqa: PLC0415
+
+    return Markdown(html.escape(str(text), quote=False))
+
+
+def table(frame: Any, max_rows: int = 500) -> None:
+    """Display a DataFrame whole (up to ``max_rows`` rows) without its index; cells are
+    HTML-escaped by pandas."""
+    from IPython.display import display  # noqa: PLC0415
+
+    html_table = frame.to_html(
+        index=False, escape=True, na_rep="", max_rows=max_rows, border=0,
+        classes="dataframe compare-table",
+    )  # fmt: skip
+    text = frame.to_string(index=False, max_rows=max_rows)
+    display({"text/html": html_table, "text/plain": text}, raw=True)
+
+
+def register() -> None:
+    """Register the plotly renderer ``"compare"``; in a report run make it the default."""
+    import plotly.io as pio  # noqa: PLC0415
+    from plotly.io._base_renderers import MimetypeRenderer  # noqa: PLC0415
+
+    class CompareRenderer(MimetypeRenderer):  # type: ignore[misc]
+        """``fig.show()`` in a report run: the same output as :func:`show`."""
+
+        def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, Any]:
+            import plotly.graph_objects as go  # noqa: PLC0415
+
+            return bundle(go.Figure(fig_dict, skip_invalid=True))
+
+    pio.renderers["compare"] = CompareRenderer()
+    if report_mode():
+        pio.renderers.default = "compare"
+
+
+def warm() -> None:
+    """First-use work done once in the kernel fork server (plotly's validators and JSON
+    encoder, the catalog and reference tables), so that forked kernels start warm."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    from compare.geo import countries  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
+    from compare.catalog import load_catalog  # noqa: PLC0415
+
+    load_catalog()
+    countries.to_iso3(["Spain"], warn=False)
+    regions.members("Europe", "m49", 2020)
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
+    fig.add_trace(go.Box(y=[0, 1]))
+    fig.add_trace(go.Choropleth(locations=["ESP"], z=[1]))
+    fig.add_trace(go.Heatmap(z=[[0, 1]]))
+    fig.add_trace(go.Bar(x=[0], y=[1]))
+    bundle(fig)
+    if report_mode():
+        register()
+
+
+if report_mode():  # a notebook importing compare.reports.display in a report run
+    with contextlib.suppress(ImportError):  # plotly missing: nothing to register
+        register()

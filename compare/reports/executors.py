@@ -1,0 +1,247 @@
+"""Where report runs execute: ``local`` (a process pool here) or ``dask`` (Dask distributed).
+
+Both map :func:`compare.reports.kernel_run.execute_run` over the same :class:`~compare.reports.matrix.RunSpec`\\ s
+and hand each :class:`~compare.reports.kernel_run.RunResult` to ``on_result`` in this process as it arrives,
+so the manifest, index, progress bar and exit status are the same whichever executor ran them.
+Each worker process keeps its own warm machinery (the kernel fork server of
+:mod:`compare.reports.kernel_run`, started lazily by its first run); the per-run time limit is enforced
+inside :func:`~compare.reports.kernel_run.execute_run`.
+
+A run whose kernel did not start (no cell ran: ``RunResult.start_failed``) is submitted again, up
+to :data:`KERNEL_START_ATTEMPTS` attempts in all; any other failure (a notebook that raises, a
+time-out, a kernel that dies mid-run) is the run's result and is never retried.
+
+- ``local``: ``--workers`` processes (``spawn``), or the runs one after the other in this process
+  with one worker;
+- ``dask``: a ``LocalCluster`` of ``--workers`` process workers with one thread each, or the
+  cluster of ``--scheduler ADDRESS``. Its workers must import this same ``compare`` and see the
+  project folder at the same path (the specs carry absolute paths). A worker plugin
+  (:mod:`compare.reports.dask_worker`) ends the worker's fork server when the worker stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from compare.errors import CompareError
+from compare.reports.matrix import RunSpec
+from compare.storage.stamps import utc_now
+
+#: Executors known to ``compare report --executor``.
+EXECUTORS = ("local", "dask")
+
+#: Attempts of a run whose kernel does not start (the first one included).
+KERNEL_START_ATTEMPTS = 3
+
+#: Seconds to wait for a worker of an existing Dask cluster (``--scheduler``).
+DASK_CONNECT_TIMEOUT = 20.0
+
+Note = Callable[[str], None]
+OnResult = Callable[[Any], None]
+
+
+def broken(spec: RunSpec, exc: BaseException) -> Any:
+    """The result of a run whose worker failed (crashed, lost) rather than the notebook."""
+    from compare.reports.kernel_run import FAILED, RunResult  # noqa: PLC0415
+
+    now = utc_now()
+    remote = str(exc.__cause__ or "").strip()  # the worker's traceback, when it sent one
+    return RunResult(
+        run_id=spec.run_id, key=spec.key, status=FAILED, duration=0.0, started_at=now,
+        finished_at=now, message=f"the worker process failed: {type(exc).__name__}: {exc}"
+        + (f"\n{remote[-3000:]}" if remote else ""),
+        kernel=spec.kernel,
+    )  # fmt: skip
+
+
+class Retries:
+    """Decides, for each result, whether it is final or the run goes again (kernel start
+    failures only); passes final results on."""
+
+    def __init__(self, on_result: OnResult, note: Note, attempts: int = KERNEL_START_ATTEMPTS):
+        self.on_result = on_result
+        self.note = note
+        self.attempts = attempts
+        self.tries: dict[str, int] = {}
+
+    def final(self, spec: RunSpec, result: Any) -> bool:
+        """True when ``result`` is the run's result (then handed on); False: submit again."""
+        tried = self.tries.get(spec.run_id, 0) + 1
+        self.tries[spec.run_id] = tried
+        if getattr(result, "start_failed", False):
+            first_line = result.message.splitlines()[0] if result.message else ""
+            if tried < self.attempts:
+                self.note(f"retry {spec.run_id} ({tried + 1}/{self.attempts}): {first_line}")
+                return False
+            result.message = (
+                f"{first_line} (after {tried} attempts)" + result.message[len(first_line) :]
+            )
+        self.on_result(result)
+        return True
+
+
+# --- local -------------------------------------------------------------------------------------
+
+
+def run_local(
+    specs: Sequence[RunSpec], on_result: OnResult, *, workers: int, note: Note = print
+) -> None:
+    """Execute ``specs`` on ``workers`` local processes (or here, one after the other)."""
+    from compare.reports.kernel_run import execute_run  # noqa: PLC0415
+
+    retries = Retries(on_result, note)
+    if workers <= 1 or len(specs) == 1:
+        queue = list(specs)
+        while queue:
+            spec = queue.pop(0)
+            try:
+                result = execute_run(spec)
+            except Exception as exc:
+                result = broken(spec, exc)
+            if not retries.final(spec, result):
+                queue.append(spec)
+        return
+
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # noqa: PLC0415
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=context) as pool:
+        running = {pool.submit(execute_run, spec): spec for spec in specs}
+        try:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    spec = running.pop(future)
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # a worker crashed: record, keep going
+                        result = broken(spec, exc)
+                    if not retries.final(spec, result):
+                        running[pool.submit(execute_run, spec)] = spec
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+# --- dask --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int, note: Note) -> Iterator[Any]:
+    """A Dask client: on the cluster at ``scheduler``, or on a new ``LocalCluster`` of
+    ``workers`` process workers with one thread each (closed on exit)."""
+    import logging  # noqa: PLC0415
+
+    try:
+        from distributed import Client, LocalCluster  # noqa: PLC0415
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise CompareError(f"the dask executor needs `distributed`: {exc}") from None
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, ValueError) as exc:
+            raise CompareError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            try:
+                client.wait_for_workers(1, timeout=DASK_CONNECT_TIMEOUT)
+            except TimeoutError:
+                raise CompareError(
+                    f"the Dask scheduler at {scheduler} has no worker "
+                    f"(waited {DASK_CONNECT_TIMEOUT:g} s)"
+                ) from None
+            count = len(client.nthreads())
+            note(f"dask: scheduler {scheduler}, {count} worker(s)")
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        note(f"dask: LocalCluster {cluster.scheduler_address}, {workers} worker(s)")
+        yield client
+
+
+def run_dask(
+    specs: Sequence[RunSpec],
+    on_result: OnResult,
+    *,
+    workers: int,
+    scheduler: str | None = None,
+    note: Note = print,
+) -> None:
+    """Execute ``specs`` as Dask tasks, one task per run, in the order given."""
+    from distributed import as_completed  # noqa: PLC0415
+
+    from compare.reports.dask_worker import WarmKernels  # noqa: PLC0415
+    from compare.reports.kernel_run import execute_run  # noqa: PLC0415
+
+    retries = Retries(on_result, note)
+    with dask_client(scheduler, min(workers, len(specs)) or 1, note) as client:
+        client.register_plugin(WarmKernels(), name=WarmKernels.name)
+        running: dict[Any, RunSpec] = {}
+
+        def submit(spec: RunSpec) -> Any:
+            future = client.submit(execute_run, spec, pure=False, key=_task_key(spec))
+            running[future] = spec
+            return future
+
+        pending = as_completed([submit(spec) for spec in specs], loop=client.loop)
+        try:
+            for future in pending:
+                spec = running.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # a worker died or the task could not run
+                    result = broken(spec, exc)
+                finally:
+                    future.release()
+                if not retries.final(spec, result):
+                    pending.add(submit(spec))
+        except BaseException:
+            client.cancel(list(running))
+            raise
+
+
+def _task_key(spec: RunSpec) -> str:
+    import uuid  # noqa: PLC0415
+
+    return f"compare-report-{spec.run_id}-{uuid.uuid4().hex[:8]}"
+
+
+# --- selection ---------------------------------------------------------------------------------
+
+
+def check(executor: str, scheduler: str | None) -> None:
+    """Reject an unknown executor, or a scheduler address without ``dask``, before any work."""
+    if executor not in EXECUTORS:
+        raise CompareError(f"unknown executor {executor!r}; valid: {', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise CompareError("--scheduler needs --executor dask")
+
+
+def execute(
+    executor: str,
+    specs: Sequence[RunSpec],
+    on_result: OnResult,
+    *,
+    workers: int,
+    scheduler: str | None = None,
+    note: Note = print,
+) -> None:
+    """Run ``specs`` on ``executor``; ``on_result`` sees every final result in this process."""
+    check(executor, scheduler)
+    if executor == "dask":
+        run_dask(specs, on_result, workers=workers, scheduler=scheduler, note=note)
+    else:
+        run_local(specs, on_result, workers=workers, note=note)

@@ -1,0 +1,422 @@
+"""Execute and render one report run: ``execute_run(spec) -> RunResult``.
+
+A pure function of a picklable :class:`~compare.reports.matrix.RunSpec`, so any executor can map it over
+the matrix (the local process pool of ``compare report`` now, Dask later). What it keeps between
+calls in one worker process is only warm machinery, never notebook state: the kernel fork server
+(:mod:`compare.reports.kernels`, one per code+data fingerprint), the nbconvert exporter and the imports.
+
+Each run: papermill injects the parameters (after checking the injected code is inert), a fresh
+kernel executes the notebook (papermill's client: per-cell status and timing in the metadata, a
+failing cell stops the run and is marked), the whole run has a deadline, the kernel is killed,
+and the executed notebook and its HTML are written atomically.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compare.storage import atomic
+from compare.reports.matrix import RunSpec
+from compare.storage.stamps import utc_now
+
+OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
+
+#: How a run's message starts when its kernel could not be started (no cell ran): the only
+#: failure an executor retries (:mod:`compare.reports.executors`).
+KERNEL_START_FAILED = "the kernel did not start"
+
+#: Thread pools of numeric libraries: one thread per kernel (runs are already parallel, and a
+#: fork server must not hold BLAS threads when it forks).
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+_LOG = logging.getLogger("compare.reports.runner.kernel")
+_LOG.addHandler(logging.NullHandler())  # nbclient's notes ("Kernel died ...") are in the result
+_LOG.propagate = False
+
+
+@dataclass
+class RunResult:
+    """What happened to one run (plain, picklable data; the manifest stores it)."""
+
+    run_id: str
+    key: str
+    status: str
+    duration: float
+    started_at: str
+    finished_at: str
+    message: str = ""
+    failing_cell: dict[str, Any] | None = None
+    kernel: str = "warm"
+    outputs: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    worker: int = 0
+    start_failed: bool = False  # the kernel did not start: no cell ran (retryable)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- per-process warm state --------------------------------------------------------------------
+
+
+class _Worker:
+    """Warm machinery of this process: fork server, runtime folder, exporter."""
+
+    def __init__(self) -> None:
+        self.zygote: Any = None
+        self.warm_key: str | None = None
+        self.zygote_error: str = ""
+        self.runtime: Path | None = None
+
+    def runtime_dir(self) -> Path:
+        if self.runtime is None or not self.runtime.is_dir():
+            from compare.reports.kernels import runtime_dir  # noqa: PLC0415
+
+            self.runtime = runtime_dir()
+            _at_exit(shutil.rmtree, self.runtime, True)
+        return self.runtime
+
+    def fork_server(self, spec: RunSpec) -> Any:
+        """The fork server for ``spec.warm_key`` (started now if needed; maybe not ready yet)."""
+        from compare.reports.kernels import PRELOAD, Zygote  # noqa: PLC0415
+
+        if self.zygote is not None and (self.warm_key != spec.warm_key or not self.zygote.alive()):
+            self.zygote.close()
+            self.zygote = None
+        if self.zygote is None:
+            self.zygote_error = ""
+            env = {**os.environ, **_kernel_env(spec)}
+            runtime = self.runtime_dir()
+            self.zygote = Zygote(
+                PRELOAD, env=env, log=runtime / "zygote.log", owned=runtime
+            ).start()
+            self.warm_key = spec.warm_key
+            _at_exit(self.close)
+        return self.zygote
+
+    def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
+
+
+def close_worker() -> None:
+    """End this process's warm machinery now (fork server, its kernels, the runtime folder):
+    for executors whose worker processes outlive a run (a Dask worker's teardown)."""
+    _WORKER.close()
+    if _WORKER.runtime is not None:
+        shutil.rmtree(_WORKER.runtime, ignore_errors=True)
+        _WORKER.runtime = None
+
+
+def _at_exit(function: Any, *args: Any) -> None:
+    """Run ``function`` when this process ends: interpreter exit, or the end of a
+    multiprocessing worker (which skips ``atexit``)."""
+    from multiprocessing import util  # noqa: PLC0415
+
+    atexit.register(function, *args)
+    util.Finalize(None, function, args=args, exitpriority=10)
+
+
+_WORKER = _Worker()
+
+
+def _kernel_env(spec: RunSpec) -> dict[str, str]:
+    from compare.reports.kernels import REPORT_ENV  # noqa: PLC0415
+
+    env = {name: "1" for name in _THREAD_VARS if name not in os.environ}
+    env.update(REPORT_ENV)
+    env["COMPARE_HOME"] = spec.home
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env.update(spec.env)
+    return env
+
+
+# --- failures ----------------------------------------------------------------------------------
+
+
+def _error_output(ename: str, evalue: str) -> Any:
+    import nbformat  # noqa: PLC0415
+
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
+    )
+
+
+def _interrupted(nb: Any, ename: str, evalue: str) -> None:
+    """The run stopped outside a cell error (deadline, dead kernel): mark the cell that was
+    executing as failed, with the reason as its error output; later cells stay pending."""
+    started = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    if not started:
+        return
+    index = started[-1]
+    cell = nb.cells[index]
+    cell.metadata.papermill["status"] = "failed"
+    cell.metadata.papermill["exception"] = True
+    nb.metadata.setdefault("papermill", {})["exception"] = True
+    if cell.cell_type == "code":
+        cell.outputs.append(_error_output(ename, evalue))
+    for later in nb.cells[index + 1 :]:
+        later.metadata.setdefault("papermill", {})["status"] = "pending"
+
+
+def _mark_failure(nb: Any) -> dict[str, Any] | None:
+    """Find the failing cell and mark it as papermill does (a red note at the top linking to an
+    anchor above the cell); returns where and what failed, or None."""
+    import nbformat  # noqa: PLC0415
+    from papermill.execute import (  # noqa: PLC0415
+        ERROR_ANCHOR_MSG,
+        ERROR_MARKER_TAG,
+        ERROR_MESSAGE_TEMPLATE,
+    )
+
+    for index, cell in enumerate(nb.cells):
+        errors = [
+            out
+            for out in cell.get("outputs", [])
+            if out.get("output_type") == "error"
+            and not (out.get("ename") == "SystemExit" and out.get("evalue") in ("", "0"))
+        ]
+        flagged = cell.get("metadata", {}).get("papermill", {}).get("exception") is True
+        if not errors and not flagged:
+            continue
+        ename = errors[0].get("ename", "") if errors else "CellExecutionError"
+        evalue = errors[0].get("evalue", "") if errors else ""
+        failing = {
+            "index": index,
+            "execution_count": cell.get("execution_count"),
+            "ename": ename,
+            "evalue": evalue,
+            "source": "".join(cell.get("source", ""))[:2000],
+        }
+        anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
+        anchor.metadata["tags"] = [ERROR_MARKER_TAG]
+        note = nbformat.v4.new_markdown_cell(
+            ERROR_MESSAGE_TEMPLATE % str(cell.get("execution_count"))
+        )
+        note.metadata["tags"] = [ERROR_MARKER_TAG]
+        nb.cells.insert(index, anchor)
+        nb.cells.insert(0, note)
+        return failing
+    return None
+
+
+def _log_tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return "\n".join(text[-lines:])
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _load(path: str) -> Any:
+    """The source notebook as a v4 NotebookNode with papermill's metadata slots, read without
+    schema validation (as ``papermill.iorw.load_notebook_node`` prepares it)."""
+    import nbformat  # noqa: PLC0415
+    from papermill import __version__ as papermill_version  # noqa: PLC0415
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("nbformat") == 4:
+        nb = nbformat.v4.nbjson.JSONReader().to_notebook(data)  # joins source lines
+    else:
+        nb = nbformat.reads(json.dumps(data), as_version=4)
+    nb = nbformat.v4.upgrade(nb) or nb
+    nb.metadata.setdefault(
+        "papermill",
+        {"default_parameters": {}, "parameters": {}, "environment_variables": {},
+         "version": papermill_version},
+    )  # fmt: skip
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+        cell.metadata.setdefault("papermill", {})
+    return nb
+
+
+def _kill_now(km: Any) -> None:
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    if process is None:
+        return
+    import signal  # noqa: PLC0415
+
+    try:
+        os.killpg(getattr(provisioner, "pgid", None) or process.pid, signal.SIGKILL)
+    except OSError:
+        with contextlib.suppress(OSError):
+            process.kill()
+
+
+def _execute(nb: Any, spec: RunSpec, km: Any, timings: dict[str, float]) -> tuple[str, str]:
+    """Run the cells of ``nb`` in place; returns (status, message)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415
+    from papermill.clientwrap import PapermillNotebookClient  # noqa: PLC0415
+    from papermill.engines import NotebookExecutionManager  # noqa: PLC0415
+
+    from compare.reports.kernels import stop_kernel  # noqa: PLC0415
+
+    expired = threading.Event()
+
+    def deadline() -> None:
+        expired.set()
+        _kill_now(km)
+
+    timer = threading.Timer(spec.timeout, deadline)
+    timer.daemon = True
+    manager = NotebookExecutionManager(nb, output_path=None, progress_bar=False,
+                                       autosave_cell_every=0)  # fmt: skip
+    manager.notebook_start()
+    client = PapermillNotebookClient(
+        manager,
+        km=km,
+        kernel_name="python3",
+        timeout=spec.timeout,
+        startup_timeout=120,
+        log=_LOG,
+        resources={"metadata": {"path": str(Path(spec.notebook).parent)}},
+    )
+    status, message = OK, ""
+    start = time.perf_counter()
+    timer.start()
+    try:
+        try:  # started here so that a start failure is told apart from a notebook's failure
+            client.start_new_kernel()
+            client.start_new_kernel_client()
+        except Exception as exc:
+            if expired.is_set():
+                raise TimeoutError from exc
+            status, message = FAILED, f"{KERNEL_START_FAILED}: {type(exc).__name__}: {exc}"
+            return status, message
+        client.execute()  # reuses the kernel and client started above
+    except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
+        if expired.is_set() or isinstance(exc, CellTimeoutError):
+            status, message = TIMEOUT, f"the run exceeded its time limit of {spec.timeout:g} s"
+            _interrupted(nb, "Timeout", message)
+        else:
+            status, message = FAILED, f"the kernel died: {type(exc).__name__}: {exc}"
+            _interrupted(nb, type(exc).__name__, str(exc))
+    except Exception as exc:  # kernel start-up, transport: the run fails, the others go on
+        status, message = FAILED, f"execution failed: {type(exc).__name__}: {exc}"
+        _interrupted(nb, type(exc).__name__, str(exc))
+    finally:
+        timer.cancel()
+        manager.cleanup_pbar()
+        manager.notebook_complete()
+        timings["execute"] = round(time.perf_counter() - start, 3)
+        if client.kc is not None:
+            with contextlib.suppress(Exception):
+                client.kc.stop_channels()
+        stop = time.perf_counter()
+        stop_kernel(km)
+        timings["stop_kernel"] = round(time.perf_counter() - stop, 3)
+    return status, message
+
+
+def execute_run(spec: RunSpec) -> RunResult:
+    """Execute ``spec``'s notebook with its parameters in a fresh kernel, mark a failure, render
+    HTML, write both outputs atomically; never raises for a notebook's own failure."""
+    started_at = utc_now()
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    zygote = None
+    kernel = spec.kernel
+    if spec.kernel == "warm":
+        zygote = _WORKER.fork_server(spec)  # imports in its own process while we import ours
+
+    from compare.reports.kernels import skip_iri_grammar  # noqa: PLC0415
+
+    skip_iri_grammar()
+    import nbformat  # noqa: PLC0415
+    from papermill.execute import prepare_notebook_metadata  # noqa: PLC0415
+    from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
+
+    from compare.reports import render  # noqa: PLC0415
+    from compare.reports.kernels import ZygoteError, kernel_manager  # noqa: PLC0415
+    from compare.reports.params import injection_is_inert  # noqa: PLC0415
+
+    timings["imports"] = round(time.perf_counter() - t0, 3)
+
+    def result(status: str, message: str = "", **extra: Any) -> RunResult:
+        return RunResult(
+            run_id=spec.run_id, key=spec.key, status=status,
+            duration=round(time.perf_counter() - t0, 3), started_at=started_at,
+            finished_at=utc_now(), message=message, kernel=kernel, timings=timings,
+            worker=os.getpid(), **extra,
+        )  # fmt: skip
+
+    if not injection_is_inert(spec.parameters):
+        return result(FAILED, "refused: papermill would inject code that is not plain data")
+
+    nb = _load(spec.notebook)
+    nb = parameterize_notebook(nb, dict(spec.parameters), kernel_name="python3",
+                               language="python")  # fmt: skip
+    nb = prepare_notebook_metadata(nb, spec.notebook, spec.output_ipynb)
+
+    if zygote is not None:
+        wait = time.perf_counter()
+        try:
+            zygote.ready()
+        except ZygoteError as exc:  # fall back to a cold kernel rather than fail the run
+            _WORKER.zygote_error = str(exc)
+            _WORKER.close()
+            zygote, kernel = None, f"cold ({exc})"
+        timings["fork_server_wait"] = round(time.perf_counter() - wait, 3)
+
+    runtime = _WORKER.runtime_dir()
+    log = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}.log"
+    km = kernel_manager(zygote, runtime, _kernel_env(spec), log)
+    status, message = _execute(nb, spec, km, timings)
+    failing = _mark_failure(nb)
+    if failing is not None and status == OK:
+        status = FAILED
+        message = (
+            f"cell {failing['index']} (In [{failing['execution_count']}]) raised "
+            f"{failing['ename']}: {failing['evalue']}"
+        )
+    if status != OK and ("kernel died" in message or message.startswith(KERNEL_START_FAILED)):
+        tail = _log_tail(log)
+        message += f"\nkernel log:\n{tail}" if tail else ""
+    with contextlib.suppress(OSError):
+        log.unlink()
+
+    nb.metadata["compare"] = {
+        "run_id": spec.run_id,
+        "parameters": spec.parameters,
+        "status": status,
+        "key": spec.key,
+    }
+    outputs = {"ipynb": spec.output_ipynb}
+    atomic.write_text(Path(spec.output_ipynb), nbformat.v4.writes_json(nb) + "\n")
+    render_start = time.perf_counter()
+    try:
+        page = render.render_notebook(nb, spec, status=status, failing=failing, message=message)
+        atomic.write_text(Path(spec.output_html), page)
+        outputs["html"] = spec.output_html
+    except Exception as exc:  # a rendering bug must not lose the executed notebook
+        status = FAILED
+        message = (message + "\n" if message else "") + f"rendering failed: {exc!r}"
+    timings["render"] = round(time.perf_counter() - render_start, 3)
+    return result(
+        status,
+        message,
+        failing_cell=failing,
+        outputs=outputs,
+        start_failed=message.startswith(KERNEL_START_FAILED),
+    )

@@ -1,0 +1,350 @@
+"""The report matrix: which notebook runs with which parameters (``notebooks/reports.yml``).
+
+A matrix file lists entries; each runs one notebook once per combination of the values under
+``each`` (cartesian product), with the fixed ``parameters``::
+
+    runs:
+      - notebook: indicator_comparison.ipynb      # relative to the matrix file
+        each:
+          indicator: [family:digital_divide, family:interoperability]
+        parameters: {classification: m49}
+        name: "{indicator}"                         # run id: indicator_comparison/<name>
+      - notebook: data_coverage.ipynb               # no `each`: one run, data_coverage/default
+
+Generators expanded by code (so 50 indicators need not be listed by hand): for ``indicator`` /
+``indicators``, ``family:NAME`` (catalog indicators of a family) and ``all`` (every indicator of
+the three compared families); for ``country`` / ``countries``, ``focus`` (the 14 focus
+countries) and ``group:NAME`` (current members of an M49 group). Anything else is a literal
+value. Run ids are ``<notebook stem>/<name>``, made of letters, digits, ``.``, ``_`` and ``-``.
+
+This module is import-light (no pandas): the no-op path of ``compare report`` plans the matrix
+and compares fingerprints without starting anything heavy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compare.config import COMPARED_FAMILIES, FOCUS_COUNTRIES, PACKAGE_DIR, paths
+from compare.errors import CompareError, ParameterError
+
+#: Families compared by the reports (``context`` indicators are controls, not compared).
+
+#: Bumped when the runner's output format changes (re-runs everything once).
+RUNNER_VERSION = 1
+
+_ENTRY_KEYS = {"notebook", "each", "parameters", "name", "group", "title"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+_GROUP_LABELS = {
+    "digital_divide": "Digital divide",
+    "interoperability": "Interoperability and digital government",
+    "employer_recognition": "Employer recognition of micro-credentials",
+    "context": "Context",
+}
+
+
+@dataclass(frozen=True)
+class RunDef:
+    """One planned run: a notebook with one set of parameters."""
+
+    run_id: str
+    notebook: Path
+    parameters: dict[str, Any]
+    group: str
+    title: str
+    entry: int  # index of the matrix entry it comes from (for messages)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs to execute and render one run (plain, picklable data)."""
+
+    run_id: str
+    notebook: str  # absolute path of the source notebook
+    parameters: dict[str, Any]
+    home: str
+    output_ipynb: str
+    output_html: str
+    assets_href: str  # the report folder's assets, relative to the HTML page
+    index_href: str
+    title: str
+    group: str
+    key: str  # fingerprint of the inputs; the outputs record it
+    warm_key: str  # code + data fingerprint: a warm kernel server is valid for one value
+    timeout: float = 600.0
+    kernel: str = "warm"  # "warm" (forked from a fork server) or "cold" (a new process)
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# --- expanding the matrix ----------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return _UNSAFE.sub("-", text).strip(".-") or "run"
+
+
+def _catalog() -> Any:
+    from compare.catalog import load_catalog  # noqa: PLC0415
+
+    return load_catalog()
+
+
+def _expand_indicator(token: Any, catalog_cache: list[Any]) -> list[Any]:
+    if not isinstance(token, str):
+        return [token]
+    if token == "all" or token.startswith("family:"):
+        if not catalog_cache:
+            catalog_cache.append(_catalog())
+        catalog = catalog_cache[0]
+        if token == "all":
+            return [i.id for i in catalog.indicators.values() if i.family in COMPARED_FAMILIES]
+        family = token.split(":", 1)[1]
+        return [i.id for i in catalog.by_family(family)]  # raises listing the families
+    return [token]
+
+
+def _expand_country(token: Any) -> list[Any]:
+    if token == "focus":
+        return list(FOCUS_COUNTRIES)
+    if isinstance(token, str) and token.startswith("group:"):
+        from compare.geo import regions  # noqa: PLC0415
+
+        return regions.members(token.split(":", 1)[1], "m49")  # raises listing the groups
+    return [token]
+
+
+def expand_values(name: str, spec: Any, catalog_cache: list[Any] | None = None) -> list[Any]:
+    """The values of parameter ``name`` from a matrix ``each`` item (a value, a generator or a
+    list of both)."""
+    cache = catalog_cache if catalog_cache is not None else []
+    items = spec if isinstance(spec, list) else [spec]
+    values: list[Any] = []
+    for item in items:
+        if name in ("indicator", "indicators"):
+            values += _expand_indicator(item, cache)
+        elif name in ("country", "countries"):
+            values += _expand_country(item)
+        else:
+            values.append(item)
+    seen: list[Any] = []
+    for value in values:  # keep order, drop repeats
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _title(notebook: Path, parameters: Mapping[str, Any], catalog: Any) -> str:
+    label = notebook.stem.replace("_", " ").capitalize()
+    indicator = parameters.get("indicator")
+    if isinstance(indicator, str) and catalog is not None and indicator in catalog.indicators:
+        return f"{label}: {catalog.indicators[indicator].title}"
+    country = parameters.get("country")
+    if isinstance(country, str):
+        from compare.geo.countries import country_name  # noqa: PLC0415
+
+        return f"{label}: {country_name(country)}"  # the code itself when unknown
+    return label
+
+
+def _group(notebook: Path, parameters: Mapping[str, Any], catalog: Any, given: Any) -> str:
+    if isinstance(given, str) and given:
+        return given
+    indicator = parameters.get("indicator")
+    if isinstance(indicator, str) and catalog is not None and indicator in catalog.indicators:
+        family = catalog.indicators[indicator].family
+        return _GROUP_LABELS.get(family, family)
+    return notebook.stem.replace("_", " ").capitalize()
+
+
+def _entry_error(path: Path, index: int, message: str) -> CompareError:
+    return CompareError(f"{path}: runs[{index}]: {message}")
+
+
+def read_matrix(path: Path) -> list[dict[str, Any]]:
+    """The entries of a matrix file (structure checked, nothing expanded)."""
+    import yaml  # noqa: PLC0415
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CompareError(f"cannot read report matrix {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise CompareError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
+        raise CompareError(f"{path}: expected a mapping with a list under 'runs'")
+    entries = data["runs"]
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
+            raise _entry_error(path, index, "each entry needs `notebook: FILE.ipynb`")
+        unknown = sorted(set(entry) - _ENTRY_KEYS)
+        if unknown:
+            raise _entry_error(
+                path, index, f"unknown key(s) {', '.join(map(str, unknown))}; "
+                f"valid keys: {', '.join(sorted(_ENTRY_KEYS))}"
+            )  # fmt: skip
+        for key in ("each", "parameters"):
+            if entry.get(key) is not None and not isinstance(entry[key], dict):
+                raise _entry_error(path, index, f"`{key}` must be a mapping of parameter names")
+    return entries
+
+
+def plan(path: Path) -> list[RunDef]:
+    """Expand the matrix at ``path`` into runs (ids unique; notebooks must exist)."""
+    path = Path(path).resolve()
+    entries = read_matrix(path)
+    catalog_cache: list[Any] = []
+    runs: list[RunDef] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        notebook = (path.parent / entry["notebook"]).resolve()
+        if not notebook.is_file():
+            raise _entry_error(path, index, f"notebook {entry['notebook']!r} not found")
+        fixed = dict(entry.get("parameters") or {})
+        each = dict(entry.get("each") or {})
+        try:
+            axes = {name: expand_values(name, spec, catalog_cache) for name, spec in each.items()}
+        except ParameterError as exc:
+            raise _entry_error(path, index, str(exc)) from None
+        names = list(axes)
+        for combo in itertools.product(*(axes[n] for n in names)):
+            parameters = {**fixed, **dict(zip(names, combo, strict=True))}
+            template = entry.get("name")
+            if isinstance(template, str):
+                try:
+                    name = template.format_map({k: _text(v) for k, v in parameters.items()})
+                except (KeyError, IndexError, ValueError) as exc:
+                    raise _entry_error(
+                        path, index, f"bad name template {template!r}: {exc}"
+                    ) from None
+            elif combo:
+                name = "_".join(_text(v) for v in combo)
+            else:
+                name = "default"
+            run_id = f"{notebook.stem}/{_slug(name)}"
+            if run_id in seen:
+                raise _entry_error(
+                    path, index, f"run id {run_id!r} repeats runs[{seen[run_id]}]; "
+                    "give the entries different `name` templates"
+                )  # fmt: skip
+            seen[run_id] = index
+            catalog = catalog_cache[0] if catalog_cache else _lazy_catalog(catalog_cache)
+            runs.append(
+                RunDef(
+                    run_id=run_id,
+                    notebook=notebook,
+                    parameters=parameters,
+                    group=_group(notebook, parameters, catalog, entry.get("group")),
+                    title=entry.get("title") or _title(notebook, parameters, catalog),
+                    entry=index,
+                )
+            )
+    return runs
+
+
+def _lazy_catalog(cache: list[Any]) -> Any:
+    try:
+        cache.append(_catalog())
+    except CompareError:
+        return None
+    return cache[0]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "-".join(_text(v) for v in value)
+    return str(value)
+
+
+def select(runs: Iterable[RunDef], pattern: str | None) -> list[RunDef]:
+    """Runs whose id matches the glob ``pattern`` (all when None); none matching is an error."""
+    import fnmatch  # noqa: PLC0415
+
+    runs = list(runs)
+    if not pattern:
+        return runs
+    chosen = [r for r in runs if fnmatch.fnmatchcase(r.run_id, pattern)]
+    if not chosen:
+        sample = ", ".join(r.run_id for r in runs[:8])
+        raise CompareError(
+            f"--only {pattern!r} matches no run; run ids look like: {sample}"
+            + (", ..." if len(runs) > 8 else "")
+        )
+    return chosen
+
+
+# --- fingerprints ------------------------------------------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_files(package: Path = PACKAGE_DIR) -> list[Path]:
+    """The files whose content defines what a report computes and how it looks."""
+    patterns = ("**/*.py", "catalog.yml", "geo/reference/*.csv", "reports/templates/*", "reports/assets/*")
+    found = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    return sorted(p for p in found if "__pycache__" not in p.parts)
+
+
+def code_hash(package: Path = PACKAGE_DIR) -> str:
+    """sha256 over the package's code, catalog, reference tables, templates and assets."""
+    digest = hashlib.sha256()
+    for file in code_files(package):
+        digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(_sha256(file.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+def data_checksums(home: str | Path | None = None) -> dict[str, str]:
+    """Checksums of the processed data (from ``build_manifest.json``) and of the curated
+    evidence tables under ``data/raw/evidence``."""
+    from compare.storage import atomic  # noqa: PLC0415
+
+    where = paths(home)
+    atomic.recover_directory(where.processed)
+    manifest = where.processed / "build_manifest.json"
+    try:
+        outputs = json.loads(manifest.read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CompareError(
+            f"no processed data ({manifest}: {exc}): run `compare fetch --from DIR` and "
+            "`compare build` first"
+        ) from None
+    sums = {f"processed/{name}": str(value) for name, value in sorted(outputs.items())}
+    evidence = where.evidence
+    if evidence.is_dir():
+        for file in sorted(p for p in evidence.rglob("*") if p.is_file()):
+            rel = file.relative_to(evidence).as_posix()
+            sums[f"raw/evidence/{rel}"] = _sha256(file.read_bytes())
+    return sums
+
+
+def run_key(
+    notebook_sha: str, parameters: Mapping[str, Any], data: Mapping[str, str], code: str
+) -> str:
+    """The fingerprint of one run's inputs: equal keys mean an equal report."""
+    text = json.dumps(
+        {
+            "runner": RUNNER_VERSION,
+            "notebook": notebook_sha,
+            "parameters": parameters,
+            "data": dict(data),
+            "code": code,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return _sha256(text.encode())
+
+
+def warm_key(data: Mapping[str, str], code: str) -> str:
+    """Code and data fingerprint: a kernel fork server built for one value is reused for it."""
+    return _sha256(json.dumps({"data": dict(data), "code": code}, sort_keys=True).encode())

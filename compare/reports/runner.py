@@ -1,0 +1,401 @@
+"""``compare report``: run the report matrix in parallel, incrementally, as offline HTML.
+
+1. plan: expand ``notebooks/reports.yml`` (:mod:`compare.reports.matrix`), select ``--only PATTERN``;
+2. fingerprint each run (notebook, parameters, processed data checksums, package code) and skip
+   those whose fingerprint equals the last successful run's (unless ``--force``) — this path
+   imports no pandas, papermill or nbconvert and takes a fraction of a second;
+3. validate every remaining run's parameters (:mod:`compare.reports.params`) before anything executes:
+   one error lists every bad run, exit status 2;
+4. execute on ``--executor local`` (``--workers`` processes) or ``dask`` (a ``LocalCluster``, or
+   the cluster at ``--scheduler``), see :mod:`compare.reports.executors`: each run is
+   :func:`compare.reports.kernel_run.execute_run` (a fresh kernel forked from the worker's warm fork
+   server), with a progress bar and a per-run ``--timeout``; a failing run is recorded and the
+   others go on; a kernel that does not start is retried;
+5. after each run, ``reports/manifest.json`` and ``reports/index.html`` are rewritten atomically,
+   so a killed command leaves the previous reports and a consistent manifest.
+
+Exit status: 0 when every selected run succeeded (or was up to date), 1 when any failed,
+2 for a bad matrix or parameters (nothing executed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compare.storage import atomic
+from compare.reports import executors
+from compare.reports import matrix
+from compare.config import paths
+from compare.errors import CompareError
+from compare.storage.checksums import sha256_file
+from compare.storage.stamps import utc_now
+
+MANIFEST_FORMAT = 1
+
+
+@dataclass
+class Plan:
+    """The selected runs with their fingerprints, split into to-do and up to date."""
+
+    runs: list[matrix.RunDef]
+    todo: list[matrix.RunSpec]
+    fresh: list[str]
+    keys: dict[str, str]
+    code: str
+    data: dict[str, str]
+    notebook_sha: dict[str, str]
+
+
+# --- manifest ----------------------------------------------------------------------------------
+
+
+def read_manifest(reports: Path) -> dict[str, Any]:
+    """The previous manifest (an empty one when missing or unreadable)."""
+    try:
+        data = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("runs"), dict):
+            return data
+    except (OSError, ValueError):
+        pass
+    return {"format": MANIFEST_FORMAT, "runs": {}}
+
+
+def write_manifest(reports: Path, manifest: dict[str, Any]) -> None:
+    manifest["format"] = MANIFEST_FORMAT
+    manifest["updated_at"] = utc_now()
+    atomic.write_text(reports / "manifest.json", json.dumps(manifest, indent=1, default=str))
+
+
+def git_state(home: Path) -> dict[str, Any]:
+    """Commit of the checkout and whether tracked files differ from it (None outside git)."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(home), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(home), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(dirty)}
+
+
+def _rel(path: str | Path, base: Path) -> str:
+    return os.path.relpath(Path(path), base)
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def outputs_of(reports: Path, run_id: str) -> tuple[Path, Path]:
+    """Where a run's executed notebook and HTML page go."""
+    return reports / f"{run_id}.ipynb", reports / f"{run_id}.html"
+
+
+def make_plan(
+    matrix_path: Path,
+    home: Path,
+    reports: Path,
+    manifest: dict[str, Any],
+    *,
+    only: str | None = None,
+    force: bool = False,
+    timeout: float = 600.0,
+    kernel: str = "warm",
+) -> Plan:
+    """Expand, select and fingerprint the matrix; decide what must run."""
+    runs = matrix.select(matrix.plan(matrix_path), only)
+    code = matrix.code_hash()
+    data = matrix.data_checksums(home)
+    warm = matrix.warm_key(data, code)
+    shas: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    todo: list[matrix.RunSpec] = []
+    fresh: list[str] = []
+    previous = manifest.get("runs", {})
+    for run in runs:
+        nb = str(run.notebook)
+        if nb not in shas:
+            shas[nb] = sha256_file(run.notebook)
+        key = matrix.run_key(shas[nb], run.parameters, data, code)
+        keys[run.run_id] = key
+        ipynb, page = outputs_of(reports, run.run_id)
+        before = previous.get(run.run_id, {})
+        if (
+            not force
+            and before.get("key") == key
+            and before.get("status") == "ok"
+            and ipynb.is_file()
+            and page.is_file()
+        ):
+            fresh.append(run.run_id)
+            continue
+        todo.append(
+            matrix.RunSpec(
+                run_id=run.run_id,
+                notebook=nb,
+                parameters=dict(run.parameters),
+                home=str(home),
+                output_ipynb=str(ipynb),
+                output_html=str(page),
+                assets_href=Path(_rel(reports / "assets", page.parent)).as_posix(),
+                index_href=Path(_rel(reports / "index.html", page.parent)).as_posix(),
+                title=run.title,
+                group=run.group,
+                key=key,
+                warm_key=warm,
+                timeout=timeout,
+                kernel=kernel,
+            )
+        )
+    # longest first (durations of the last runs), so that no worker is left with a long tail
+    todo.sort(key=lambda s: -float(previous.get(s.run_id, {}).get("duration") or 0.0))
+    return Plan(runs, todo, fresh, keys, code, data, shas)
+
+
+def validate(plan: Plan, home: Path) -> None:
+    """Check the parameters of every run to execute (raises ParameterError listing them)."""
+    from compare.reports.params import Vocabulary, validate_runs  # noqa: PLC0415
+
+    by_id = {r.run_id: r for r in plan.runs}
+    validate_runs(
+        ((s.run_id, by_id[s.run_id].notebook, s.parameters) for s in plan.todo),
+        Vocabulary(home),
+    )
+
+
+# --- index -------------------------------------------------------------------------------------
+
+
+def _duration(seconds: Any) -> str:
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError):
+        return ""
+    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def index_groups(
+    runs: Iterable[matrix.RunDef], manifest: dict[str, Any], reports: Path
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows of the index, grouped (family of the indicator, or notebook), in matrix order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        entry = manifest["runs"].get(run.run_id, {})
+        outputs = entry.get("outputs", {})
+        html_path = outputs.get("html")
+        ipynb_path = outputs.get("ipynb")
+        status = entry.get("status", "not-run")
+        message = ""
+        if status not in ("ok", "not-run"):
+            message = (entry.get("message") or "").splitlines()[0][:300] if entry else ""
+        groups.setdefault(run.group, []).append(
+            {
+                "run_id": run.run_id,
+                "title": run.title,
+                "status": status,
+                "message": message,
+                "parameters": [
+                    (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                    for k, v in run.parameters.items()
+                ],
+                "duration": _duration(entry.get("duration")),
+                "finished": (entry.get("finished_at") or "").replace("T", " ")[:16],
+                "html": html_path if html_path and (reports / html_path).is_file() else "",
+                "ipynb": ipynb_path if ipynb_path and (reports / ipynb_path).is_file() else "",
+            }
+        )
+    return list(groups.items())
+
+
+def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Path) -> Path:
+    from compare.reports import render  # noqa: PLC0415
+
+    groups = index_groups(runs, manifest, reports)
+    rows = [row for _, rows in groups for row in rows]
+    git = manifest.get("git") or {}
+    commit = (git.get("commit") or "unknown")[:10] + (" (modified)" if git.get("dirty") else "")
+    summary = {
+        "total": len(rows),
+        "ok": sum(r["status"] == "ok" for r in rows),
+        "failed": sum(r["status"] in ("failed", "timeout") for r in rows),
+        "not_run": sum(r["status"] == "not-run" for r in rows),
+        "updated": (manifest.get("updated_at") or utc_now()).replace("T", " ")[:16],
+        "commit": commit,
+    }
+    return render.write_index(reports, groups, summary)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def _entry(
+    result: Any, spec: matrix.RunSpec, plan: Plan, git: dict[str, Any], reports: Path
+) -> dict[str, Any]:
+    data = result.to_dict()
+    return {
+        "notebook": _rel(spec.notebook, Path(spec.home)),
+        "parameters": spec.parameters,
+        "title": spec.title,
+        "group": spec.group,
+        "status": data["status"],
+        "message": data["message"],
+        "failing_cell": data["failing_cell"],
+        "duration": data["duration"],
+        "started_at": data["started_at"],
+        "finished_at": data["finished_at"],
+        "git_commit": git.get("commit"),
+        "git_dirty": git.get("dirty"),
+        "code_hash": plan.code,
+        "data_checksums": plan.data,
+        "notebook_sha256": plan.notebook_sha[spec.notebook],
+        "key": spec.key,
+        "kernel": data["kernel"],
+        "timings": data["timings"],
+        "outputs": {name: _rel(path, reports) for name, path in data["outputs"].items()},
+    }
+
+
+def _progress(total: int, disabled: bool) -> Any:
+    from tqdm import tqdm  # noqa: PLC0415
+
+    return tqdm(total=total, unit="run", desc="reports", disable=disabled, file=sys.stderr)
+
+
+def run(
+    matrix_path: Path | None = None,
+    *,
+    home: Path | None = None,
+    reports: Path | None = None,
+    only: str | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    timeout: float = 600.0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    kernel: str = "warm",
+    progress: bool = True,
+    echo: Callable[[str], None] = print,
+) -> int:
+    """Run the matrix; returns the exit status (see the module docstring)."""
+    executors.check(executor, scheduler)  # before any work
+    where = paths(home)
+    home = where.home
+    matrix_path = Path(matrix_path) if matrix_path else where.notebooks / "reports.yml"
+    reports = Path(reports).resolve() if reports else where.reports
+    manifest = read_manifest(reports)
+    plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
+                     timeout=timeout, kernel=kernel)  # fmt: skip
+    if not plan.todo:
+        if not (reports / "index.html").is_file():
+            write_index(matrix.plan(matrix_path), manifest, reports)
+        echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
+             f"({reports / 'index.html'})")  # fmt: skip
+        return 0
+    validate(plan, home)
+    with report_lock(reports):
+        return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
+                        executor=executor, scheduler=scheduler, progress=progress,
+                        echo=echo)  # fmt: skip
+
+
+@contextlib.contextmanager
+def report_lock(reports: Path) -> Iterator[None]:
+    """One ``compare report`` at a time per reports folder (an exclusive lock on
+    ``reports/.lock``): two would overwrite each other's manifest."""
+    import fcntl  # noqa: PLC0415
+
+    reports.mkdir(parents=True, exist_ok=True)
+    with open(reports / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CompareError(f"another `compare report` is writing {reports}") from None
+        yield
+
+
+def _execute(
+    plan: Plan,
+    matrix_path: Path,
+    home: Path,
+    reports: Path,
+    manifest: dict[str, Any],
+    *,
+    only: str | None,
+    workers: int | None,
+    executor: str,
+    scheduler: str | None,
+    progress: bool,
+    echo: Callable[[str], None],
+) -> int:
+    """Execute ``plan.todo`` and keep the manifest and index current after each run."""
+    from compare.reports import render  # noqa: PLC0415
+
+    render.write_assets(reports)
+    git = git_state(home)
+    manifest["git"] = git
+    manifest["matrix"] = str(matrix_path)
+    all_runs = matrix.plan(matrix_path) if only else plan.runs
+    specs = {s.run_id: s for s in plan.todo}
+    known = {r.run_id for r in all_runs}
+    manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
+    failed: list[Any] = []
+    bar = _progress(len(plan.todo), disabled=not progress or not sys.stderr.isatty())
+
+    def on_result(result: Any) -> None:
+        spec = specs[result.run_id]
+        manifest["runs"][result.run_id] = _entry(result, spec, plan, git, reports)
+        write_manifest(reports, manifest)
+        write_index(all_runs, manifest, reports)
+        if result.status != "ok":
+            failed.append(result)
+            bar.write(f"FAILED {result.run_id}: {result.message.splitlines()[0][:200]}")
+        bar.update(1)
+
+    count = workers or os.cpu_count() or 1
+    try:
+        executors.execute(executor, plan.todo, on_result, workers=count, scheduler=scheduler,
+                          note=bar.write)  # fmt: skip
+    finally:
+        bar.close()
+    done = len(plan.todo)
+    echo(
+        f"compare report: ran {done} ({done - len(failed)} ok, {len(failed)} failed), "
+        f"{len(plan.fresh)} up to date; {reports / 'index.html'}"
+    )
+    for result in failed:
+        where_failed = result.failing_cell
+        cell = f" (cell {where_failed['index']})" if where_failed else ""
+        echo(f"  failed {result.run_id}{cell}: {result.message.splitlines()[0][:300]}")
+    return 1 if failed else 0
+
+
+def main(args: Any) -> int:
+    """Entry point of ``compare report`` (arguments from :mod:`compare.cli`)."""
+    if args.workers is not None and args.workers < 1:
+        raise CompareError("--workers must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        raise CompareError("--timeout must be positive")
+    return run(
+        args.matrix,
+        reports=getattr(args, "out", None),
+        only=args.only,
+        force=args.force,
+        workers=args.workers,
+        timeout=args.timeout,
+        executor=args.executor,
+        scheduler=getattr(args, "scheduler", None),
+        kernel=getattr(args, "kernels", "warm") or "warm",
+        progress=not args.no_progress,
+    )

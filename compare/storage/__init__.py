@@ -1,0 +1,1 @@
+"""Storage: atomic file writes, staged folder swaps with crash recovery, checksums."""
