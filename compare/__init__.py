@@ -30,6 +30,8 @@ _EXPORTS = {
     "latest_common_year": "compare.stats",
     "country_profile": "compare.stats",
     "show": "compare.reports.display",
+    "md": "compare.reports.display",
+    "show_table": "compare.reports.display",
     "CompareError": "compare.errors",
     "DataError": "compare.errors",
     "ParameterError": "compare.errors",
@@ -43,6 +45,7 @@ _SUBMODULES = {
     "stats": "compare.stats",
     "figures": "compare.figures",
     "text": "compare.text",
+    "config": "compare.config",
 }
 
 __all__ = list(_EXPORTS) + list(_SUBMODULES)  # lazy exports, see __getattr__

@@ -40,6 +40,9 @@ MIN_COUNTRIES: int = 3
 #: and controls).
 COMPARED_FAMILIES: tuple[str, ...] = ("digital_divide", "interoperability", "employer_recognition")
 
+#: The label of "both groups together" in convergence tables.
+POOLED: str = "Pooled"
+
 #: Which regional means a summary leads with.
 WEIGHTINGS: tuple[str, ...] = ("both", "unweighted", "population")
 

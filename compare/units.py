@@ -1,8 +1,8 @@
 """How each canonical unit of the catalog is written: digits, thousands separators, unit words.
 
 One table serves the figures (plotly d3 formats, axis titles, hover text;
-:mod:`compare.figures.theme`) and the sentences of the notebooks (:mod:`compare.text.numbers`), so that a value reads the same
-in a hover box and in the text under the figure.
+:mod:`compare.figures.theme`) and the sentences of the notebooks (:mod:`compare.text.numbers`),
+so that a value reads the same in a hover box and in the text under the figure.
 """
 
 from __future__ import annotations

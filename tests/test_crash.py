@@ -3,9 +3,9 @@ intact and readable, and the next run recovers.
 
 The kill points are deterministic: with ``COMPARE_TEST_PAUSE=POINT:MARKER`` the staged write of
 :mod:`compare.storage.atomic` stops at ``POINT`` and writes ``MARKER``; the test waits for the
-marker and kills the process there. ``staged``: every output written in the staging folder, before the swap;
-``swapped``: the old folder moved aside, the new one not yet in place (the worst moment). A last
-test kills builds after several fixed delays instead, wherever they happen to be.
+marker and kills the process there. ``staged``: every output written in the staging folder, before
+the swap; ``swapped``: the old folder moved aside, the new one not yet in place (the worst moment).
+A last test kills builds after several fixed delays instead, wherever they happen to be.
 """
 
 from __future__ import annotations

@@ -211,7 +211,7 @@ def test_distribution_marks_both_means(distribution, built_home: Path) -> None:
 
 
 def test_trend_uses_regional_means_with_bands_and_coverage(trend, built_home: Path) -> None:
-    from compare.stats.comparison import regional_means
+    from compare.stats import regional_means
 
     means = regional_means("internet_users_pct", range(2010, 2024), home=built_home)
     for group in DEFAULT_GROUPS:
@@ -362,7 +362,7 @@ def test_one_panel_map_and_chosen_countries(built_home: Path) -> None:
 
 
 def test_early_trend_draws_no_mean_from_too_few_or_placeholder_values(built_home: Path) -> None:
-    from compare.stats.comparison import regional_means
+    from compare.stats import regional_means
 
     years = range(1988, 1996)
     fig = cf.trend("internet_users_pct", years, home=built_home)

@@ -112,14 +112,14 @@ def test_coverage_table_uses_the_membership_of_each_year(
     """A SYNTHETIC classification (written here): GBR a member until 2019, HRV from 2030."""
     import pandas as pd
 
-    from compare.stats import profiles as overview
+    from compare.stats import coverage_table
 
     path = tmp_path / "SYNTHETIC_regions.csv"
     path.write_text("classification,group,iso3,from_year,to_year\nsynth,A,DEU,,\n"
                     "synth,A,GBR,,2019\nsynth,A,HRV,2030,\nsynth,B,MEX,,\nsynth,B,BRA,,\n"
                     "synth,B,ARG,,\n", encoding="utf-8")  # fmt: skip
     monkeypatch.setenv(regions.REGIONS_ENV, str(path))
-    table = overview.coverage_table(("A", "B"), "synth", ["interoperability"], home=built_home)
+    table = coverage_table(("A", "B"), "synth", ["interoperability"], home=built_home)
     row = table.set_index("indicator").loc["egdi"]
     tidy = pd.read_parquet(built_home / "data" / "processed" / "indicators.parquet")
     egdi = tidy[(tidy["indicator"] == "egdi") & tidy["value"].notna()]
@@ -140,9 +140,9 @@ def test_coverage_table_uses_the_membership_of_each_year(
 def test_coverage_table_leaves_placeholders_out(built_home: Path) -> None:
     import pandas as pd
 
-    from compare.stats import profiles as overview
+    from compare.stats import coverage_table
 
-    table = overview.coverage_table(families=["digital_divide"], home=built_home)
+    table = coverage_table(families=["digital_divide"], home=built_home)
     row = table.set_index("indicator").loc["internet_users_pct"]
     tidy = pd.read_parquet(built_home / "data" / "processed" / "indicators.parquet")
     values = tidy[tidy["indicator"] == "internet_users_pct"]

@@ -13,13 +13,8 @@ import pytest
 
 from compare.errors import ParameterError
 from compare.geo import regions
+from compare.stats import compare_regions, convergence, latest_common_year, regional_means
 from compare.stats import panel as stats_data
-from compare.stats.comparison import (
-    compare_regions,
-    convergence,
-    latest_common_year,
-    regional_means,
-)
 
 EUR, LAC = "Europe", "Latin America & Caribbean"
 N_BOOT = 200  # small: the intervals are checked for reproducibility, not precision

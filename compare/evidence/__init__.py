@@ -31,10 +31,17 @@ _EXPORTS = {
     "verify_quotes": "compare.evidence.claims",
 }
 
-__all__ = list(_EXPORTS)
+#: submodules reachable as attributes (the notebook's sentences)
+_SUBMODULES = {"sentences": "compare.evidence.sentences"}
+
+__all__ = list(_EXPORTS) + list(_SUBMODULES)
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value = importlib.import_module(_SUBMODULES[name])
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'compare.evidence' has no attribute {name!r}")
@@ -44,4 +51,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | set(_SUBMODULES))

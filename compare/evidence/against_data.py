@@ -20,7 +20,8 @@ from compare.evidence.claims import (
 )
 from compare.geo.countries import reference
 from compare.geo.regions import members
-from compare.stats.comparison import compare_regions, regional_means
+from compare.stats.comparison import compare_regions
+from compare.stats.over_time import regional_means
 from compare.stats.panel import coverage, read_panel
 from compare.text.numbers import is_missing, share
 from compare.text.words import plural

@@ -8,6 +8,7 @@
     cf.scatter("internet_users_pct", "egdi", 2022)  # coloured by region, OLS line per region
     cf.dumbbell("internet_users_female_pct", "internet_users_male_pct")
     cf.coverage_heatmap()                           # indicator x country: where data exist
+    cf.profile_chart(compare.country_profile("ECU")[0])  # a country among both regions
     cf.claims_vs_data_chart(compare.evidence.claims_vs_data())
     cf.claims_by_family(compare.evidence.load_claims())
     cf.export({"map": fig}, "docs/img")             # PNG via kaleido and Chromium, in one batch
@@ -28,6 +29,7 @@ shadows its module (``compare.figures.scatter`` is the function)::
     scatterplots.py   scatter
     dumbbells.py      dumbbell
     coverage.py       coverage_heatmap
+    profiles.py       profile_chart, coverage_bars (country profile, members with data)
     claims.py         claims_vs_data_chart, claims_by_family
     static_export.py  export, browser_path (kaleido)
 
@@ -52,6 +54,7 @@ from compare.figures.coverage import YEAR_BINS as YEAR_BINS
 from compare.figures.coverage import coverage_heatmap
 from compare.figures.distributions import distribution
 from compare.figures.dumbbells import dumbbell
+from compare.figures.profiles import coverage_bars, profile_chart
 from compare.figures.scatterplots import scatter
 from compare.figures.static_export import EXPORT_FORMATS as EXPORT_FORMATS
 from compare.figures.static_export import browser_path as browser_path
@@ -66,10 +69,12 @@ __all__ = [
     "choropleth",
     "claims_by_family",
     "claims_vs_data_chart",
+    "coverage_bars",
     "coverage_heatmap",
     "distribution",
     "dumbbell",
     "export",
+    "profile_chart",
     "scatter",
     "theme",
     "trend",

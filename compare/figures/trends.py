@@ -27,7 +27,7 @@ def trend(
     population-weighted means where coverage allows, and a lower panel of coverage."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    from compare.stats.comparison import regional_means  # noqa: PLC0415
+    from compare.stats import regional_means  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
     chosen = _groups(groups)
@@ -156,7 +156,7 @@ def trend(
 
 def _gaps_note(means: Any) -> str:
     """What the figure leaves out: unweighted means from too few countries, and values that
-    are not measurements (see :func:`compare.stats.comparison.regional_means`)."""
+    are not measurements (see :func:`compare.stats.regional_means`)."""
     from compare.stats.panel import NOT_MEASURED_FLAGS  # noqa: PLC0415
 
     text = ""

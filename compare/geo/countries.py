@@ -3,11 +3,11 @@
 Names in English, Spanish and Portuguese (UN, World Bank, ITU, CLDR, Natural Earth spellings) and
 ISO alpha-2 / alpha-3 / numeric codes (plus the EU's ``EL``/``UK`` and Kosovo's ``XK``/``XKX``)
 are looked up in the reference tables under ``compare/geo/reference/`` (written by
-``scripts/make_reference.py``). Matching is exact on :func:`compare.geo.names.name_key` (case,
-accents, punctuation, "the" and "&" ignored), never fuzzy: a name that matches nothing is *unmapped*, one
-that matches several countries is *ambiguous*, and both are reported, never silently dropped.
-Aggregates (World, World Bank regions and income groups, EU, euro area) are recognised and kept
-apart from countries.
+``scripts/make_reference.py``). Matching is exact on :func:`compare.geo.names.name_key`
+(case, accents, punctuation, "the" and "&" ignored), never fuzzy: a name that matches nothing is
+*unmapped*, one that matches several countries is *ambiguous*, and both are reported, never silently
+dropped. Aggregates (World, World Bank regions and income groups, EU, euro area) are recognised and
+kept apart from countries.
 
     >>> import compare
     >>> compare.to_iso3(["México", "Brasil", "Venezuela, RB", "Türkiye"])

@@ -98,7 +98,7 @@ def md(text: str) -> Any:
     return Markdown(html.escape(str(text), quote=False))
 
 
-def table(frame: Any, max_rows: int = 500) -> None:
+def show_table(frame: Any, max_rows: int = 500) -> None:
     """Display a DataFrame whole (up to ``max_rows`` rows) without its index; cells are
     HTML-escaped by pandas."""
     from IPython.display import display  # noqa: PLC0415

@@ -128,7 +128,7 @@ def _warm_comparison() -> None:
     Forked kernels get copies: what one run changes never reaches another."""
     import compare.figures as cf  # noqa: PLC0415
     from compare.stats import profiles as overview  # noqa: PLC0415
-    from compare.stats.comparison import convergence  # noqa: PLC0415
+    from compare.stats import convergence  # noqa: PLC0415
 
     comparison = overview.indicator_comparison(WARM_INDICATOR)
     cf.choropleth(WARM_INDICATOR, comparison.year)

@@ -24,7 +24,6 @@ Rules (see ``docs`` of each function):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,6 @@ from compare.config import (
     DEFAULT_GROUPS,
     MIN_COUNTRIES,
 )
-from compare.data import as_years
 from compare.errors import ParameterError
 from compare.geo.regions import check_groups
 from compare.stats.inference import Estimate, TestResult
@@ -51,18 +49,15 @@ from compare.stats.panel import (
     read_panel,
 )
 from compare.text import numbers as fmt
-from compare.text.words import lower_first
+from compare.text.comparisons import comparison_sentence, group_verdict, withheld_reason
 
 __all__ = [
     "Comparison",
-    "Convergence",
     "Estimate",
     "GroupStats",
     "TestResult",
     "compare_regions",
-    "convergence",
     "latest_common_year",
-    "regional_means",
 ]
 
 VALUE_COLUMNS = ["iso3", "country", "region", "value", "weight", "year", "source_id", "flag"]
@@ -136,19 +131,6 @@ class Comparison:
         return out
 
 
-@dataclass
-class Convergence:
-    """Sigma and beta convergence of one indicator (see :func:`convergence`)."""
-
-    indicator: str
-    groups: tuple[str, str]
-    classification: str
-    sigma: pd.DataFrame
-    beta: pd.DataFrame
-    sentence: str
-    notes: list[str] = field(default_factory=list)
-
-
 def _plain(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
@@ -168,47 +150,12 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------- groups, coverage
 
 
-def _withheld_reason(cov: Coverage, threshold: float) -> str:
-    if cov.share is None:
-        return f"no population figures for the members of {cov.group} in {cov.year}"
-    if cov.share < threshold:
-        return (
-            f"data cover {fmt.share(cov.share)} of the population of {cov.group} in {cov.year}, "
-            f"below the {fmt.share(threshold)} threshold (World Bank rule)"
-        )
-    return ""
-
-
-def _group_verdict(cov: Coverage, reason: str) -> str:
-    text = (
-        f"{cov.group}: {cov.n_with_data} of {cov.n_members} members with data, covering "
-        f"{fmt.share(cov.share)} of the population"
-    )
-    if cov.data_no_population:
-        text += (
-            f" (population unknown for {', '.join(cov.data_no_population)}: "
-            "in the unweighted statistics only)"
-        )
-    if cov.left_out:
-        text += (
-            f"; values of {', '.join(cov.left_out)} left out (flagged as not measurements, "
-            "counted as members without data)"
-        )
-    unknown = [i for i in cov.no_population if i not in cov.data_no_population]
-    if unknown:
-        text += (
-            f"; {len(unknown)} members without data have no population figure either (unknown "
-            f"weight, outside the population total: {', '.join(unknown)})"
-        )
-    return text + (f"; weighted mean withheld: {reason}." if reason else "; weighted mean shown.")
-
-
 def group_stats(rows: pd.DataFrame, threshold: float) -> GroupStats:
     """Statistics of one group-year from :meth:`Panel.rows`."""
     cov = coverage(rows)
     data = rows.dropna(subset=["value"])
     values = data["value"].to_numpy(float)
-    reason = _withheld_reason(cov, threshold)
+    reason = withheld_reason(cov, threshold)
     weighted = None
     if not reason:
         both = data.dropna(subset=["population"])
@@ -241,7 +188,7 @@ def group_stats(rows: pd.DataFrame, threshold: float) -> GroupStats:
         with_data_without_population=cov.data_no_population,
         population_total=cov.population_total,
         population_covered=cov.population_covered,
-        verdict=_group_verdict(cov, reason),
+        verdict=group_verdict(cov, reason),
         left_out=cov.left_out,
     )
 
@@ -318,7 +265,8 @@ def latest_common_year(
 # --------------------------------------------------------------------------- compare_regions
 
 
-def _check_common(n_boot: int, min_countries: int) -> None:
+def check_common(n_boot: int, min_countries: int) -> None:
+    """The bootstrap draws and minimum countries every comparison function accepts."""
     if int(n_boot) < 10:
         raise ParameterError(f"n_boot must be at least 10, got {n_boot!r}")
     if int(min_countries) < 2:
@@ -423,7 +371,7 @@ def compare_regions(
 
     pair = check_groups(groups, classification, count=2)
     threshold = check_threshold(threshold)
-    _check_common(n_boot, min_countries)
+    check_common(n_boot, min_countries)
     if int(control_max_lag) < 0:
         raise ParameterError(f"control_max_lag must be 0 or more, got {control_max_lag!r}")
     meta = load_catalog().indicator(indicator)
@@ -511,7 +459,7 @@ def compare_regions(
         ols=ols,
     )
     result.summary = _summary(result)
-    result.sentence = _sentence(result, enough, why)
+    result.sentence = comparison_sentence(result, enough, why)
     return result
 
 
@@ -585,239 +533,3 @@ def _summary(c: Comparison) -> pd.DataFrame:
     frame["n"] = frame["n"].astype("Int64")
     frame["note"] = frame["note"].fillna("")
     return frame
-
-
-def _sentence(c: Comparison, enough: bool, why: str) -> str:
-    a, b = c.groups
-    sa, sb = c.per_group[a], c.per_group[b]
-    what = lower_first(c.title)
-    if not enough:
-        return f"In {c.year}, {what}: {why}, so no comparison is reported."
-    u, gu = c.unit, c.gap_unweighted
-    unweighted = (
-        f"{fmt.versus(sa.mean, sb.mean, u)}, gap "
-        f"{fmt.difference(c.gap_unweighted.value, u)}, "
-        + fmt.interval(gu.ci_low, gu.ci_high, u, gu.level)
-    )
-    if c.gap_weighted is not None:
-        gw = c.gap_weighted
-        return (
-            f"In {c.year}, {what} averaged {fmt.value(sa.weighted_mean, u)} in {a} vs "
-            f"{fmt.value(sb.weighted_mean, u)} in {b} (population-weighted; gap "
-            f"{fmt.difference(gw.value, u)}, {fmt.interval(gw.ci_low, gw.ci_high, u, gw.level)}; "
-            f"unweighted country means {unweighted})."
-        )
-    withheld = "; ".join(s.weighted_withheld_reason for s in (sa, sb) if s.weighted_withheld_reason)
-    return (
-        f"In {c.year}, {what} averaged {fmt.value(sa.mean, u)} in {a} vs "
-        f"{fmt.value(sb.mean, u)} in {b} (unweighted country means; gap "
-        f"{fmt.difference(gu.value, u)}, {fmt.interval(gu.ci_low, gu.ci_high, u, gu.level)}); "
-        f"no population-weighted comparison: {withheld}."
-    )
-
-
-# --------------------------------------------------------------------------- trends
-
-
-def _years_of(panel: Panel, years: int | Iterable[int] | None) -> list[int]:
-    wanted = as_years(years)
-    return panel.years if wanted is None else wanted
-
-
-def _mean_with_ci(
-    values: pd.Series,
-    weights: pd.Series | None,
-    *,
-    n_boot: int,
-    seed: list[int],
-    level: float,
-    min_countries: int,
-) -> tuple[float, float | None, float | None]:
-    """(Weighted) mean and its bootstrap interval (none below ``min_countries`` countries)."""
-    from compare.stats import inference as inf  # noqa: PLC0415
-
-    if not len(values):
-        return math.nan, None, None
-    if len(values) < min_countries:
-        w = None if weights is None else weights.to_numpy(float)
-        return float(np.average(values.to_numpy(float), weights=w)), None, None
-    est = inf.mean_ci(values, weights, n_boot=n_boot, seed=seed, level=level)
-    return est.value, est.ci_low, est.ci_high
-
-
-def _mean_withheld_reason(n: int, min_countries: int) -> str:
-    if n == 0:
-        return "no data"
-    if n < min_countries:
-        return f"{n} {'country' if n == 1 else 'countries'} with data (fewer than {min_countries})"
-    return ""
-
-
-def regional_means(
-    indicator: str,
-    years: int | Iterable[int] | None = None,
-    groups: tuple[str, str] = DEFAULT_GROUPS,
-    classification: str = DEFAULT_CLASSIFICATION,
-    *,
-    threshold: float = COVERAGE_THRESHOLD,
-    n_boot: int = 1000,
-    seed: int = 20251225,
-    home: str | Path | None = None,
-    min_countries: int = MIN_COUNTRIES,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """One row per (year, group): unweighted and population-weighted means with bootstrap CIs
-    over countries (seeded per year and group, so a cell does not depend on the other years),
-    coverage, and whether the weighted mean is withheld (World Bank rule). The unweighted mean
-    and intervals need ``min_countries`` countries (below that the mean is NaN, ``mean_withheld``
-    is True and ``mean_withheld_reason`` says why); years without data give rows with
-    ``n == 0``. Values flagged as not measurements are left out: ``left_out`` lists the members
-    concerned and ``.attrs["left_out"]`` says which, with the flags."""
-    pair = check_groups(groups, classification, count=2)
-    threshold = check_threshold(threshold)
-    _check_common(n_boot, min_countries)
-    panel = read_panel(indicator, home)
-    out = []
-    dropped: list[tuple[str, int]] = []
-    for year in _years_of(panel, years):
-        for index, group in enumerate(pair):
-            rows = panel.rows(group, classification, year)
-            cov = coverage(rows)
-            dropped += [(iso3, year) for iso3 in cov.left_out]
-            data = rows.dropna(subset=["value"])
-            weighted = data.dropna(subset=["population"])
-            reason = _withheld_reason(cov, threshold) if len(data) else "no data"
-            cell_seed = [int(seed), int(year), index]
-            mean: tuple[float, float | None, float | None] = (math.nan, None, None)
-            mean_reason = _mean_withheld_reason(cov.n_with_data, min_countries)
-            if not mean_reason:
-                mean = _mean_with_ci(
-                    data["value"], None, n_boot=n_boot, seed=cell_seed, level=level,
-                    min_countries=min_countries,
-                )  # fmt: skip
-            wtd = (math.nan, None, None)
-            if not reason:
-                wtd = _mean_with_ci(
-                    weighted["value"], weighted["population"], n_boot=n_boot, seed=cell_seed,
-                    level=level, min_countries=min_countries,
-                )  # fmt: skip
-            out.append(
-                {
-                    "year": year,
-                    "group": group,
-                    "n": cov.n_with_data,
-                    "n_members": cov.n_members,
-                    "coverage_pop": cov.share,
-                    "mean": mean[0],
-                    "mean_ci_low": mean[1],
-                    "mean_ci_high": mean[2],
-                    "weighted_mean": wtd[0],
-                    "weighted_ci_low": wtd[1],
-                    "weighted_ci_high": wtd[2],
-                    "weighted_withheld": bool(reason),
-                    "withheld_reason": reason,
-                    "no_population": ", ".join(cov.data_no_population),
-                    "mean_withheld": bool(mean_reason),
-                    "mean_withheld_reason": mean_reason,
-                    "left_out": ", ".join(cov.left_out),
-                }
-            )
-    frame = pd.DataFrame(out)
-    frame.attrs["left_out"] = left_out_text(dropped, panel.exclude_flags)
-    if frame.empty:
-        return frame
-    for column in ("coverage_pop", "mean", "mean_ci_low", "mean_ci_high", "weighted_mean",
-                   "weighted_ci_low", "weighted_ci_high"):  # fmt: skip
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    return frame
-
-
-def convergence(
-    indicator: str,
-    years: int | Iterable[int] | None = None,
-    groups: tuple[str, str] = DEFAULT_GROUPS,
-    classification: str = DEFAULT_CLASSIFICATION,
-    home: str | Path | None = None,
-    *,
-    min_countries: int = MIN_COUNTRIES,
-    level: float = 0.95,
-) -> Convergence:
-    """Sigma convergence (SD and CV per group and pooled, each year, countries with data that
-    year) and beta convergence (OLS, robust HC1, of annualised log growth on the log initial
-    level, per group and pooled) between the first and last year of ``years`` (default: all)
-    in which every group has ``min_countries`` positive values. Values flagged as not
-    measurements are left out, and the notes list them (country and years)."""
-    from compare.catalog import load_catalog  # noqa: PLC0415
-    from compare.stats import over_time as conv  # noqa: PLC0415
-
-    pair = check_groups(groups, classification, count=2)
-    meta = load_catalog().indicator(indicator)
-    panel = read_panel(indicator, home)
-    wanted = _years_of(panel, years)
-    notes = []
-    absent = [y for y in wanted if y not in panel.values]
-    if absent:
-        notes.append(f"no data for {indicator} in {', '.join(map(str, absent))}")
-    every = [(y, panel.rows(g, classification, y)) for y in wanted for g in pair]
-    left_out = left_out_text(
-        ((i, y) for y, r in every for i in r.loc[r["left_out"], "iso3"]), panel.exclude_flags
-    )
-    if left_out:
-        notes.append(left_out)
-    frames = [r.dropna(subset=["value"]) for y, r in every if y in panel.values]
-    long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["iso3", "group", "year", "value"])  # fmt: skip
-    sigma = conv.sigma(long, pair)
-    window = conv.beta_window(long, pair, min_countries) if len(long) else None
-    if window is None:
-        beta = pd.DataFrame(columns=conv.BETA_COLUMNS)
-        notes.append(
-            f"beta convergence not estimated: fewer than two years with {min_countries} "
-            "positive values in each group"
-        )
-        sentence = f"{meta.title}: not enough years with data in both groups for convergence."
-        return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)
-    start, end = window
-    beta, beta_notes = conv.beta(long, pair, start, end, min_countries=min_countries, level=level)
-    notes += beta_notes
-    notes.append("sigma: countries with data in each year (the set can change between years)")
-    if meta.bounded:
-        notes.append(
-            f"{indicator} is bounded: a beta coefficient near -1/({end}-{start}) = "
-            f"{-1 / (end - start):.3f} means end levels unrelated to start levels, as when "
-            "countries approach the upper bound (saturation), not only catching up"
-        )
-    if start != min(wanted) or end != max(wanted):
-        notes.append(
-            f"beta window {start}-{end}: first and last year with {min_countries} positive "
-            "values in each group"
-        )
-    sentence = _convergence_sentence(meta, sigma, beta, pair, level)
-    return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)
-
-
-def _convergence_sentence(
-    meta: Any, sigma: pd.DataFrame, beta: pd.DataFrame, groups: tuple[str, str], level: float
-) -> str:
-    from compare.stats.over_time import POOLED, reading  # noqa: PLC0415
-
-    title, unit = meta.title, meta.unit
-    start, end = int(beta["start_year"].iloc[0]), int(beta["end_year"].iloc[0])
-    sd = sigma.set_index(["year", "group"])["sd"]
-    spread = ", ".join(
-        f"{g} {fmt.bare(sd[(start, g)], unit)} to {fmt.bare(sd[(end, g)], unit)}"
-        for g in (*groups, POOLED)
-    )
-    pooled = beta.set_index("group").loc[POOLED]
-    if math.isnan(pooled["coef"]):
-        beta_text = f"the pooled beta coefficient is not estimated ({pooled['note']})"
-    else:
-        beta_text = (
-            f"pooled beta coefficient {fmt.number(pooled['coef'], 3)} ({level:.0%} CI "
-            f"{fmt.number(pooled['ci_low'], 3)} to {fmt.number(pooled['ci_high'], 3)}, "
-            f"n = {pooled['n']}): " + reading(pooled["coef"], pooled["ci_low"], pooled["ci_high"])
-        )
-    return (
-        f"From {start} to {end}, the standard deviation across countries of "
-        f"{lower_first(title)} went from {spread}; {beta_text}."
-    )

@@ -1,13 +1,31 @@
-"""Sigma convergence (dispersion per year) and beta convergence (growth on initial level)."""
+"""Over time: regional means per year with bootstrap intervals, sigma convergence (dispersion per
+year) and beta convergence (growth on initial level)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-POOLED = "Pooled"
+from compare.catalog import load_catalog
+from compare.config import (
+    COVERAGE_THRESHOLD,
+    DEFAULT_CLASSIFICATION,
+    DEFAULT_GROUPS,
+    MIN_COUNTRIES,
+    POOLED,
+)
+from compare.data import as_years
+from compare.geo.regions import check_groups
+from compare.stats import inference as inf
+from compare.stats.comparison import check_common
+from compare.stats.panel import Panel, check_threshold, coverage, left_out_text, read_panel
+from compare.text.comparisons import convergence_sentence, withheld_reason
+
 COV_TYPE = "HC1"
 BETA_COLUMNS = [
     "group",
@@ -22,7 +40,7 @@ BETA_COLUMNS = [
 ]
 
 
-def sigma(long: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
+def sigma_table(long: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
     """Per year and group (and pooled): n, mean, SD (ddof 1) and CV = SD / mean (NaN when the
     mean is not positive). Countries with data that year (an unbalanced panel)."""
     rows = []
@@ -68,7 +86,7 @@ def _ols(growth: pd.Series, log_start: pd.Series, level: float) -> dict:
     }
 
 
-def beta(
+def beta_table(
     long: pd.DataFrame,
     groups: tuple[str, str],
     start: int,
@@ -110,12 +128,186 @@ def beta(
     return pd.DataFrame(rows, columns=BETA_COLUMNS), notes
 
 
-def reading(coef: float, low: float, high: float) -> str:
-    """What a beta coefficient says, in words."""
-    if math.isnan(coef):
-        return "not estimated"
-    if high < 0:
-        return "countries starting lower grew faster (beta convergence)"
-    if low > 0:
-        return "countries starting higher grew faster (divergence)"
-    return "no clear link between starting level and growth (the interval includes 0)"
+@dataclass
+class Convergence:
+    """Sigma and beta convergence of one indicator (see :func:`convergence`)."""
+
+    indicator: str
+    groups: tuple[str, str]
+    classification: str
+    sigma: pd.DataFrame
+    beta: pd.DataFrame
+    sentence: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _years_of(panel: Panel, years: int | Iterable[int] | None) -> list[int]:
+    wanted = as_years(years)
+    return panel.years if wanted is None else wanted
+
+
+def _mean_with_ci(
+    values: pd.Series,
+    weights: pd.Series | None,
+    *,
+    n_boot: int,
+    seed: list[int],
+    level: float,
+    min_countries: int,
+) -> tuple[float, float | None, float | None]:
+    """(Weighted) mean and its bootstrap interval (none below ``min_countries`` countries)."""
+    if not len(values):
+        return math.nan, None, None
+    if len(values) < min_countries:
+        w = None if weights is None else weights.to_numpy(float)
+        return float(np.average(values.to_numpy(float), weights=w)), None, None
+    est = inf.mean_ci(values, weights, n_boot=n_boot, seed=seed, level=level)
+    return est.value, est.ci_low, est.ci_high
+
+
+def _mean_withheld_reason(n: int, min_countries: int) -> str:
+    if n == 0:
+        return "no data"
+    if n < min_countries:
+        return f"{n} {'country' if n == 1 else 'countries'} with data (fewer than {min_countries})"
+    return ""
+
+
+def regional_means(
+    indicator: str,
+    years: int | Iterable[int] | None = None,
+    groups: tuple[str, str] = DEFAULT_GROUPS,
+    classification: str = DEFAULT_CLASSIFICATION,
+    *,
+    threshold: float = COVERAGE_THRESHOLD,
+    n_boot: int = 1000,
+    seed: int = 20251225,
+    home: str | Path | None = None,
+    min_countries: int = MIN_COUNTRIES,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """One row per (year, group): unweighted and population-weighted means with bootstrap CIs
+    over countries (seeded per year and group, so a cell does not depend on the other years),
+    coverage, and whether the weighted mean is withheld (World Bank rule). The unweighted mean
+    and intervals need ``min_countries`` countries (below that the mean is NaN, ``mean_withheld``
+    is True and ``mean_withheld_reason`` says why); years without data give rows with
+    ``n == 0``. Values flagged as not measurements are left out: ``left_out`` lists the members
+    concerned and ``.attrs["left_out"]`` says which, with the flags."""
+    pair = check_groups(groups, classification, count=2)
+    threshold = check_threshold(threshold)
+    check_common(n_boot, min_countries)
+    panel = read_panel(indicator, home)
+    out = []
+    dropped: list[tuple[str, int]] = []
+    for year in _years_of(panel, years):
+        for index, group in enumerate(pair):
+            rows = panel.rows(group, classification, year)
+            cov = coverage(rows)
+            dropped += [(iso3, year) for iso3 in cov.left_out]
+            data = rows.dropna(subset=["value"])
+            weighted = data.dropna(subset=["population"])
+            reason = withheld_reason(cov, threshold) if len(data) else "no data"
+            cell_seed = [int(seed), int(year), index]
+            mean: tuple[float, float | None, float | None] = (math.nan, None, None)
+            mean_reason = _mean_withheld_reason(cov.n_with_data, min_countries)
+            if not mean_reason:
+                mean = _mean_with_ci(
+                    data["value"], None, n_boot=n_boot, seed=cell_seed, level=level,
+                    min_countries=min_countries,
+                )  # fmt: skip
+            wtd = (math.nan, None, None)
+            if not reason:
+                wtd = _mean_with_ci(
+                    weighted["value"], weighted["population"], n_boot=n_boot, seed=cell_seed,
+                    level=level, min_countries=min_countries,
+                )  # fmt: skip
+            out.append(
+                {
+                    "year": year,
+                    "group": group,
+                    "n": cov.n_with_data,
+                    "n_members": cov.n_members,
+                    "coverage_pop": cov.share,
+                    "mean": mean[0],
+                    "mean_ci_low": mean[1],
+                    "mean_ci_high": mean[2],
+                    "weighted_mean": wtd[0],
+                    "weighted_ci_low": wtd[1],
+                    "weighted_ci_high": wtd[2],
+                    "weighted_withheld": bool(reason),
+                    "withheld_reason": reason,
+                    "no_population": ", ".join(cov.data_no_population),
+                    "mean_withheld": bool(mean_reason),
+                    "mean_withheld_reason": mean_reason,
+                    "left_out": ", ".join(cov.left_out),
+                }
+            )
+    frame = pd.DataFrame(out)
+    frame.attrs["left_out"] = left_out_text(dropped, panel.exclude_flags)
+    if frame.empty:
+        return frame
+    for column in ("coverage_pop", "mean", "mean_ci_low", "mean_ci_high", "weighted_mean",
+                   "weighted_ci_low", "weighted_ci_high"):  # fmt: skip
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def convergence(
+    indicator: str,
+    years: int | Iterable[int] | None = None,
+    groups: tuple[str, str] = DEFAULT_GROUPS,
+    classification: str = DEFAULT_CLASSIFICATION,
+    home: str | Path | None = None,
+    *,
+    min_countries: int = MIN_COUNTRIES,
+    level: float = 0.95,
+) -> Convergence:
+    """Sigma convergence (SD and CV per group and pooled, each year, countries with data that
+    year) and beta convergence (OLS, robust HC1, of annualised log growth on the log initial
+    level, per group and pooled) between the first and last year of ``years`` (default: all)
+    in which every group has ``min_countries`` positive values. Values flagged as not
+    measurements are left out, and the notes list them (country and years)."""
+    pair = check_groups(groups, classification, count=2)
+    meta = load_catalog().indicator(indicator)
+    panel = read_panel(indicator, home)
+    wanted = _years_of(panel, years)
+    notes = []
+    absent = [y for y in wanted if y not in panel.values]
+    if absent:
+        notes.append(f"no data for {indicator} in {', '.join(map(str, absent))}")
+    every = [(y, panel.rows(g, classification, y)) for y in wanted for g in pair]
+    left_out = left_out_text(
+        ((i, y) for y, r in every for i in r.loc[r["left_out"], "iso3"]), panel.exclude_flags
+    )
+    if left_out:
+        notes.append(left_out)
+    frames = [r.dropna(subset=["value"]) for y, r in every if y in panel.values]
+    long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["iso3", "group", "year", "value"])  # fmt: skip
+    sigma = sigma_table(long, pair)
+    window = beta_window(long, pair, min_countries) if len(long) else None
+    if window is None:
+        beta = pd.DataFrame(columns=BETA_COLUMNS)
+        notes.append(
+            f"beta convergence not estimated: fewer than two years with {min_countries} "
+            "positive values in each group"
+        )
+        sentence = f"{meta.title}: not enough years with data in both groups for convergence."
+        return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)
+    start, end = window
+    beta, beta_notes = beta_table(long, pair, start, end, min_countries=min_countries, level=level)
+    notes += beta_notes
+    notes.append("sigma: countries with data in each year (the set can change between years)")
+    if meta.bounded:
+        notes.append(
+            f"{indicator} is bounded: a beta coefficient near -1/({end}-{start}) = "
+            f"{-1 / (end - start):.3f} means end levels unrelated to start levels, as when "
+            "countries approach the upper bound (saturation), not only catching up"
+        )
+    if start != min(wanted) or end != max(wanted):
+        notes.append(
+            f"beta window {start}-{end}: first and last year with {min_countries} positive "
+            "values in each group"
+        )
+    sentence = convergence_sentence(meta, sigma, beta, pair, level)
+    return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)

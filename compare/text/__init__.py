@@ -1,2 +1,43 @@
-"""Text: every word a reader sees. Number formats by unit, shares, plurals and lists, and the
-sentences computed from comparisons, profiles and coverage tables (never typed by hand)."""
+"""Text: every word a reader sees. Number formats by unit, shares, plurals and lists
+(:mod:`~compare.text.numbers`, :mod:`~compare.text.words`), and the sentences computed from
+comparisons, profiles and coverage tables (never typed by hand)::
+
+    c = compare.stats.indicator_comparison("egdi")
+    compare.text.means(c)            # the regional means, weighted or not
+    compare.text.tests(c)            # tests, effect sizes and the region models in words
+
+Names are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: public name -> module that defines it
+_EXPORTS = {
+    "means": "compare.text.comparisons",
+    "extremes": "compare.text.comparisons",
+    "tests": "compare.text.comparisons",
+    "models": "compare.text.comparisons",
+    "notes": "compare.text.comparisons",
+    "profile_sentence": "compare.text.profiles",
+    "profile_table": "compare.text.profiles",
+    "coverage_sentence": "compare.text.profiles",
+    "coverage_gaps": "compare.text.profiles",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'compare.text' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

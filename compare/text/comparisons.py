@@ -1,17 +1,30 @@
 """Sentences for the notebooks, generated from the computation (never typed by hand).
 
-Each function turns a :class:`compare.stats.Comparison` (or a table of
-:mod:`compare.stats.profiles`) into one short paragraph: the numbers come from the object, formatted by the indicator's unit
+Each function turns a :class:`compare.stats.Comparison` (or its parts) into one short
+paragraph: the numbers come from the object, formatted by the indicator's unit
 (:mod:`compare.text.numbers`), and a comparison without enough data says so instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 
-from compare.config import WEIGHTINGS
-from compare.text.numbers import is_missing
-from compare.text.words import plural
+from compare.config import POOLED, WEIGHTINGS
+from compare.text.numbers import (
+    bare,
+    difference,
+    interval,
+    is_missing,
+    number,
+    share,
+    value,
+    versus,
+)
+from compare.text.words import lower_first, plural
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _name(iso3: str | None) -> str:
@@ -142,3 +155,106 @@ def models(c: Any) -> str:
 def notes(c: Any) -> str:
     """The comparison's notes as a Markdown list."""
     return "\n".join(f"- {note}" for note in [c.verdict, *c.notes] if note)
+
+
+def withheld_reason(cov: Any, threshold: float) -> str:
+    """Why a group's population-weighted mean is withheld ("" when it is shown)."""
+    if cov.share is None:
+        return f"no population figures for the members of {cov.group} in {cov.year}"
+    if cov.share < threshold:
+        return (
+            f"data cover {share(cov.share)} of the population of {cov.group} in {cov.year}, "
+            f"below the {share(threshold)} threshold (World Bank rule)"
+        )
+    return ""
+
+
+def group_verdict(cov: Any, reason: str) -> str:
+    """One group's coverage in words, ending with whether its weighted mean is shown."""
+    text = (
+        f"{cov.group}: {cov.n_with_data} of {cov.n_members} members with data, covering "
+        f"{share(cov.share)} of the population"
+    )
+    if cov.data_no_population:
+        text += (
+            f" (population unknown for {', '.join(cov.data_no_population)}: "
+            "in the unweighted statistics only)"
+        )
+    if cov.left_out:
+        text += (
+            f"; values of {', '.join(cov.left_out)} left out (flagged as not measurements, "
+            "counted as members without data)"
+        )
+    unknown = [i for i in cov.no_population if i not in cov.data_no_population]
+    if unknown:
+        text += (
+            f"; {len(unknown)} members without data have no population figure either (unknown "
+            f"weight, outside the population total: {', '.join(unknown)})"
+        )
+    return text + (f"; weighted mean withheld: {reason}." if reason else "; weighted mean shown.")
+
+
+def comparison_sentence(c: Any, enough: bool, why: str) -> str:
+    """The comparison in one sentence: weighted means first when both are shown."""
+    a, b = c.groups
+    sa, sb = c.per_group[a], c.per_group[b]
+    what = lower_first(c.title)
+    if not enough:
+        return f"In {c.year}, {what}: {why}, so no comparison is reported."
+    u, gu = c.unit, c.gap_unweighted
+    unweighted = (
+        f"{versus(sa.mean, sb.mean, u)}, gap "
+        f"{difference(c.gap_unweighted.value, u)}, " + interval(gu.ci_low, gu.ci_high, u, gu.level)
+    )
+    if c.gap_weighted is not None:
+        gw = c.gap_weighted
+        return (
+            f"In {c.year}, {what} averaged {value(sa.weighted_mean, u)} in {a} vs "
+            f"{value(sb.weighted_mean, u)} in {b} (population-weighted; gap "
+            f"{difference(gw.value, u)}, {interval(gw.ci_low, gw.ci_high, u, gw.level)}; "
+            f"unweighted country means {unweighted})."
+        )
+    withheld = "; ".join(s.weighted_withheld_reason for s in (sa, sb) if s.weighted_withheld_reason)
+    return (
+        f"In {c.year}, {what} averaged {value(sa.mean, u)} in {a} vs "
+        f"{value(sb.mean, u)} in {b} (unweighted country means; gap "
+        f"{difference(gu.value, u)}, {interval(gu.ci_low, gu.ci_high, u, gu.level)}); "
+        f"no population-weighted comparison: {withheld}."
+    )
+
+
+def convergence_sentence(
+    meta: Any, sigma: pd.DataFrame, beta: pd.DataFrame, groups: tuple[str, str], level: float
+) -> str:
+    """Sigma (standard deviation from start to end) and pooled beta convergence in words."""
+    title, unit = meta.title, meta.unit
+    start, end = int(beta["start_year"].iloc[0]), int(beta["end_year"].iloc[0])
+    sd = sigma.set_index(["year", "group"])["sd"]
+    spread = ", ".join(
+        f"{g} {bare(sd[(start, g)], unit)} to {bare(sd[(end, g)], unit)}" for g in (*groups, POOLED)
+    )
+    pooled = beta.set_index("group").loc[POOLED]
+    if math.isnan(pooled["coef"]):
+        beta_text = f"the pooled beta coefficient is not estimated ({pooled['note']})"
+    else:
+        beta_text = (
+            f"pooled beta coefficient {number(pooled['coef'], 3)} ({level:.0%} CI "
+            f"{number(pooled['ci_low'], 3)} to {number(pooled['ci_high'], 3)}, "
+            f"n = {pooled['n']}): "
+            + beta_reading(pooled["coef"], pooled["ci_low"], pooled["ci_high"])
+        )
+    return (
+        f"From {start} to {end}, the standard deviation across countries of "
+        f"{lower_first(title)} went from {spread}; {beta_text}."
+    )
+
+
+def beta_reading(coef: float, low: float, high: float) -> str:
+    """What a beta coefficient says, in words."""
+    if math.isnan(coef):
+        return "not estimated"
+    if high < 0:
+        return "countries starting lower grew faster (beta convergence)"
+    if low > 0:
+        return "countries starting higher grew faster (divergence)"
+    return "no clear link between starting level and growth (the interval includes 0)"

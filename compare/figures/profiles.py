@@ -1,0 +1,110 @@
+"""Figures of the country-profile and data-coverage notebooks: a country's percentile on each
+indicator with both regional means on the same scale, and the members with data per indicator."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from compare.config import DEFAULT_GROUPS
+from compare.figures import theme
+from compare.geo.countries import country_name
+from compare.stats.profiles import position
+from compare.text import numbers as fmt
+from compare.text.words import shorten
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+
+def profile_chart(table: pd.DataFrame) -> go.Figure:
+    """Per indicator, the country's percentile among the countries of both groups with data
+    that year, with the two regional means placed on the same scale."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    name = country_name(table.attrs.get("iso3", ""))
+    a, b = table.attrs.get("groups", DEFAULT_GROUPS)
+    ordered = table.sort_values(["family", "title"])
+    labels = [f"{shorten(t)} ({y})" for t, y in zip(ordered["title"], ordered["year"], strict=True)]
+    fig = go.Figure()
+    for group, column, symbol in ((a, "mean_a", "line-ns-open"), (b, "mean_b", "line-ns-open")):
+        x = [
+            position(m, others) if not math.isnan(m) else None
+            for m, others in zip(ordered[column], ordered["_others"], strict=True)
+        ]
+        text = [fmt.value(m, u) for m, u in zip(ordered[column], ordered["unit"], strict=True)]
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=labels, mode="markers", name=f"{group} mean",
+                marker={"symbol": symbol, "size": 16, "line": {"width": 3},
+                        "color": theme.region_colour(group, 0 if group == a else 1)},
+                text=text, hovertemplate=f"{group} mean: %{{text}}<extra></extra>",
+            )
+        )  # fmt: skip
+    text = [
+        f"{fmt.value(v, u)}; rank {r} of {n}"
+        for v, u, r, n in zip(
+            ordered["value"], ordered["unit"], ordered["rank"], ordered["n_ranked"], strict=True
+        )
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=ordered["position"], y=labels, mode="markers", name=name,
+            marker={"size": 10, "color": "#000000"}, text=text,
+            hovertemplate=f"{name}: %{{text}}<extra></extra>",
+        )
+    )  # fmt: skip
+    theme.apply_theme(fig, width=1000, height=220 + 24 * len(ordered))
+    fig.update_layout(
+        title=f"{name} among the countries of {a} and {b}",
+        xaxis={"title": "percentile among countries with data (0 lowest, 100 highest)",
+               "range": [-3, 103]},
+        yaxis={"autorange": "reversed", "tickmode": "array", "tickvals": labels,
+               "ticktext": labels, "tickfont": {"size": 11}},
+        margin={"l": 420, "r": 30, "t": 110, "b": 60},
+    )  # fmt: skip
+    caption = theme.caption_text(
+        list(ordered["indicator"]),
+        sorted({int(y) for y in ordered["year"]}),
+        extra="Means are unweighted means of the countries of each group in the same year.",
+    )
+    return theme.add_caption(fig, caption, {"indicators": list(ordered["indicator"])})
+
+
+def coverage_bars(table: pd.DataFrame) -> go.Figure:
+    """Members with any value, per indicator and group (bars), as a share of the members."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    a, b = table.attrs.get("groups", DEFAULT_GROUPS)
+    ordered = table.sort_values(["family", "title"])
+    fig = go.Figure()
+    for order, (label, group) in enumerate((("a", a), ("b", b))):
+        share = 100 * ordered[f"with_data_{label}"] / ordered[f"members_{label}"]
+        fig.add_trace(
+            go.Bar(
+                x=share, y=ordered["title"], orientation="h", name=group,
+                marker_color=theme.region_colour(group, order),
+                customdata=list(zip(ordered[f"with_data_{label}"], ordered[f"members_{label}"],
+                                    strict=True)),
+                hovertemplate=f"{group}: %{{customdata[0]}} of %{{customdata[1]}} members"
+                "<extra></extra>",
+            )
+        )  # fmt: skip
+    theme.apply_theme(fig, width=1000, height=200 + 26 * len(ordered))
+    fig.update_layout(
+        barmode="group",
+        title=f"Members of {a} and {b} with any value, by indicator",
+        xaxis={"title": "% of the group's members", "range": [0, 100]},
+        yaxis={"autorange": "reversed"},
+        margin={"l": 420, "r": 30, "t": 110, "b": 60},
+    )
+    names = [shorten(t) for t in ordered["title"]]
+    fig.update_traces(y=names)
+    fig.update_yaxes(tickmode="array", tickvals=names, ticktext=names, tickfont={"size": 11})
+    years = [int(y) for y in (*ordered["first_year"].dropna(), *ordered["last_year"].dropna())]
+    caption = theme.caption_text(
+        list(ordered["indicator"]), sorted(set(years)) if years else None,
+        extra="A country counts if it has a value in any year.",
+    )  # fmt: skip
+    return theme.add_caption(fig, caption, {"indicators": list(ordered["indicator"])})
