@@ -91,6 +91,33 @@ def _catalog_data() -> dict:
             ),
             "same series",
         ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(
+                derive={"ratio": ["ict_skills_soft_female_pct", "ict_skills_soft_male_pct"]}
+            ),
+            "unknown derivation 'ratio'",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(
+                derive={"difference": ["ict_skills_soft_female_pct", "egdi"]}
+            ),
+            "differ in unit",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(
+                derive={
+                    "difference": [
+                        "ict_skills_soft_female_pct",
+                        "mobile_phone_owners_gender_gap_pp",
+                    ]
+                }
+            ),
+            "not a read",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(source="un-egdi"),
+            "takes no source",
+        ),
     ],
 )
 def test_invalid_catalog_entries_are_rejected(mutate, message: str) -> None:
@@ -105,7 +132,7 @@ def test_unknown_indicator_lists_valid_ids() -> None:
         load_catalog().indicator("internet_user_pct")
 
 
-def test_sdg_indicators_take_their_dimensions() -> None:
+def test_sdg_indicators_take_their_dimensions_and_gaps_are_derived() -> None:
     catalog = load_catalog()
     skills = [i for i in catalog.indicators.values() if i.series == "SE_ADT_ACTS"]
     both = {
@@ -128,6 +155,18 @@ def test_sdg_indicators_take_their_dimensions() -> None:
     mobile = {i.id for i in catalog.indicators.values() if i.series == "IT_MOB_OWN"}
     assert mobile == {f"mobile_phone_owners{s}_pct" for s in ("", "_female", "_male")}
     assert {i.family for i in skills} == {"digital_divide"}
+    gaps = {i.id: i for i in catalog.derived}
+    assert set(gaps) == {
+        "ict_skills_copa_gender_gap_pp", "ict_skills_soft_gender_gap_pp",
+        "ict_skills_pcpr_gender_gap_pp", "mobile_phone_owners_gender_gap_pp",
+    }  # fmt: skip
+    gap = gaps["ict_skills_soft_gender_gap_pp"]
+    assert gap.derive == ("difference", ("ict_skills_soft_female_pct", "ict_skills_soft_male_pct"))
+    assert gap.unit == "percentage_points" and gap.sources == (
+        "itu-sdg-ict-skills-mobile-own-by-sex",
+    )
+    # a derived indicator is never read from a file
+    assert gap not in catalog.indicators_of("itu-sdg-ict-skills-mobile-own-by-sex")
 
 
 def test_series_key_sorts_dimensions() -> None:
