@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,20 @@ from compare.config import CATALOG_PATH
 from compare.errors import CatalogError, ParameterError
 
 FAMILIES = ("employer_recognition", "digital_divide", "interoperability", "context")
+#: How a derived indicator is computed from two catalog indicators (``derive: {OP: [a, b]}``).
+DERIVATIONS = ("difference",)
+
+
+def series_key(series: str, dimensions: Mapping[str, str] | None = None) -> str:
+    """The key a reader gives a record and an indicator matches: the source's series code, and
+    the dimension values it takes when there are any, sorted by dimension name.
+
+    >>> series_key("SE_ADT_ACTS", {"Type of skill": "SOFT", "Sex": "FEMALE"})
+    'SE_ADT_ACTS[Sex=FEMALE; Type of skill=SOFT]'
+    """
+    if not dimensions:
+        return series
+    return series + "[" + "; ".join(f"{k}={v}" for k, v in sorted(dimensions.items())) + "]"
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,22 @@ class Indicator:
     scale: float = 1.0
     range: tuple[float, float] | None = None
     bounded: bool = False
+    #: dimension values the indicator takes in a multi-dimensional source (e.g. an SDG export)
+    dimensions: tuple[tuple[str, str], ...] = ()
+    #: derived indicators: (operation, (indicator a, indicator b)), computed from kept values
+    derive: tuple[str, tuple[str, str]] | None = None
+    #: every source its values come from (a derived indicator: its operands' sources)
+    sources: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The series key records of this indicator carry (:func:`series_key`)."""
+        return series_key(self.series, dict(self.dimensions))
+
+    @property
+    def operands(self) -> tuple[str, ...]:
+        """The indicators a derived indicator is computed from (empty for a read one)."""
+        return self.derive[1] if self.derive else ()
 
 
 @dataclass(frozen=True)
@@ -99,8 +130,17 @@ class Catalog:
             ) from None
 
     def indicators_of(self, source_id: str) -> list[Indicator]:
-        """Indicators read from one source, in catalog order."""
-        return [ind for ind in self.indicators.values() if ind.source == source_id]
+        """Indicators read from one source, in catalog order (derived ones are not read)."""
+        return [
+            ind
+            for ind in self.indicators.values()
+            if ind.source == source_id and ind.derive is None
+        ]
+
+    @property
+    def derived(self) -> list[Indicator]:
+        """Indicators computed from other indicators, in catalog order."""
+        return [ind for ind in self.indicators.values() if ind.derive is not None]
 
     def by_family(self, family: str) -> list[Indicator]:
         """Indicators of one family, in catalog order."""
@@ -153,6 +193,21 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
     )
 
 
+def _dimensions(value: Any, where: str) -> dict[str, str]:
+    """``{column: value}`` of text, or a CatalogError."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str | int) for k, v in value.items()
+    ):
+        raise CatalogError(f"{where}: dimensions must map column names to values")
+    found = {k.strip(): str(v).strip() for k, v in value.items()}
+    for text in (*found, *found.values()):
+        if not text or any(ch in text for ch in "[]=;"):
+            raise CatalogError(f"{where}: dimension {text!r} is empty or holds one of [ ] = ;")
+    return found
+
+
 def _parse_indicator(
     indicator_id: str, entry: Any, sources: dict[str, Source], units: dict[str, str], path: Path
 ) -> Indicator:
@@ -160,26 +215,84 @@ def _parse_indicator(
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: expected a mapping")
     _require(entry, ("title", "family", "unit", "source", "series"), where)
+    _check_common(entry, units, where)
+    if entry["source"] not in sources:
+        raise CatalogError(f"{where}: source {entry['source']!r} is not in sources")
+    source = sources[entry["source"]]
+    dimensions = {
+        **_dimensions(source.options.get("dimensions"), f"{path}: sources.{source.id}.options"),
+        **_dimensions(entry.get("dimensions"), where),
+    }
+    return Indicator(
+        **_common(indicator_id, entry),
+        source=entry["source"],
+        series=str(entry["series"]),
+        scale=float(entry.get("scale", 1.0)),
+        dimensions=tuple(sorted(dimensions.items())),
+        sources=(entry["source"],),
+    )
+
+
+def _check_common(entry: dict[str, Any], units: dict[str, str], where: str) -> None:
     if entry["family"] not in FAMILIES:
         raise CatalogError(f"{where}: family {entry['family']!r} not one of {', '.join(FAMILIES)}")
     if entry["unit"] not in units:
         raise CatalogError(f"{where}: unit {entry['unit']!r} not one of {', '.join(units)}")
-    if entry["source"] not in sources:
-        raise CatalogError(f"{where}: source {entry['source']!r} is not in sources")
     bounds = entry.get("range")
     if bounds is not None and (len(bounds) != 2 or float(bounds[0]) > float(bounds[1])):
         raise CatalogError(f"{where}: range must be [min, max]")
+
+
+def _common(indicator_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+    bounds = entry.get("range")
+    return {
+        "id": indicator_id,
+        "title": str(entry["title"]),
+        "family": entry["family"],
+        "unit": entry["unit"],
+        "higher_is_better": bool(entry.get("higher_is_better", True)),
+        "range": (float(bounds[0]), float(bounds[1])) if bounds is not None else None,
+        "bounded": bool(entry.get("bounded", False)),
+    }
+
+
+def _parse_derived(
+    indicator_id: str, entry: dict[str, Any], read: dict[str, Indicator], units: dict[str, str],
+    path: Path,
+) -> Indicator:  # fmt: skip
+    """An indicator computed from two read indicators (``derive: {difference: [a, b]}``: a - b
+    per country and year where both exist); it names no source or series of its own."""
+    where = f"{path}: indicators.{indicator_id}"
+    _require(entry, ("title", "family", "unit"), where)
+    _check_common(entry, units, where)
+    extra = sorted({"source", "series", "scale", "dimensions"} & set(entry))
+    if extra:
+        raise CatalogError(f"{where}: a derived indicator takes no {', '.join(extra)}")
+    spec = entry["derive"]
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise CatalogError(f"{where}: derive must be one of {{{', '.join(DERIVATIONS)}: [a, b]}}")
+    ((operation, operands),) = spec.items()
+    if operation not in DERIVATIONS:
+        raise CatalogError(
+            f"{where}: unknown derivation {operation!r}; known: {', '.join(DERIVATIONS)}"
+        )
+    if not isinstance(operands, list) or len(operands) != 2:
+        raise CatalogError(f"{where}: {operation} takes a list of two indicator ids")
+    unknown = [o for o in operands if o not in read]
+    if unknown:
+        raise CatalogError(
+            f"{where}: {', '.join(map(repr, unknown))} is not a read (non-derived) indicator"
+        )
+    a, b = (read[o] for o in operands)
+    if a.unit != b.unit:
+        raise CatalogError(f"{where}: {a.id} ({a.unit}) and {b.id} ({b.unit}) differ in unit")
+    sources = tuple(dict.fromkeys((a.source, b.source)))
     return Indicator(
-        id=indicator_id,
-        title=str(entry["title"]),
-        family=entry["family"],
-        unit=entry["unit"],
-        source=entry["source"],
-        series=str(entry["series"]),
-        higher_is_better=bool(entry.get("higher_is_better", True)),
-        scale=float(entry.get("scale", 1.0)),
-        range=(float(bounds[0]), float(bounds[1])) if bounds is not None else None,
-        bounded=bool(entry.get("bounded", False)),
+        **_common(indicator_id, entry),
+        source=sources[0],
+        series=f"{operation}({a.id}, {b.id})",
+        derive=(operation, (a.id, b.id)),
+        sources=sources,
     )
 
 
@@ -190,16 +303,24 @@ def parse_catalog(data: Any, path: Path) -> Catalog:
     _require(data, ("units", "sources", "indicators"), str(path))
     units = {str(k): str(v) for k, v in data["units"].items()}
     sources = {sid: _parse_source(sid, entry, path) for sid, entry in data["sources"].items()}
-    indicators = {
+    entries = data["indicators"]
+    derived_ids = {i for i, e in entries.items() if isinstance(e, dict) and "derive" in e}
+    read = {
         iid: _parse_indicator(iid, entry, sources, units, path)
-        for iid, entry in data["indicators"].items()
+        for iid, entry in entries.items()
+        if iid not in derived_ids
     }
+    derived = {
+        iid: _parse_derived(iid, entries[iid], read, units, path) for iid in sorted(derived_ids)
+    }
+    indicators = {iid: read.get(iid) or derived[iid] for iid in entries}  # catalog order
     series_seen: dict[tuple[str, str], str] = {}
-    for ind in indicators.values():
-        key = (ind.source, ind.series)
+    for ind in read.values():
+        key = (ind.source, ind.key.casefold())
         if key in series_seen:
             raise CatalogError(
-                f"{path}: indicators {series_seen[key]} and {ind.id} read the same series {key}"
+                f"{path}: indicators {series_seen[key]} and {ind.id} read the same series "
+                f"{(ind.source, ind.key)}"
             )
         series_seen[key] = ind.id
     gaps = {

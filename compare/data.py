@@ -12,6 +12,7 @@ import pandas as pd
 
 from compare.catalog import load_catalog
 from compare.config import paths
+from compare.derived import add_derived
 from compare.errors import CompareError, ParameterError
 from compare.storage import atomic
 
@@ -81,7 +82,9 @@ def load(
     home: str | Path | None = None,
 ) -> pd.DataFrame:
     """The tidy table filtered by indicator(s), years, countries (ISO3 or names) and region
-    group(s), with a ``region`` column from ``classification`` (default UN M49).
+    group(s), with a ``region`` column from ``classification`` (default UN M49). Rows of derived
+    indicators (catalog ``derive:``) are computed on the way (:mod:`compare.derived`); their
+    ``raw_file`` / ``raw_row`` / ``raw_column`` name both raw cells, ``a;b``.
 
     >>> df = compare.load("internet_users_pct", years=2022,
     ...                   groups=["Europe", "Latin America & Caribbean"])
@@ -91,11 +94,12 @@ def load(
 
     catalog = load_catalog()
     year_list = as_years(years)
-    frame = table(home)
     wanted = _as_list(indicators)
+    for indicator in wanted or ():
+        catalog.indicator(indicator)  # raises with the list of valid ids
+    # derived indicators (e.g. gender gaps) are computed from the kept values, never stored
+    frame = add_derived(table(home), wanted, catalog)
     if wanted:
-        for indicator in wanted:
-            catalog.indicator(indicator)  # raises with the list of valid ids
         frame = frame[frame["indicator"].isin(wanted)]
     if family:
         catalog.by_family(family)

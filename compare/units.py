@@ -46,6 +46,7 @@ UNITS: dict[str, UnitStyle] = {
         title="per million people",
     ),
     "people": UnitStyle(0, True, "", "", "", "", "people"),
+    "percentage_points": UnitStyle(1, False, "", " pp", " pp", " pp", "percentage points"),
     "int_dollars_ppp": UnitStyle(
         digits=0,
         thousands=True,

@@ -60,6 +60,67 @@ EU_AGGREGATES = {
 
 M49_GROUPS = {"Europe": "Europe", "Latin America and the Caribbean": "Latin America & Caribbean"}
 
+#: Every UNTERM formal-name column of ``country-codes`` (six UN languages).
+FORMAL_COLUMNS = tuple(
+    f"UNTERM {lang} Formal"
+    for lang in ("English", "Spanish", "French", "Russian", "Chinese", "Arabic")
+)
+#: Words (as name keys) that Spanish and Portuguese formal names share: a Spanish formal name
+#: made only of these before the country's Spanish short name gives the Portuguese formal name
+#: with the Portuguese short name ("la República Oriental del Uruguay" -> "República Oriental
+#: Uruguai", the key of "República Oriental do Uruguai"; prepositions are not part of keys).
+SHARED_FORMAL_WORDS = frozenset(
+    {
+        "rep", "fed", "dem", "reino", "principado", "estado", "plurinacional", "cooperativa",
+        "oriental", "bolivariana", "popular", "socialista", "islamica", "arabe", "unida",
+        "unido", "sultanato",
+    }
+)  # fmt: skip
+#: UN M49 region codes of ``country-codes`` (column pairs code, name): aggregates, as they
+#: appear in UN exports such as the SDG Global Database (``GeoAreaCode``).
+M49_REGION_COLUMNS = (
+    ("Global Code", "Global Name", "UN M49 world"),
+    ("Region Code", "Region Name", "UN M49 region"),
+    ("Sub-region Code", "Sub-region Name", "UN M49 sub-region"),
+    ("Intermediate Region Code", "Intermediate Region Name", "UN M49 intermediate region"),
+)
+
+
+def portuguese_formal(formal_es: str, shorts_es: list[str], short_pt: str) -> str:
+    """The key form of a Portuguese formal name (see :data:`SHARED_FORMAL_WORDS`), or "" when
+    the Spanish formal name does not end with the short name or uses other words."""
+    formal = name_key(formal_es).split()
+    if not formal or not short_pt:
+        return ""
+    for short in filter(None, (name_key(s) for s in shorts_es)):
+        words = short.split()
+        if formal[-len(words) :] == words and len(formal) > len(words):
+            prefix = formal[: -len(words)]
+            if name_key(short_pt).split()[: len(prefix)] == prefix:
+                return ""  # the short name is already formal ("República do Congo")
+            if set(prefix) <= SHARED_FORMAL_WORDS:
+                kept = formal_es.split()[: len(formal_es.split()) - len(words)]
+                wanted = [w for w in kept if name_key(w) in SHARED_FORMAL_WORDS]
+                return " ".join([*wanted, short_pt])
+    return ""
+
+
+def m49_aggregates(codes: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """UN M49 region codes (zero-padded) as aggregates; none may be an ISO numeric code."""
+    numeric = {row["ISO3166-1-numeric"].strip().zfill(3) for row in codes}
+    found: dict[str, dict[str, str]] = {}
+    for row in codes:
+        for code_column, name_column, kind in M49_REGION_COLUMNS:
+            code, name = row[code_column].strip(), row[name_column].strip()
+            if code and name:
+                code = code.zfill(3)
+                if code in numeric:
+                    raise SystemExit(f"M49 region code {code} is also an ISO numeric code")
+                found[code] = {
+                    "code": code, "name": f"{name} ({kind})", "kind": kind, "also_named": "",
+                }  # fmt: skip
+    return found
+
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -148,13 +209,20 @@ def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
     name_columns = (
         "CLDR display name", "official_name_en", "official_name_es", "UNTERM English Short",
         "UNTERM English Formal", "UNTERM Spanish Short", "UNTERM Spanish Formal",
+        *FORMAL_COLUMNS,
     )  # fmt: skip
     for row in codes:
-        for column in name_columns:
+        for column in dict.fromkeys(name_columns):
             add(row[column], row["ISO3166-1-Alpha-3"], f"country-codes:{column}")
     for lang, table in names.items():
         for iso3, name in table.items():
             add(name, iso3, f"country-names-en-es-pt:{lang}")
+    for row in codes:
+        iso3 = row["ISO3166-1-Alpha-3"].strip()
+        shorts = [row["UNTERM Spanish Short"], names["es"].get(iso3, "")]
+        alias = portuguese_formal(row["UNTERM Spanish Formal"], shorts, names["pt"].get(iso3, ""))
+        if alias:
+            add(alias, iso3, "derived:UNTERM Spanish Formal+country-names-en-es-pt:pt")
     for feature in geo["features"]:
         props = feature["properties"]
         iso3 = props["ISO_A3_EH"] if props["ISO_A3_EH"] != "-99" else ""
@@ -181,6 +249,7 @@ def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
                 "kind": "World Bank aggregate",
                 "also_named": "",
             }
+    aggregates.update(m49_aggregates(codes))
     for code, name in EU_AGGREGATES.items():
         aggregates[code] = {"code": code, "name": name, "kind": "EU aggregate", "also_named": ""}
     for row in _read_csv(mirror / "eu-eea-membership" / "eea_ctries_2021-01-01.csv"):

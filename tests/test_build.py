@@ -82,6 +82,8 @@ def _independent_count(mirror: Path, source_id: str) -> int:
     if source_id == "wb-gtmi-2020-2025":
         grid, _ = read_grid(folder / "groups_data.xlsx")
         return (len([row for row in grid if any(row)]) - 1) * 5
+    if source_id == "itu-sdg-ict-skills-mobile-own-by-sex":  # one record per line (UN SDG CSV)
+        return sum(len(csv_rows(f.name)) - 1 for f in sorted(folder.glob("sdg_database_*.csv")))
     if source_id == "itu-internet-gender-urban-rural":
         grid, _ = read_grid(next(folder.glob("*.xls")))
         return sum(1 for row in grid[3:] if row[1] and row[3]) * 9  # economies x 9 columns

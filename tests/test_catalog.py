@@ -80,6 +80,44 @@ def _catalog_data() -> dict:
         (lambda d: d["indicators"]["egdi"].update(source="ghost"), "source 'ghost'"),
         (lambda d: d["indicators"]["egdi"].update(range=[1, 0]), "range"),
         (lambda d: d["indicators"]["osi"].update(series="E-Government Index"), "same series"),
+        (lambda d: d["indicators"]["ict_skills_soft_pct"].update(dimensions=["Sex"]), "dimensions"),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_pct"].update(dimensions={"Sex": "A=B"}),
+            "holds one of",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_copa_pct"]["dimensions"].update(
+                {"Type of skill": "SOFT"}
+            ),
+            "same series",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(
+                derive={"ratio": ["ict_skills_soft_female_pct", "ict_skills_soft_male_pct"]}
+            ),
+            "unknown derivation 'ratio'",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(
+                derive={"difference": ["ict_skills_soft_female_pct", "egdi"]}
+            ),
+            "differ in unit",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(
+                derive={
+                    "difference": [
+                        "ict_skills_soft_female_pct",
+                        "mobile_phone_owners_gender_gap_pp",
+                    ]
+                }
+            ),
+            "not a read",
+        ),
+        (
+            lambda d: d["indicators"]["ict_skills_soft_gender_gap_pp"].update(source="un-egdi"),
+            "takes no source",
+        ),
     ],
 )
 def test_invalid_catalog_entries_are_rejected(mutate, message: str) -> None:
@@ -92,3 +130,51 @@ def test_invalid_catalog_entries_are_rejected(mutate, message: str) -> None:
 def test_unknown_indicator_lists_valid_ids() -> None:
     with pytest.raises(ParameterError, match="internet_users_pct"):
         load_catalog().indicator("internet_user_pct")
+
+
+def test_sdg_indicators_take_their_dimensions_and_gaps_are_derived() -> None:
+    catalog = load_catalog()
+    skills = [i for i in catalog.indicators.values() if i.series == "SE_ADT_ACTS"]
+    both = {
+        dict(i.dimensions)["Type of skill"] for i in skills if ("Sex", "BOTHSEX") in i.dimensions
+    }
+    assert both == {"COPA", "CMFL", "EMAIL", "ARSP", "INST", "SOFT", "EPRS", "TRAF", "PCPR"}
+    by_sex = {
+        (dict(i.dimensions)["Type of skill"], dict(i.dimensions)["Sex"])
+        for i in skills
+        if ("Sex", "BOTHSEX") not in i.dimensions
+    }
+    assert by_sex == {
+        (skill, sex) for skill in ("COPA", "SOFT", "PCPR") for sex in ("FEMALE", "MALE")
+    }
+    soft = catalog.indicator("ict_skills_soft_female_pct")
+    # the source's options.dimensions apply to every indicator of the source
+    assert (
+        soft.key == "SE_ADT_ACTS[Reporting Type=G; Sex=FEMALE; Type of skill=SOFT; Units=PERCENT]"
+    )
+    mobile = {i.id for i in catalog.indicators.values() if i.series == "IT_MOB_OWN"}
+    assert mobile == {f"mobile_phone_owners{s}_pct" for s in ("", "_female", "_male")}
+    assert {i.family for i in skills} == {"digital_divide"}
+    gaps = {i.id: i for i in catalog.derived}
+    assert set(gaps) == {
+        "ict_skills_copa_gender_gap_pp", "ict_skills_soft_gender_gap_pp",
+        "ict_skills_pcpr_gender_gap_pp", "mobile_phone_owners_gender_gap_pp",
+    }  # fmt: skip
+    gap = gaps["ict_skills_soft_gender_gap_pp"]
+    assert gap.derive == ("difference", ("ict_skills_soft_female_pct", "ict_skills_soft_male_pct"))
+    assert gap.unit == "percentage_points" and gap.sources == (
+        "itu-sdg-ict-skills-mobile-own-by-sex",
+    )
+    # a derived indicator is never read from a file
+    assert gap not in catalog.indicators_of("itu-sdg-ict-skills-mobile-own-by-sex")
+
+
+def test_series_key_sorts_dimensions() -> None:
+    from compare.catalog import series_key
+
+    assert series_key("IT.NET.USER.ZS") == "IT.NET.USER.ZS"
+    assert (
+        series_key("S", {"b": "2", "a": "1"})
+        == series_key("S", {"a": "1", "b": "2"})
+        == "S[a=1; b=2]"
+    )

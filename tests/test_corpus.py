@@ -46,6 +46,13 @@ REASON_CODES = {
 }
 ALL_MARKERS = ("", "..", "...", ":", ".", "NA", "n/a", "-")
 GTMI_HEADER = ["year", "country_code", "country_name", "gtmi", "cgsi", "psdi", "dcei", "gtei"]
+#: A UN SDG export case: the indicator takes women's software skills, global data in percent.
+SDG: dict[str, Any] = {
+    "reader": "un_sdg_csv",
+    "series": "SE_ADT_ACTS",
+    "dimensions": {"Sex": "FEMALE", "Type of skill": "SOFT"},
+    "options": {"dimensions": {"Reporting Type": "G", "Units": "PERCENT"}},
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class Case:
     flags: dict[str, int] = field(default_factory=dict)  # flag -> kept rows carrying it
     quarantined_rows: dict[str, list[int]] = field(default_factory=dict)  # reason -> raw rows
     reason_text: str | None = None  # a fragment every quarantine reason of the case holds
+    dimensions: dict[str, str] = field(default_factory=dict)  # the indicator's (SDG exports)
+    not_selected: int | None = None  # records of series no indicator asks for
 
 
 # --- Excel files written at test time --------------------------------------------------------
@@ -530,6 +539,36 @@ CASES: list[Case] = [
         error="sheet 'Machine Readable Format' missing",
     ),
     Case(
+        "UN SDG export: duplicated row, unknown GeoAreaCode, text value, region code, 132.8, "
+        "other sex / age group / reporting type / unit",
+        "SYNTHETIC_sdg_export_bad_rows.csv",
+        **SDG,
+        kept=1,
+        aggregates=1,  # GeoAreaCode 419: the UN M49 region Latin America and the Caribbean
+        reasons={
+            "duplicate_identical": 1,
+            "unknown_country": 1,
+            "unparseable_value": 1,
+            "out_of_range": 1,
+        },
+        quarantined_rows={
+            "duplicate_identical": [3],
+            "unknown_country": [4],
+            "unparseable_value": [5],
+            "out_of_range": [8],
+        },
+        values={("ESP", 2019): 41.5},
+        not_selected=4,  # MALE; Age 15-24; Reporting Type N; Units NUMBER
+    ),
+    Case(
+        "UN SDG export without a dimension column the indicator takes",
+        "SYNTHETIC_sdg_missing_dimension_column.csv",
+        **SDG,
+        error="header lacks dimension column(s) 'Type of skill'",
+        error_row=1,
+        error_column="Type of skill",
+    ),
+    Case(
         "ITU two-row header, '...' markers, a footnote under the table",
         "SYNTHETIC_itu_two_row_header.xlsx",
         reader="itu_key_ict_xls",
@@ -567,6 +606,7 @@ def corpus_catalog(case: Case) -> Catalog:
                 "series": case.series,
                 "range": list(case.range),
                 "scale": case.scale,
+                **({"dimensions": case.dimensions} if case.dimensions else {}),
             }
         },
     }
@@ -630,6 +670,8 @@ def test_corpus_case(case: Case, tmp_path: Path) -> None:
         assert sorted(int(r) for r in q.loc[q["reason_code"] == code, "raw_row"]) == rows
     if case.reason_text is not None:
         assert q["reason"].str.contains(case.reason_text, regex=False).all()
+    if case.not_selected is not None:
+        assert result.rows_not_selected == case.not_selected
 
 
 def test_corpus_has_at_least_30_kinds_and_every_file_is_used_and_synthetic() -> None:

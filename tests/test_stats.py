@@ -464,3 +464,19 @@ def test_year_filters_take_numpy_integers(built_home: Path) -> None:
     spans = [np.arange(2005, 2023), range(2005, 2023)]
     first, second = (convergence("internet_users_pct", y, home=built_home) for y in spans)
     pd.testing.assert_frame_equal(first.beta, second.beta)
+
+
+def test_ict_skills_withhold_the_thin_lac_weighted_mean(built_home: Path, tidy: pd.DataFrame):
+    """SDG 4.4.1 (UN SDG export): few LAC countries per survey year, so the population-weighted
+    mean is withheld and the share of the population covered is said instead."""
+    c = compare_regions("ict_skills_soft_pct", home=built_home, n_boot=N_BOOT)
+    frame = by_hand(tidy, "ict_skills_soft_pct", c.year, LAC)
+    s = c.per_group[LAC]
+    assert s.n_with_data == frame["value"].notna().sum() >= 3
+    assert s.coverage_pop == pytest.approx(pop_share(frame), rel=1e-12) and s.coverage_pop < 2 / 3
+    assert s.weighted_mean is None and c.gap_weighted is None
+    covered = f"data cover {100 * s.coverage_pop:.1f}% of the population of {LAC} in {c.year}"
+    assert covered in s.weighted_withheld_reason and covered in c.sentence
+    assert s.members_without == sorted(frame.loc[frame["value"].isna(), "iso3"])
+    assert {"ARG", "ECU", "URY"} <= set(s.members_without)  # focus countries not in the file
+    assert s.mean == pytest.approx(frame["value"].mean(), rel=1e-12)

@@ -382,9 +382,9 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
     from compare.geo import countries  # noqa: PLC0415
 
     started = time.perf_counter()
-    series_map = {ind.series.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
+    series_map = {ind.key.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
     raw, skipped = _read_records(
-        source, folder, [ind.series for ind in catalog.indicators_of(source.id)]
+        source, folder, [ind.key for ind in catalog.indicators_of(source.id)]
     )
     series_key = raw["series"].str.strip().str.casefold()
     problem = raw["problem"] != ""

@@ -91,7 +91,7 @@ def _finish(
     catalog = _catalog()
     text = caption or caption_text(indicators, years, extra=extra)
     year_list = [years] if isinstance(years, int) else sorted({int(y) for y in years or []})
-    sources = sorted({catalog.indicator(i).source for i in indicators})
+    sources = sorted({s for i in indicators for s in catalog.indicator(i).sources})
     width = int(fig.layout.width or WIDTH)
     heading = theme.title_text(title, width - 40)
     top = 30 + 24 * (heading.count("<br>") + 1)

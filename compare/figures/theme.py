@@ -99,9 +99,9 @@ def caption_text(
     catalog = load_catalog()
     source_ids: list[str] = []
     for indicator in indicators:
-        source_id = catalog.indicator(indicator).source
-        if source_id not in source_ids:
-            source_ids.append(source_id)
+        for source_id in catalog.indicator(indicator).sources:  # a derived one: its operands'
+            if source_id not in source_ids:
+                source_ids.append(source_id)
     parts = []
     for source_id in source_ids:
         source = catalog.source(source_id)

@@ -1,13 +1,14 @@
 """Country names and codes -> ISO 3166-1 alpha-3, without guessing.
 
-Names in English, Spanish and Portuguese (UN, World Bank, ITU, CLDR, Natural Earth spellings) and
-ISO alpha-2 / alpha-3 / numeric codes (plus the EU's ``EL``/``UK`` and Kosovo's ``XK``/``XKX``)
-are looked up in the reference tables under ``compare/geo/reference/`` (written by
-``scripts/make_reference.py``). Matching is exact on :func:`compare.geo.names.name_key`
-(case, accents, punctuation, "the" and "&" ignored), never fuzzy: a name that matches nothing is
-*unmapped*, one that matches several countries is *ambiguous*, and both are reported, never silently
-dropped. Aggregates (World, World Bank regions and income groups, EU, euro area) are recognised and
-kept apart from countries.
+Names in English, Spanish and Portuguese (UN, World Bank, ITU, CLDR, Natural Earth spellings; the
+UN formal names in the six UN languages) and ISO alpha-2 / alpha-3 / numeric codes (plus the EU's
+``EL``/``UK`` and Kosovo's ``XK``/``XKX``) are looked up in the reference tables under
+``compare/geo/reference/`` (written by ``scripts/make_reference.py``). Matching is exact on
+:func:`compare.geo.names.name_key` (case, accents, punctuation, articles, "&", Spanish/Portuguese
+prepositions and the abbreviations Rep., St., Is., Fed., Dem. ... ignored), never fuzzy: a name
+that matches nothing is *unmapped*, one that matches several countries is *ambiguous*, and both
+are reported, never silently dropped. Aggregates (World, World Bank regions and income groups,
+EU, euro area, UN M49 region codes such as ``419``) are recognised and kept apart from countries.
 
     >>> import compare
     >>> compare.to_iso3(["México", "Brasil", "Venezuela, RB", "Türkiye"])
@@ -120,6 +121,8 @@ def match(text: Any) -> Match:
             return Match(raw, "aggregate", aggregate_code=code)
     if _NUMERIC.match(cleaned) and cleaned.zfill(3) in ref.by_numeric:
         return Match(raw, "country", iso3=ref.by_numeric[cleaned.zfill(3)])
+    if _NUMERIC.match(cleaned) and cleaned.zfill(3) in ref.aggregates:  # UN M49 region codes
+        return Match(raw, "aggregate", aggregate_code=cleaned.zfill(3))
     if key in ref.aggregate_by_key:
         return Match(raw, "aggregate", aggregate_code=ref.aggregate_by_key[key])
     return Match(raw, "unmapped")

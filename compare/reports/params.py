@@ -358,6 +358,9 @@ class Vocabulary:
         years: dict[str, set[int]] = {}
         for indicator, year in zip(pairs["indicator"], pairs["year"], strict=True):
             years.setdefault(str(indicator), set()).add(int(year))
+        from compare.derived import derived_years  # noqa: PLC0415
+
+        years.update(derived_years(data))  # derived indicators are computed, not stored
         self._years = {ind: sorted(found) for ind, found in years.items()}
         self._countries = sorted(str(c) for c in pc.unique(data["iso3"]).to_pylist())
 

@@ -88,13 +88,14 @@ def read_panels(
     :data:`NOT_MEASURED_FLAGS`) are set apart in :attr:`Panel.left_out`, population included."""
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.data import table  # noqa: PLC0415
+    from compare.derived import add_derived  # noqa: PLC0415
 
     wanted = list(dict.fromkeys(indicators))
     catalog = load_catalog()
     for indicator in wanted:
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
     flags = tuple(NOT_MEASURED_FLAGS if exclude_flags is None else exclude_flags)
-    frame = table(home)
+    frame = add_derived(table(home), wanted, catalog)  # derived indicators: computed, not stored
     frame = frame[frame["indicator"].isin([*wanted, POPULATION])]
     dropped = not_measured(frame["flag"], flags)
     measured, set_apart = frame[~dropped], frame[dropped]

@@ -22,6 +22,7 @@ READERS: dict[str, str] = {
     "oecd_long": "oecd:read_oecd_long",
     "egov_benchmark_xlsx": "egov_benchmark:read_machine_readable",
     "desi_csv": "desi:read_desi",
+    "un_sdg_csv": "sdg:read_sdg",
 }
 
 
