@@ -28,6 +28,21 @@ def series_key(series: str, dimensions: Mapping[str, str] | None = None) -> str:
     return series + "[" + "; ".join(f"{k}={v}" for k, v in sorted(dimensions.items())) + "]"
 
 
+#: reader name -> "module:function" inside :mod:`compare.ingest.sources` (the catalog declares
+#: which readers exist; the ingest layer imports the module only when it reads)
+READERS: dict[str, str] = {
+    "worldbank_wide": "worldbank:read_wide",
+    "worldbank_long": "worldbank:read_long",
+    "un_egdi": "egdi:read_egdi",
+    "itu_key_ict_xls": "itu:read_key_ict_table",
+    "gtmi_xlsx": "gtmi:read_gtmi",
+    "oecd_long": "oecd:read_oecd_long",
+    "egov_benchmark_xlsx": "egov_benchmark:read_machine_readable",
+    "desi_csv": "desi:read_desi",
+    "un_sdg_csv": "sdg:read_sdg",
+}
+
+
 @dataclass(frozen=True)
 class Source:
     """One raw source folder and how to read it."""
@@ -162,8 +177,6 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: expected a mapping")
     _require(entry, ("reader", "files", "licence", "citation"), where)
-    from compare.ingest.sources import READERS  # noqa: PLC0415 - the registry imports pandas lazily
-
     if entry["reader"] not in READERS:
         raise CatalogError(
             f"{where}: unknown reader {entry['reader']!r}; known: {', '.join(sorted(READERS))}"

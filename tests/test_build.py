@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from compare.build.run import TIDY_COLUMNS, build, build_source
+from compare.build.run import build, build_source
+from compare.build.schema import TIDY_COLUMNS
 from compare.catalog import load_catalog
 from compare.ingest.sources.excel import read_grid
 from tests.conftest import FOCUS

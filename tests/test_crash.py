@@ -47,12 +47,24 @@ def _start(home: Path, args: list[str], pause: str | None, marker: Path) -> subp
     if pause:
         env["COMPARE_TEST_PAUSE"] = f"{pause}:{marker}"
     return subprocess.Popen(
-        [sys.executable, "-m", "compare.cli", *args],
+        [sys.executable, "-c", CLI_WITH_DEFAULT_SIGNALS, *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+#: ``compare ARGS`` with SIGINT and SIGTERM set explicitly. A suite started as a background job
+#: (``make test &``, a scheduler) passes SIGINT on ignored, and Python started with SIGINT ignored
+#: keeps ignoring it: the interrupt tests would then test nothing.
+CLI_WITH_DEFAULT_SIGNALS = (
+    "import signal, sys\n"
+    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+    "from compare.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
 
 
 def _kill_at(

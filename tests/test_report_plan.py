@@ -159,7 +159,7 @@ def _env() -> dict[str, str]:
 
 
 def test_index_escapes_data_and_parameters(tmp_path: Path) -> None:
-    from compare.reports import render
+    from compare.reports.index import index_page
 
     hostile = '<script>alert("x")</script>'
     groups = [(f"Group {hostile}", [{
@@ -169,7 +169,7 @@ def test_index_escapes_data_and_parameters(tmp_path: Path) -> None:
     }])]  # fmt: skip
     summary = {"total": 1, "ok": 0, "failed": 1, "not_run": 0, "updated": hostile,
                "commit": hostile}  # fmt: skip
-    page = render.index_page(groups, summary)
+    page = index_page(groups, summary)
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert 'onclick="evil()"' not in page

@@ -25,6 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from compare.build.schema import (
+    AGGREGATE_COLUMNS,
+    QUARANTINE_COLUMNS,
+    TIDY_COLUMNS,
+    table_schema,
+    validate_tidy,
+)
 from compare.catalog import Catalog, Source, load_catalog
 from compare.config import DEFAULT_CLASSIFICATION, Paths, paths
 from compare.errors import CompareError, DataError
@@ -35,18 +42,6 @@ from compare.ingest.sources.base import RECORD_COLUMNS
 from compare.ingest.values import parse_values, parse_years
 from compare.storage import atomic
 from compare.storage.checksums import sha256_file
-
-TIDY_COLUMNS = (
-    "iso3", "country", "region", "indicator", "family", "year", "value", "unit",
-    "source_id", "licence", "flag", "raw_file", "raw_row", "raw_column",
-)  # fmt: skip
-AGGREGATE_COLUMNS = (
-    "code", "name", "indicator", "year", "value", "unit", "source_id", "raw_file", "raw_row",
-)  # fmt: skip
-QUARANTINE_COLUMNS = (
-    "source_id", "raw_file", "raw_row", "raw_column", "entity", "series", "indicator",
-    "year", "value", "reason_code", "reason",
-)  # fmt: skip
 
 
 @dataclass
@@ -562,46 +557,7 @@ def _datapackage(catalog: Catalog, tidy: pd.DataFrame, raw: Path) -> dict[str, o
                 "name": "indicators",
                 "path": "indicators.csv",
                 "format": "csv",
-                "schema": {
-                    "fields": [
-                        {"name": "iso3", "type": "string", "description": "ISO 3166-1 alpha-3"},
-                        {"name": "country", "type": "string"},
-                        {
-                            "name": "region",
-                            "type": "string",
-                            "description": "UN M49 comparison group (Europe, Latin America & "
-                            "Caribbean) or empty; compare.load() can attach another classification",
-                        },
-                        {
-                            "name": "indicator",
-                            "type": "string",
-                            "constraints": {"enum": sorted(catalog.indicators)},
-                        },
-                        {"name": "family", "type": "string"},
-                        {"name": "year", "type": "integer"},
-                        {
-                            "name": "value",
-                            "type": "number",
-                            "description": "in the catalog's canonical unit",
-                        },
-                        {"name": "unit", "type": "string"},
-                        {
-                            "name": "source_id",
-                            "type": "string",
-                            "description": "folder under data/raw",
-                        },
-                        {"name": "licence", "type": "string"},
-                        {"name": "flag", "type": "string"},
-                        {"name": "raw_file", "type": "string"},
-                        {
-                            "name": "raw_row",
-                            "type": "integer",
-                            "description": "1-based row in raw_file",
-                        },
-                        {"name": "raw_column", "type": "string"},
-                    ],
-                    "primaryKey": ["iso3", "indicator", "year"],
-                },
+                "schema": table_schema(catalog),
             },
             {"name": "aggregates", "path": "aggregates.csv", "format": "csv"},
             {"name": "quarantine", "path": "quarantine.csv", "format": "csv"},
@@ -616,8 +572,6 @@ def build(
     sources: list[str] | None = None,
 ) -> BuildReport:
     """Build ``data/processed`` from ``data/raw`` and return what was done."""
-    from compare.build.schema import validate_tidy  # noqa: PLC0415 - pandera is heavy
-
     where = paths(home)
     catalog = catalog or load_catalog()
     wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)

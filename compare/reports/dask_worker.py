@@ -1,6 +1,6 @@
 """What a Dask worker keeps for ``compare report --executor dask``: a plugin ending the warm
-kernel machinery of :mod:`compare.reports.kernel_run` (fork server, its kernels, runtime folder) when the
-worker stops. The fork server itself starts lazily, with the worker's first run.
+kernel machinery of :mod:`compare.reports.kernel_run` (fork server, its kernels, runtime folder)
+when the worker stops. The fork server itself starts lazily, with the worker's first run.
 
 Imported only by the dask executor (``distributed`` is not a light import).
 """

@@ -134,9 +134,8 @@ def warm() -> None:
     encoder, the catalog and reference tables), so that forked kernels start warm."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    from compare.geo import countries  # noqa: PLC0415
-    from compare.geo import regions  # noqa: PLC0415
     from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.geo import countries, regions  # noqa: PLC0415
 
     load_catalog()
     countries.to_iso3(["Spain"], warn=False)

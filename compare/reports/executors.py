@@ -1,11 +1,12 @@
 """Where report runs execute: ``local`` (a process pool here) or ``dask`` (Dask distributed).
 
-Both map :func:`compare.reports.kernel_run.execute_run` over the same :class:`~compare.reports.matrix.RunSpec`\\ s
-and hand each :class:`~compare.reports.kernel_run.RunResult` to ``on_result`` in this process as it arrives,
-so the manifest, index, progress bar and exit status are the same whichever executor ran them.
-Each worker process keeps its own warm machinery (the kernel fork server of
-:mod:`compare.reports.kernel_run`, started lazily by its first run); the per-run time limit is enforced
-inside :func:`~compare.reports.kernel_run.execute_run`.
+Both map :func:`compare.reports.kernel_run.execute_run` over the same
+:class:`~compare.reports.matrix.RunSpec`\\ s and hand each
+:class:`~compare.reports.kernel_run.RunResult` to ``on_result`` in this process as it arrives, so
+the manifest, index, progress bar and exit status are the same whichever executor ran them. Each
+worker process keeps its own warm machinery (the kernel fork server of
+:mod:`compare.reports.kernel_run`, started lazily by its first run); the per-run time limit is
+enforced inside :func:`~compare.reports.kernel_run.execute_run`.
 
 A run whose kernel did not start (no cell ran: ``RunResult.start_failed``) is submitted again, up
 to :data:`KERNEL_START_ATTEMPTS` attempts in all; any other failure (a notebook that raises, a
@@ -22,7 +23,6 @@ time-out, a kernel that dies mid-run) is the run's result and is never retried.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 

@@ -1,9 +1,10 @@
 """Execute and render one report run: ``execute_run(spec) -> RunResult``.
 
-A pure function of a picklable :class:`~compare.reports.matrix.RunSpec`, so any executor can map it over
-the matrix (the local process pool of ``compare report`` now, Dask later). What it keeps between
-calls in one worker process is only warm machinery, never notebook state: the kernel fork server
-(:mod:`compare.reports.kernels`, one per code+data fingerprint), the nbconvert exporter and the imports.
+A pure function of a picklable :class:`~compare.reports.matrix.RunSpec`, so any executor can map it
+over the matrix (the local process pool of ``compare report`` now, Dask later). What it keeps
+between calls in one worker process is only warm machinery, never notebook state: the kernel fork
+server (:mod:`compare.reports.kernels`, one per code+data fingerprint), the nbconvert exporter and
+the imports.
 
 Each run: papermill injects the parameters (after checking the injected code is inert), a fresh
 kernel executes the notebook (papermill's client: per-cell status and timing in the metadata, a
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import datetime as dt
 import json
 import logging
 import os
@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compare.storage import atomic
 from compare.reports.matrix import RunSpec
+from compare.storage import atomic
 from compare.storage.stamps import utc_now
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"

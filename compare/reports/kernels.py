@@ -127,8 +127,8 @@ def _warm_comparison() -> None:
     and the map geometry (caches keyed by file and mtime) are then loaded once, in the zygote.
     Forked kernels get copies: what one run changes never reaches another."""
     import compare.figures as cf  # noqa: PLC0415
-    from compare.stats import profiles as overview  # noqa: PLC0415
     from compare.stats import convergence  # noqa: PLC0415
+    from compare.stats import profiles as overview  # noqa: PLC0415
 
     comparison = overview.indicator_comparison(WARM_INDICATOR)
     cf.choropleth(WARM_INDICATOR, comparison.year)

@@ -289,7 +289,13 @@ def _sha256(data: bytes) -> str:
 
 def code_files(package: Path = PACKAGE_DIR) -> list[Path]:
     """The files whose content defines what a report computes and how it looks."""
-    patterns = ("**/*.py", "catalog.yml", "geo/reference/*.csv", "reports/templates/*", "reports/assets/*")
+    patterns = (
+        "**/*.py",
+        "catalog.yml",
+        "geo/reference/*.csv",
+        "reports/templates/*",
+        "reports/assets/*",
+    )
     found = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
     return sorted(p for p in found if "__pycache__" not in p.parts)
 

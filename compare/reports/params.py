@@ -345,9 +345,9 @@ class Vocabulary:
         import pyarrow.compute as pc  # noqa: PLC0415
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        from compare.storage import atomic  # noqa: PLC0415
         from compare.config import paths  # noqa: PLC0415
         from compare.errors import CompareError  # noqa: PLC0415
+        from compare.storage import atomic  # noqa: PLC0415
 
         where = paths(self.home)
         atomic.recover_directory(where.processed)

@@ -15,12 +15,12 @@ import datetime as dt
 import functools
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from compare.storage import atomic
 from compare.config import PACKAGE_DIR
+from compare.storage import atomic
 
 TEMPLATES = PACKAGE_DIR / "reports" / "templates"
 ASSETS = PACKAGE_DIR / "reports" / "assets"
@@ -76,7 +76,8 @@ def render_notebook(
     failing: Mapping[str, Any] | None = None,
     message: str = "",
 ) -> str:
-    """The HTML page of one executed notebook (``spec`` is its :class:`~compare.reports.matrix.RunSpec`)."""
+    """The HTML page of one executed notebook (``spec`` is its
+    :class:`~compare.reports.matrix.RunSpec`)."""
     out = Path(spec.output_html)
     context = {
         "title": spec.title,
@@ -138,7 +139,8 @@ def write_assets(reports: Path) -> Path:
 # --- the index ---------------------------------------------------------------------------------
 
 
-def _environment() -> Any:
+def template_environment() -> Any:
+    """The Jinja environment of the project's page templates (autoescaping on)."""
     import jinja2  # noqa: PLC0415
 
     return jinja2.Environment(
@@ -148,21 +150,3 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def index_page(groups: Iterable[tuple[str, list[dict[str, Any]]]], summary: dict[str, Any]) -> str:
-    """The index HTML: one table per group of runs (all values escaped by Jinja)."""
-    return (
-        _environment()
-        .get_template("reports_index.html.j2")
-        .render(groups=list(groups), summary=summary)
-    )
-
-
-def write_index(
-    reports: Path, groups: Iterable[tuple[str, list[dict[str, Any]]]], summary: dict[str, Any]
-) -> Path:
-    """Write ``reports/index.html`` atomically."""
-    target = reports / "index.html"
-    atomic.write_text(target, index_page(groups, summary))
-    return target

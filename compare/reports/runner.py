@@ -1,11 +1,12 @@
 """``compare report``: run the report matrix in parallel, incrementally, as offline HTML.
 
-1. plan: expand ``notebooks/reports.yml`` (:mod:`compare.reports.matrix`), select ``--only PATTERN``;
+1. plan: expand ``notebooks/reports.yml`` (:mod:`compare.reports.matrix`), select
+   ``--only PATTERN``;
 2. fingerprint each run (notebook, parameters, processed data checksums, package code) and skip
    those whose fingerprint equals the last successful run's (unless ``--force``) — this path
    imports no pandas, papermill or nbconvert and takes a fraction of a second;
-3. validate every remaining run's parameters (:mod:`compare.reports.params`) before anything executes:
-   one error lists every bad run, exit status 2;
+3. validate every remaining run's parameters (:mod:`compare.reports.params`) before anything
+   executes: one error lists every bad run, exit status 2;
 4. execute on ``--executor local`` (``--workers`` processes) or ``dask`` (a ``LocalCluster``, or
    the cluster at ``--scheduler``), see :mod:`compare.reports.executors`: each run is
    :func:`compare.reports.kernel_run.execute_run` (a fresh kernel forked from the worker's warm fork
@@ -21,21 +22,20 @@ Exit status: 0 when every selected run succeeded (or was up to date), 1 when any
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compare.storage import atomic
-from compare.reports import executors
-from compare.reports import matrix
 from compare.config import paths
 from compare.errors import CompareError
+from compare.reports import executors, matrix
+from compare.reports.index import write_index
+from compare.storage import atomic
 from compare.storage.checksums import sha256_file
 from compare.storage.stamps import utc_now
 
@@ -173,68 +173,6 @@ def validate(plan: Plan, home: Path) -> None:
         ((s.run_id, by_id[s.run_id].notebook, s.parameters) for s in plan.todo),
         Vocabulary(home),
     )
-
-
-# --- index -------------------------------------------------------------------------------------
-
-
-def _duration(seconds: Any) -> str:
-    try:
-        value = float(seconds)
-    except (TypeError, ValueError):
-        return ""
-    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
-
-
-def index_groups(
-    runs: Iterable[matrix.RunDef], manifest: dict[str, Any], reports: Path
-) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Rows of the index, grouped (family of the indicator, or notebook), in matrix order."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for run in runs:
-        entry = manifest["runs"].get(run.run_id, {})
-        outputs = entry.get("outputs", {})
-        html_path = outputs.get("html")
-        ipynb_path = outputs.get("ipynb")
-        status = entry.get("status", "not-run")
-        message = ""
-        if status not in ("ok", "not-run"):
-            message = (entry.get("message") or "").splitlines()[0][:300] if entry else ""
-        groups.setdefault(run.group, []).append(
-            {
-                "run_id": run.run_id,
-                "title": run.title,
-                "status": status,
-                "message": message,
-                "parameters": [
-                    (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-                    for k, v in run.parameters.items()
-                ],
-                "duration": _duration(entry.get("duration")),
-                "finished": (entry.get("finished_at") or "").replace("T", " ")[:16],
-                "html": html_path if html_path and (reports / html_path).is_file() else "",
-                "ipynb": ipynb_path if ipynb_path and (reports / ipynb_path).is_file() else "",
-            }
-        )
-    return list(groups.items())
-
-
-def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Path) -> Path:
-    from compare.reports import render  # noqa: PLC0415
-
-    groups = index_groups(runs, manifest, reports)
-    rows = [row for _, rows in groups for row in rows]
-    git = manifest.get("git") or {}
-    commit = (git.get("commit") or "unknown")[:10] + (" (modified)" if git.get("dirty") else "")
-    summary = {
-        "total": len(rows),
-        "ok": sum(r["status"] == "ok" for r in rows),
-        "failed": sum(r["status"] in ("failed", "timeout") for r in rows),
-        "not_run": sum(r["status"] == "not-run" for r in rows),
-        "updated": (manifest.get("updated_at") or utc_now()).replace("T", " ")[:16],
-        "commit": commit,
-    }
-    return render.write_index(reports, groups, summary)
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""One reader per raw format. ``READERS`` maps a catalog ``reader`` name to its function.
+"""One reader per raw format. :data:`compare.catalog.READERS` maps a catalog ``reader`` name to
+its module and function here.
 
 Readers are imported lazily (pandas and Excel engines are heavy) via :func:`get_reader`.
 """
@@ -9,21 +10,10 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from compare.catalog import READERS
+
 if TYPE_CHECKING:
     import pandas as pd
-
-#: reader name -> "module:function" inside compare.ingest.sources
-READERS: dict[str, str] = {
-    "worldbank_wide": "worldbank:read_wide",
-    "worldbank_long": "worldbank:read_long",
-    "un_egdi": "egdi:read_egdi",
-    "itu_key_ict_xls": "itu:read_key_ict_table",
-    "gtmi_xlsx": "gtmi:read_gtmi",
-    "oecd_long": "oecd:read_oecd_long",
-    "egov_benchmark_xlsx": "egov_benchmark:read_machine_readable",
-    "desi_csv": "desi:read_desi",
-    "un_sdg_csv": "sdg:read_sdg",
-}
 
 
 def get_reader(name: str) -> Callable[..., pd.DataFrame]:

@@ -1,0 +1,83 @@
+"""The index page ``reports/index.html``: every run of the matrix, grouped, with its status
+and pages (escaped by Jinja)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from compare.reports import matrix
+from compare.reports.render import template_environment
+from compare.storage import atomic
+from compare.storage.stamps import utc_now
+
+
+def index_page(groups: Iterable[tuple[str, list[dict[str, Any]]]], summary: dict[str, Any]) -> str:
+    """The index HTML: one table per group of runs (all values escaped by Jinja)."""
+    return (
+        template_environment()
+        .get_template("reports_index.html.j2")
+        .render(groups=list(groups), summary=summary)
+    )
+
+
+def _duration(seconds: Any) -> str:
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError):
+        return ""
+    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def index_groups(
+    runs: Iterable[matrix.RunDef], manifest: dict[str, Any], reports: Path
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows of the index, grouped (family of the indicator, or notebook), in matrix order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        entry = manifest["runs"].get(run.run_id, {})
+        outputs = entry.get("outputs", {})
+        html_path = outputs.get("html")
+        ipynb_path = outputs.get("ipynb")
+        status = entry.get("status", "not-run")
+        message = ""
+        if status not in ("ok", "not-run"):
+            message = (entry.get("message") or "").splitlines()[0][:300] if entry else ""
+        groups.setdefault(run.group, []).append(
+            {
+                "run_id": run.run_id,
+                "title": run.title,
+                "status": status,
+                "message": message,
+                "parameters": [
+                    (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                    for k, v in run.parameters.items()
+                ],
+                "duration": _duration(entry.get("duration")),
+                "finished": (entry.get("finished_at") or "").replace("T", " ")[:16],
+                "html": html_path if html_path and (reports / html_path).is_file() else "",
+                "ipynb": ipynb_path if ipynb_path and (reports / ipynb_path).is_file() else "",
+            }
+        )
+    return list(groups.items())
+
+
+def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Path) -> Path:
+    """Write ``reports/index.html`` atomically: every run of ``runs`` with its status and pages."""
+    groups = index_groups(runs, manifest, reports)
+    rows = [row for _, rows in groups for row in rows]
+    git = manifest.get("git") or {}
+    commit = (git.get("commit") or "unknown")[:10] + (" (modified)" if git.get("dirty") else "")
+    summary = {
+        "total": len(rows),
+        "ok": sum(r["status"] == "ok" for r in rows),
+        "failed": sum(r["status"] in ("failed", "timeout") for r in rows),
+        "not_run": sum(r["status"] == "not-run" for r in rows),
+        "updated": (manifest.get("updated_at") or utc_now()).replace("T", " ")[:16],
+        "commit": commit,
+    }
+    target = reports / "index.html"
+    atomic.write_text(target, index_page(groups, summary))
+    return target
