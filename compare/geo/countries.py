@@ -4,8 +4,9 @@ Names in English, Spanish and Portuguese (UN, World Bank, ITU, CLDR, Natural Ear
 ISO alpha-2 / alpha-3 / numeric codes (plus the EU's ``EL``/``UK`` and Kosovo's ``XK``/``XKX``)
 are looked up in the reference tables under ``compare/geo/reference/`` (written by
 ``scripts/make_reference.py``). Matching is exact on :func:`compare.geo.names.name_key` (case,
-accents, punctuation, "the" and "&" ignored), never fuzzy: a name that matches nothing is *unmapped*, one
-that matches several countries is *ambiguous*, and both are reported, never silently dropped.
+accents, punctuation, "the" and "&" ignored), never fuzzy: a name that matches nothing is
+*unmapped*, one that matches several countries is *ambiguous*, and both are reported, never
+silently dropped.
 Aggregates (World, World Bank regions and income groups, EU, euro area) are recognised and kept
 apart from countries.
 
@@ -103,11 +104,27 @@ def match(text: Any) -> Match:
         return Match(raw, "unmapped")
     ref = reference()
     key = name_key(cleaned)
+    return (
+        _by_name(raw, key, ref)
+        or _by_code(raw, cleaned, ref)
+        or _by_aggregate_name(raw, key, ref)
+        or Match(raw, "unmapped")
+    )
+
+
+def _by_name(raw: str, key: str, ref: Reference) -> Match | None:
+    """A country name (one country, or several: ambiguous)."""
     found = ref.by_key.get(key, frozenset())
     if len(found) == 1:
         return Match(raw, "country", iso3=next(iter(found)))
     if len(found) > 1:
         return Match(raw, "ambiguous", candidates=tuple(sorted(found)))
+    return None
+
+
+def _by_code(raw: str, cleaned: str, ref: Reference) -> Match | None:
+    """An aggregate's code as written; an ISO alpha-3 or alpha-2 code (or an aggregate's code)
+    in any case; an ISO numeric code."""
     if cleaned in ref.aggregates:
         return Match(raw, "aggregate", aggregate_code=cleaned)
     if _CODE.match(cleaned):
@@ -120,9 +137,14 @@ def match(text: Any) -> Match:
             return Match(raw, "aggregate", aggregate_code=code)
     if _NUMERIC.match(cleaned) and cleaned.zfill(3) in ref.by_numeric:
         return Match(raw, "country", iso3=ref.by_numeric[cleaned.zfill(3)])
+    return None
+
+
+def _by_aggregate_name(raw: str, key: str, ref: Reference) -> Match | None:
+    """An aggregate's name (World, a World Bank region or income group, EU, euro area)."""
     if key in ref.aggregate_by_key:
         return Match(raw, "aggregate", aggregate_code=ref.aggregate_by_key[key])
-    return Match(raw, "unmapped")
+    return None
 
 
 @dataclass
