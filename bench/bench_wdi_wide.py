@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,22 +110,21 @@ def rounds(repeat: int, steps: dict[str, Callable[[], object]]) -> dict[str, tup
     return {name: (min(w for w, _ in got), min(c for _, c in got)) for name, got in times.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="150 indicators (~20 MB)")
     parser.add_argument("--indicators", type=int, default=None, help="default 1500")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (best kept)")
     parser.add_argument("--also", type=Path, default=None, help="another worldbank.py (e.g. an "
                         "earlier version) whose read_wide is timed in the same rounds")  # fmt: skip
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     indicators = args.indicators or (150 if args.quick else 1500)
 
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.csv as pacsv  # noqa: PLC0415
-
     from compare.catalog import Source  # noqa: PLC0415
-    from compare.ingest.sources.base import read_text_table  # noqa: PLC0415
-    from compare.ingest.sources.worldbank import read_wide  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="bench-wdi-") as tmp:
         folder = Path(tmp)
@@ -138,60 +138,94 @@ def main(argv: list[str] | None = None) -> int:
         )
         source = Source(id="bench-wdi", reader="worldbank_wide", files=(name,),
                         licence="synthetic", citation="synthetic benchmark file")  # fmt: skip
-        skip = pacsv.ReadOptions(skip_rows=4)
-        header = pacsv.open_csv(folder / name, skip).schema.names
-        strings_options = pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
-        )
-        full = read_wide(source, folder)  # once, outside the timings
-        count = len(full)
-        assert count == cells, f"read_wide returned {count:,} records, {cells:,} expected"
-        wanted = list(full["series"].cat.categories[:5])
-        part = read_wide(source, folder, wanted=wanted)
-        assert len(part) + part.attrs["rows_not_selected"] == cells
-        del full
-        steps = {
-            "baseline": lambda: pacsv.read_csv(folder / name, skip),
-            "strings": lambda: pacsv.read_csv(folder / name, skip, convert_options=strings_options),
-            "table": lambda: read_text_table(folder / name, ("Country Name", "Country Code")),
-            "read_wide": lambda: read_wide(source, folder),
-            "selected": lambda: read_wide(source, folder, wanted=wanted),
-        }
-        if args.also:
-            spec = importlib.util.spec_from_file_location("bench_other_reader", args.also)
-            other = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(other)
-            steps["also"] = lambda: other.read_wide(source, folder)
+        count, wanted, selected = _check_reader(source, folder, cells)
+        steps = _steps(source, folder, wanted, also=args.also)
         load = os.getloadavg()
         best = rounds(args.repeat, steps)
         after = os.getloadavg()
-        wall, cpu = best["baseline"]
         labels = {
             "baseline": "pyarrow.csv.read_csv (baseline)",
             "strings": "pyarrow.csv.read_csv, all strings",
             "table": "compare read_text_table (table)",
             "read_wide": f"compare read_wide ({count:,} records)",
-            "selected": f"read_wide, 5 series wanted ({len(part):,} records)",
+            "selected": f"read_wide, 5 series wanted ({selected:,} records)",
             "also": f"read_wide of {args.also.name if args.also else ''}",
         }
         print(f"best of {args.repeat} rounds; load average {load[0]:.2f} before, "
               f"{after[0]:.2f} after ({os.cpu_count()} cores)")  # fmt: skip
-        print(f"{'':42} {'wall s':>7} {'ratio':>6} {'CPU s':>7} {'ratio':>6}")
-        for key, label in labels.items():
-            if key not in best:
-                continue
-            w, c = best[key]
-            print(f"{label:42} {w:7.3f} {w / wall:6.2f} {c:7.3f} {c / cpu:6.2f}")
-        if max(load[0], after[0]) > 0.5:
-            print(f"note: other work was running (load average above 0.5): the steps did not "
-                  f"always get the {os.cpu_count()} cores; wall ratios vary from run to run, "
-                  f"CPU ratios much less")  # fmt: skip
-        for key, what in (("read_wide", "every value melted"),
-                          ("selected", "as the build reads it, 5 series wanted")):  # fmt: skip
-            ratio = best[key][0] / wall
-            print(f"goal: read_wide within 1.50x of the baseline (wall), {what}: {ratio:.2f}x, "
-                  f"{'met' if ratio <= 1.5 else 'NOT met'}")  # fmt: skip
+        _print_table(best, labels)
+        _print_verdicts(best, max(load[0], after[0]))
     return 0
+
+
+def _check_reader(source: Any, folder: Path, cells: int) -> tuple[int, list[str], int]:
+    """Read the file once, outside the timings, and check the record counts: (records, the 5
+    series wanted by the "selected" step, records read with them)."""
+    from compare.ingest.sources.worldbank import read_wide  # noqa: PLC0415
+
+    full = read_wide(source, folder)  # once, outside the timings
+    count = len(full)
+    assert count == cells, f"read_wide returned {count:,} records, {cells:,} expected"
+    wanted = list(full["series"].cat.categories[:5])
+    part = read_wide(source, folder, wanted=wanted)
+    assert len(part) + part.attrs["rows_not_selected"] == cells
+    return count, wanted, len(part)
+
+
+def _steps(
+    source: Any, folder: Path, wanted: list[str], *, also: Path | None
+) -> dict[str, Callable[[], object]]:
+    """The timed steps (see the module docstring), with ``also``'s read_wide when given."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    from compare.ingest.sources.base import read_text_table  # noqa: PLC0415
+    from compare.ingest.sources.worldbank import read_wide  # noqa: PLC0415
+
+    path = folder / source.files[0]
+    skip = pacsv.ReadOptions(skip_rows=4)
+    header = pacsv.open_csv(path, skip).schema.names
+    strings_options = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+    )
+    steps: dict[str, Callable[[], object]] = {
+        "baseline": lambda: pacsv.read_csv(path, skip),
+        "strings": lambda: pacsv.read_csv(path, skip, convert_options=strings_options),
+        "table": lambda: read_text_table(path, ("Country Name", "Country Code")),
+        "read_wide": lambda: read_wide(source, folder),
+        "selected": lambda: read_wide(source, folder, wanted=wanted),
+    }
+    if also:
+        spec = importlib.util.spec_from_file_location("bench_other_reader", also)
+        other = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(other)
+        steps["also"] = lambda: other.read_wide(source, folder)
+    return steps
+
+
+def _print_table(best: dict[str, tuple[float, float]], labels: dict[str, str]) -> None:
+    """Wall and CPU time of each step, with the ratios to the baseline."""
+    wall, cpu = best["baseline"]
+    print(f"{'':42} {'wall s':>7} {'ratio':>6} {'CPU s':>7} {'ratio':>6}")
+    for key, label in labels.items():
+        if key not in best:
+            continue
+        w, c = best[key]
+        print(f"{label:42} {w:7.3f} {w / wall:6.2f} {c:7.3f} {c / cpu:6.2f}")
+
+
+def _print_verdicts(best: dict[str, tuple[float, float]], load: float) -> None:
+    """A note when the machine was busy, and whether read_wide meets its goal."""
+    wall = best["baseline"][0]
+    if load > 0.5:
+        print(f"note: other work was running (load average above 0.5): the steps did not "
+              f"always get the {os.cpu_count()} cores; wall ratios vary from run to run, "
+              f"CPU ratios much less")  # fmt: skip
+    for key, what in (("read_wide", "every value melted"),
+                      ("selected", "as the build reads it, 5 series wanted")):  # fmt: skip
+        ratio = best[key][0] / wall
+        print(f"goal: read_wide within 1.50x of the baseline (wall), {what}: {ratio:.2f}x, "
+              f"{'met' if ratio <= 1.5 else 'NOT met'}")  # fmt: skip
 
 
 if __name__ == "__main__":

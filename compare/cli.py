@@ -64,7 +64,14 @@ def parser() -> argparse.ArgumentParser:
         "the tidy table, regenerate reports.",
     )
     sub = top.add_subparsers(dest="command", required=True)
+    _add_fetch(sub)
+    _add_build(sub)
+    _add_indicators(sub)
+    _add_report(sub)
+    return top
 
+
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
     fetch = sub.add_parser(
         "fetch",
         help="import raw source folders into data/raw (a mirror, or the official sources)",
@@ -86,6 +93,8 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
     fetch.set_defaults(run=_fetch)
 
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
     build = sub.add_parser("build", help="build data/processed from data/raw")
     build.add_argument(
         "--only",
@@ -96,10 +105,14 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
+
+def _add_indicators(sub: argparse._SubParsersAction) -> None:
     indicators = sub.add_parser("indicators", help="list catalog indicators")
     indicators.add_argument("--family", help="only this family")
     indicators.set_defaults(run=_indicators)
 
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="execute and render the report matrix")
     report.add_argument(
         "--matrix", default=None, help="report matrix YAML (default: notebooks/reports.yml)"
@@ -144,7 +157,6 @@ def parser() -> argparse.ArgumentParser:
         help="warm: kernels forked from a pre-imported server (default); cold: a new process each",
     )
     report.set_defaults(run=_report)
-    return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:

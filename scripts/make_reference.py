@@ -23,7 +23,10 @@ import json
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,6 +62,7 @@ EU_AGGREGATES = {
 }
 
 M49_GROUPS = {"Europe": "Europe", "Latin America and the Caribbean": "Latin America & Caribbean"}
+
 
 #: Every UNTERM formal-name column of ``country-codes`` (six UN languages).
 FORMAL_COLUMNS = tuple(
@@ -148,8 +152,19 @@ def _wb_names(mirror: Path) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
-    """Every reference table as rows (dicts of text), in a stable order."""
+@dataclass(frozen=True)
+class _Inputs:
+    """The mirror's files and this project's curated files that the tables are made from."""
+
+    codes: list[dict[str, str]]  # country-codes.csv rows
+    names: dict[str, dict[str, str]]  # language -> iso3 -> name
+    wb_meta: dict[str, dict[str, str]]  # World Bank country metadata by code
+    display: dict[str, str]  # iso3 -> display name (manual)
+    manual: list[dict[str, str]]  # manual aliases
+    geo: dict[str, Any]  # Natural Earth GeoJSON
+
+
+def _read_inputs(mirror: Path) -> _Inputs:
     codes = _read_csv(mirror / "country-codes" / "country-codes.csv")
     names = {
         lang: {
@@ -159,89 +174,147 @@ def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
         for lang in ("en", "es", "pt")
     }
     meta_path = next((mirror / "wb-internet-users").glob("Metadata_Country_*.csv"))
-    wb_meta = {row["Country Code"]: row for row in _read_csv(meta_path)}
-    display = {r["iso3"]: r["name"] for r in _read_csv(REFERENCE / "display_names_manual.csv")}
-    manual = _read_csv(REFERENCE / "aliases_manual.csv")
-    geo = json.loads(
-        (mirror / "natural-earth-110m" / "ne_110m_admin_0_countries.geojson").read_text("utf-8")
+    return _Inputs(
+        codes=codes,
+        names=names,
+        wb_meta={row["Country Code"]: row for row in _read_csv(meta_path)},
+        display={r["iso3"]: r["name"] for r in _read_csv(REFERENCE / "display_names_manual.csv")},
+        manual=_read_csv(REFERENCE / "aliases_manual.csv"),
+        geo=json.loads(
+            (mirror / "natural-earth-110m" / "ne_110m_admin_0_countries.geojson").read_text("utf-8")
+        ),
     )
 
+
+def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
+    """Every reference table as rows (dicts of text), in a stable order."""
+    inputs = _read_inputs(mirror)
+    countries = _country_rows(inputs)
+    iso3_set = {row["iso3"] for row in countries}
+    wb_pairs = _wb_names(mirror)
+    candidates = _alias_candidates(inputs, wb_pairs, iso3_set, mirror)
+    return {
+        "countries.csv": countries,
+        "aliases.csv": _alias_rows(candidates, iso3_set),
+        "aggregates.csv": _aggregate_rows(wb_pairs, inputs, iso3_set),
+        "regions.csv": _regions(countries, inputs.wb_meta, mirror),
+    }
+
+
+def _country_rows(inputs: _Inputs) -> list[dict[str, str]]:
+    """One row per ISO 3166-1 entry and per non-ISO economy, by ISO3 code."""
     countries: list[dict[str, str]] = []
-    iso3_set: set[str] = set()
-    for row in codes:
+    for row in inputs.codes:
         iso3 = row["ISO3166-1-Alpha-3"].strip()
-        iso3_set.add(iso3)
         countries.append(
             {
                 "iso3": iso3,
                 "iso2": row["ISO3166-1-Alpha-2"].strip(),
                 "numeric": row["ISO3166-1-numeric"].strip().zfill(3),
-                "name": display.get(iso3) or row["CLDR display name"].strip(),
-                "name_es": names["es"].get(iso3, ""),
-                "name_pt": names["pt"].get(iso3, ""),
+                "name": inputs.display.get(iso3) or row["CLDR display name"].strip(),
+                "name_es": inputs.names["es"].get(iso3, ""),
+                "name_pt": inputs.names["pt"].get(iso3, ""),
                 "m49_region": row["Region Name"].strip(),
                 "m49_subregion": row["Sub-region Name"].strip(),
                 "m49_intermediate": row["Intermediate Region Name"].strip(),
-                "wb_region": wb_meta.get(iso3, {}).get("Region", "").strip(),
+                "wb_region": inputs.wb_meta.get(iso3, {}).get("Region", "").strip(),
                 "status": row["is_independent"].strip(),
             }
         )
     for iso3, (iso2, name) in NON_ISO_ECONOMIES.items():
-        iso3_set.add(iso3)
         countries.append(
             {
                 "iso3": iso3, "iso2": iso2, "numeric": "", "name": name,
                 "name_es": "", "name_pt": "", "m49_region": "", "m49_subregion": "",
                 "m49_intermediate": "",
-                "wb_region": wb_meta.get(iso3, {}).get("Region", "").strip(),
+                "wb_region": inputs.wb_meta.get(iso3, {}).get("Region", "").strip(),
                 "status": "not in ISO 3166-1 (user-assigned code used by the World Bank and EU)",
             }
         )  # fmt: skip
     countries.sort(key=lambda r: r["iso3"])
+    return countries
 
-    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
 
-    def add(alias: str, iso3: str, origin: str) -> None:
-        alias = alias.strip()
-        if alias and iso3 in iso3_set and name_key(alias):
-            aliases[(alias, iso3)].add(origin)
+#: The country-codes columns that hold names.
+NAME_COLUMNS = (
+    "CLDR display name", "official_name_en", "official_name_es", "UNTERM English Short",
+    "UNTERM English Formal", "UNTERM Spanish Short", "UNTERM Spanish Formal",
+    *FORMAL_COLUMNS[2:],  # French, Russian, Chinese and Arabic (English, Spanish are above)
+)  # fmt: skip
+#: The Natural Earth properties that hold names.
+NATURAL_EARTH_COLUMNS = ("NAME", "NAME_LONG", "ADMIN", "NAME_EN", "NAME_ES", "NAME_PT", "FORMAL_EN")
 
-    name_columns = (
-        "CLDR display name", "official_name_en", "official_name_es", "UNTERM English Short",
-        "UNTERM English Formal", "UNTERM Spanish Short", "UNTERM Spanish Formal",
-        *FORMAL_COLUMNS,
-    )  # fmt: skip
-    for row in codes:
-        for column in dict.fromkeys(name_columns):
-            add(row[column], row["ISO3166-1-Alpha-3"], f"country-codes:{column}")
-    for lang, table in names.items():
+
+def _alias_candidates(
+    inputs: _Inputs, wb_pairs: list[tuple[str, str]], iso3_set: set[str], mirror: Path
+) -> Iterator[tuple[str, str, str]]:
+    """(name, iso3, origin) from every input that names countries."""
+    for row in inputs.codes:
+        for column in NAME_COLUMNS:
+            yield row[column], row["ISO3166-1-Alpha-3"], f"country-codes:{column}"
+    for lang, table in inputs.names.items():
         for iso3, name in table.items():
-            add(name, iso3, f"country-names-en-es-pt:{lang}")
-    for row in codes:
-        iso3 = row["ISO3166-1-Alpha-3"].strip()
-        shorts = [row["UNTERM Spanish Short"], names["es"].get(iso3, "")]
-        alias = portuguese_formal(row["UNTERM Spanish Formal"], shorts, names["pt"].get(iso3, ""))
-        if alias:
-            add(alias, iso3, "derived:UNTERM Spanish Formal+country-names-en-es-pt:pt")
-    for feature in geo["features"]:
+            yield name, iso3, f"country-names-en-es-pt:{lang}"
+    yield from _portuguese_formal_names(inputs)
+    for feature in inputs.geo["features"]:
         props = feature["properties"]
         iso3 = props["ISO_A3_EH"] if props["ISO_A3_EH"] != "-99" else ""
-        for column in ("NAME", "NAME_LONG", "ADMIN", "NAME_EN", "NAME_ES", "NAME_PT", "FORMAL_EN"):
+        for column in NATURAL_EARTH_COLUMNS:
             if props.get(column):
-                add(str(props[column]), iso3, f"natural-earth-110m:{column}")
-    aggregates: dict[str, dict[str, str]] = {}
-    for name, code in _wb_names(mirror):
+                yield str(props[column]), iso3, f"natural-earth-110m:{column}"
+    for name, code in wb_pairs:
         if code in iso3_set:
-            add(name, code, "world-bank:Country Name")
-        elif code and code != "Country Code":
-            kind = "composite economy" if code in COMPOSITE_ECONOMIES else "World Bank aggregate"
-            entry = aggregates.setdefault(
-                code, {"code": code, "name": name, "kind": kind, "also_named": ""}
-            )
-            if name != entry["name"]:
-                others = {n for n in entry["also_named"].split("|") if n} | {name}
-                entry["also_named"] = "|".join(sorted(others))
-    for code, row in wb_meta.items():
+            yield name, code, "world-bank:Country Name"
+    for row in _read_csv(mirror / "eu-eea-membership" / "eea_ctries_2021-01-01.csv"):
+        yield row["country"], row["iso3c"], "eu-eea-membership:country"
+    for row in inputs.manual:
+        yield row["alias"], row["iso3"], "manual"
+
+
+def _portuguese_formal_names(inputs: _Inputs) -> Iterator[tuple[str, str, str]]:
+    """Portuguese formal names derived from the Spanish ones (:func:`portuguese_formal`)."""
+    for row in inputs.codes:
+        iso3 = row["ISO3166-1-Alpha-3"].strip()
+        shorts = [row["UNTERM Spanish Short"], inputs.names["es"].get(iso3, "")]
+        pt = inputs.names["pt"].get(iso3, "")
+        alias = portuguese_formal(row["UNTERM Spanish Formal"], shorts, pt)
+        if alias:
+            yield alias, iso3, "derived:UNTERM Spanish Formal+country-names-en-es-pt:pt"
+
+
+def _alias_rows(
+    candidates: Iterable[tuple[str, str, str]], iso3_set: set[str]
+) -> list[dict[str, str]]:
+    """One row per (alias, iso3) with every origin, by iso3 then alias; names of unknown codes
+    and names without a name key are dropped."""
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, iso3, origin in candidates:
+        alias = name.strip()
+        if alias and iso3 in iso3_set and name_key(alias):
+            aliases[(alias, iso3)].add(origin)
+    return [
+        {"alias": alias, "iso3": iso3, "origin": ";".join(sorted(origins))}
+        for (alias, iso3), origins in sorted(aliases.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
+
+
+def _aggregate_rows(
+    wb_pairs: list[tuple[str, str]], inputs: _Inputs, iso3_set: set[str]
+) -> list[dict[str, str]]:
+    """World Bank aggregates and composite economies (other names in ``also_named``), then the
+    EU's aggregate codes, by code."""
+    aggregates: dict[str, dict[str, str]] = {}
+    for name, code in wb_pairs:
+        if code in iso3_set or not code or code == "Country Code":
+            continue
+        kind = "composite economy" if code in COMPOSITE_ECONOMIES else "World Bank aggregate"
+        entry = aggregates.setdefault(
+            code, {"code": code, "name": name, "kind": kind, "also_named": ""}
+        )
+        if name != entry["name"]:
+            others = {n for n in entry["also_named"].split("|") if n} | {name}
+            entry["also_named"] = "|".join(sorted(others))
+    for code, row in inputs.wb_meta.items():
         if code not in iso3_set and code not in aggregates:
             aggregates[code] = {
                 "code": code,
@@ -249,25 +322,10 @@ def build_tables(mirror: Path) -> dict[str, list[dict[str, str]]]:
                 "kind": "World Bank aggregate",
                 "also_named": "",
             }
-    aggregates.update(m49_aggregates(codes))
+    aggregates.update(m49_aggregates(inputs.codes))
     for code, name in EU_AGGREGATES.items():
         aggregates[code] = {"code": code, "name": name, "kind": "EU aggregate", "also_named": ""}
-    for row in _read_csv(mirror / "eu-eea-membership" / "eea_ctries_2021-01-01.csv"):
-        add(row["country"], row["iso3c"], "eu-eea-membership:country")
-    for row in manual:
-        add(row["alias"], row["iso3"], "manual")
-
-    alias_rows = [
-        {"alias": alias, "iso3": iso3, "origin": ";".join(sorted(origins))}
-        for (alias, iso3), origins in sorted(aliases.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-    ]
-    regions = _regions(countries, wb_meta, mirror)
-    return {
-        "countries.csv": countries,
-        "aliases.csv": alias_rows,
-        "aggregates.csv": sorted(aggregates.values(), key=lambda r: r["code"]),
-        "regions.csv": regions,
-    }
+    return sorted(aggregates.values(), key=lambda r: r["code"])
 
 
 def _regions(

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -57,39 +58,68 @@ def test_every_catalog_source_is_built_and_accounted_for(manifest: dict) -> None
         assert sum(acc["quarantine_reasons"].values()) == acc["quarantined"], source_id
 
 
+def _csv_rows(folder: Path, name: str) -> list[list[str]]:
+    with (folder / name).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _filled_year_cells(folder: Path) -> int:
+    """The wide World Bank download: filled year cells."""
+    rows = _csv_rows(folder, "API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv")
+    years = [i for i, h in enumerate(rows[0]) if h.isdigit()]
+    return sum(1 for row in rows[1:] for i in years if row[i].strip())
+
+
+def _grid_rows(path: Path, sheet: str | None = None) -> int:
+    """Non-empty rows of a spreadsheet below its header."""
+    grid, _ = read_grid(path, sheet) if sheet else read_grid(path)
+    return len([row for row in grid if any(row)]) - 1
+
+
+def _itu_cells(folder: Path) -> int:
+    grid, _ = read_grid(next(folder.glob("*.xls")))
+    return sum(1 for row in grid[3:] if row[1] and row[3]) * 9  # economies x 9 columns
+
+
+def _egdi_cells(folder: Path) -> int:
+    """Every survey year's table: rows x 5 index columns."""
+    return sum((len(_csv_rows(folder, f.name)) - 1) * 5 for f in folder.glob("EGOV_DATA_*.csv"))
+
+
+def _lines(name: str, per_line: int = 1) -> Callable[[Path], int]:
+    """Counter of a long table's data lines (x ``per_line`` value columns)."""
+    return lambda folder: (len(_csv_rows(folder, name)) - 1) * per_line
+
+
+def _sdg_lines(folder: Path) -> int:
+    """The UN SDG CSV exports: one record per line."""
+    return sum(
+        len(_csv_rows(folder, f.name)) - 1 for f in sorted(folder.glob("sdg_database_*.csv"))
+    )
+
+
+#: Per source with its own layout: its value slots, counted without the readers.
+_COUNTS: dict[str, Callable[[Path], int]] = {
+    "wb-internet-users": _filled_year_cells,
+    "un-egdi": _egdi_cells,
+    "un-egdi-2024-secondary": _lines("EGOV_DATA_2024.csv", 5),
+    "oecd-dgi-2023": _lines("oecd_dgi_2023.csv"),
+    "ec-desi-2017-2022": _lines("DESI.csv"),
+    "wb-gtmi-2020-2025": lambda folder: _grid_rows(folder / "groups_data.xlsx") * 5,
+    "itu-internet-gender-urban-rural": _itu_cells,
+    "itu-sdg-ict-skills-mobile-own-by-sex": _sdg_lines,
+}
+
+
 def _independent_count(mirror: Path, source_id: str) -> int:
     """Value slots of a source's raw files counted without the readers: lines of long tables,
     filled year cells of the wide one, rows x value columns of the survey tables."""
     folder = mirror / source_id
-
-    def csv_rows(name: str) -> list[list[str]]:
-        with (folder / name).open(encoding="utf-8-sig", newline="") as handle:
-            return list(csv.reader(handle))
-
-    if source_id == "wb-internet-users":
-        rows = csv_rows("API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv")
-        years = [i for i, h in enumerate(rows[0]) if h.isdigit()]
-        return sum(1 for row in rows[1:] for i in years if row[i].strip())
-    if source_id.startswith("wb-") and source_id != "wb-gtmi-2020-2025":
-        return len(csv_rows("data.csv")) - 1
-    if source_id == "un-egdi":
-        return sum((len(csv_rows(f.name)) - 1) * 5 for f in folder.glob("EGOV_DATA_*.csv"))
-    if source_id == "un-egdi-2024-secondary":
-        return (len(csv_rows("EGOV_DATA_2024.csv")) - 1) * 5
-    if source_id == "oecd-dgi-2023":
-        return len(csv_rows("oecd_dgi_2023.csv")) - 1
-    if source_id == "ec-desi-2017-2022":
-        return len(csv_rows("DESI.csv")) - 1
-    if source_id == "wb-gtmi-2020-2025":
-        grid, _ = read_grid(folder / "groups_data.xlsx")
-        return (len([row for row in grid if any(row)]) - 1) * 5
-    if source_id == "itu-sdg-ict-skills-mobile-own-by-sex":  # one record per line (UN SDG CSV)
-        return sum(len(csv_rows(f.name)) - 1 for f in sorted(folder.glob("sdg_database_*.csv")))
-    if source_id == "itu-internet-gender-urban-rural":
-        grid, _ = read_grid(next(folder.glob("*.xls")))
-        return sum(1 for row in grid[3:] if row[1] and row[3]) * 9  # economies x 9 columns
-    grid, _ = read_grid(next(folder.glob("8_*.xlsx")), "Machine Readable Format")
-    return len([row for row in grid if any(row)]) - 1
+    if source_id in _COUNTS:
+        return _COUNTS[source_id](folder)
+    if source_id.startswith("wb-"):
+        return len(_csv_rows(folder, "data.csv")) - 1
+    return _grid_rows(next(folder.glob("8_*.xlsx")), "Machine Readable Format")
 
 
 def test_rows_in_file_match_an_independent_count(manifest: dict, mirror: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -35,41 +36,59 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _named_lists(mirror: Path) -> list[tuple[str, str, str]]:
     """(origin, name, true ISO3) for every name in the mirror that comes with its code."""
-    pairs = []
+    return [
+        *_world_country_names(mirror),
+        *_country_code_names(mirror),
+        *_sdg_names(mirror),
+        *_natural_earth_names(mirror),
+        *_world_bank_names(mirror),
+    ]
+
+
+def _world_country_names(mirror: Path) -> Iterator[tuple[str, str, str]]:
     for lang in ("en", "es", "pt"):
         for row in _rows(mirror / "country-names-en-es-pt" / lang / "world.csv"):
-            pairs.append((f"world_countries:{lang}", row["name"], row["alpha3"].upper()))
+            yield f"world_countries:{lang}", row["name"], row["alpha3"].upper()
+
+
+def _country_code_names(mirror: Path) -> Iterator[tuple[str, str, str]]:
     columns = (
         "CLDR display name", "official_name_en", "official_name_es", "UNTERM English Short",
         "UNTERM English Formal", "UNTERM Spanish Short", "UNTERM Spanish Formal",
         "UNTERM French Formal", "UNTERM Russian Formal", "UNTERM Chinese Formal",
         "UNTERM Arabic Formal",
     )  # fmt: skip
-    codes = _rows(mirror / "country-codes" / "country-codes.csv")
-    for row in codes:
+    for row in _rows(mirror / "country-codes" / "country-codes.csv"):
         for column in columns:
             if row[column].strip():
-                pairs.append((column, row[column], row["ISO3166-1-Alpha-3"]))
-    # the UN SDG exports name each GeoAreaCode (UN M49 = ISO numeric for countries)
+                yield column, row[column], row["ISO3166-1-Alpha-3"]
+
+
+def _sdg_names(mirror: Path) -> Iterator[tuple[str, str, str]]:
+    """The UN SDG exports name each GeoAreaCode (UN M49 = ISO numeric for countries)."""
+    codes = _rows(mirror / "country-codes" / "country-codes.csv")
     by_numeric = {row["ISO3166-1-numeric"].zfill(3): row["ISO3166-1-Alpha-3"] for row in codes}
     for path in sorted(mirror.glob("itu-sdg-*/*.csv")):
         for row in _rows(path):
-            truth = by_numeric[row["GeoAreaCode"].zfill(3)]
-            pairs.append((path.name, row["GeoAreaName"], truth))
+            yield path.name, row["GeoAreaName"], by_numeric[row["GeoAreaCode"].zfill(3)]
+
+
+def _natural_earth_names(mirror: Path) -> Iterator[tuple[str, str, str]]:
     geo = json.loads((mirror / "natural-earth-110m/ne_110m_admin_0_countries.geojson").read_text())
     for feature in geo["features"]:
         props = feature["properties"]
         if props["ISO_A3_EH"] != "-99":
             for column in ("NAME", "NAME_LONG", "ADMIN", "NAME_EN", "NAME_ES", "NAME_PT"):
-                pairs.append((f"natural-earth:{column}", props[column], props["ISO_A3_EH"]))
+                yield f"natural-earth:{column}", props[column], props["ISO_A3_EH"]
+
+
+def _world_bank_names(mirror: Path) -> Iterator[tuple[str, str, str]]:
+    """The economies (not the aggregates) of every World Bank long download."""
+    iso = {row["ISO3166-1-Alpha-3"] for row in _rows(mirror / "country-codes/country-codes.csv")}
     for path in sorted(mirror.glob("wb-*/data.csv")):
-        iso = {
-            row["ISO3166-1-Alpha-3"] for row in _rows(mirror / "country-codes/country-codes.csv")
-        }
         for row in _rows(path):
             if row["Country Code"] in iso:
-                pairs.append((path.parent.name, row["Country Name"], row["Country Code"]))
-    return pairs
+                yield path.parent.name, row["Country Name"], row["Country Code"]
 
 
 def test_every_english_spanish_portuguese_name_in_the_mirror_is_right(mirror: Path) -> None:

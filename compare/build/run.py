@@ -374,13 +374,37 @@ def _flags(records: pd.DataFrame, source: Source) -> pd.Series:
 
 def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult:
     """Read one source folder and split its records into kept / aggregates / quarantine."""
-    from compare.geo import countries  # noqa: PLC0415
-
     started = time.perf_counter()
-    series_map = {ind.key.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
     raw, skipped = _read_records(
         source, folder, [ind.key for ind in catalog.indicators_of(source.id)]
     )
+    selected, split = _select(raw, source, catalog)
+    _stage_years(split)
+    _stage_values(split)
+    aggregate_rows = _stage_countries(split)
+    _stage_units(split, catalog)
+    _stage_fractions(split, catalog)
+    _stage_duplicates(split)
+    result = SourceResult(
+        source.id,
+        _tidy(split.records, source, catalog).sort_values(
+            ["indicator", "iso3", "year"], ignore_index=True
+        ),
+        _aggregates(aggregate_rows, source, catalog).reset_index(drop=True),
+        _quarantine_table(split),
+        rows_in_file=len(raw) + skipped,
+        rows_not_selected=int((~selected).sum()) + skipped,
+        seconds=time.perf_counter() - started,
+        files=_file_records(source, folder),
+    )
+    result.check_invariant()
+    return result
+
+
+def _select(raw: pd.DataFrame, source: Source, catalog: Catalog) -> tuple[pd.Series, _Split]:
+    """The rows of the catalog's series (and the unreadable rows), each with its indicator id;
+    unreadable and not-assessed rows already quarantined."""
+    series_map = {ind.key.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
     series_key = raw["series"].str.strip().str.casefold()
     problem = raw["problem"] != ""
     selected = problem | series_key.isin(list(series_map))
@@ -392,17 +416,16 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         "not_assessed",
         "not assessed in this survey (empty rank, every index 0): missing, not zero",
     )
-    _stage_years(split)
-    _stage_values(split)
-    aggregate_rows = _stage_countries(split)
-    _stage_units(split, catalog)
-    _stage_fractions(split, catalog)
-    _stage_duplicates(split)
+    return selected, split
 
-    records = split.records
+
+def _tidy(records: pd.DataFrame, source: Source, catalog: Catalog) -> pd.DataFrame:
+    """The kept records as rows of the tidy table (TIDY_COLUMNS)."""
+    from compare.geo import countries  # noqa: PLC0415
+
     indicators = catalog.indicators
     unit = {k: v.unit for k, v in indicators.items()}
-    tidy = pd.DataFrame(
+    return pd.DataFrame(
         {
             "iso3": records["iso3"].astype(str),
             "country": records["iso3"].map(countries.country_name).astype(str),
@@ -421,27 +444,39 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         },
         columns=list(TIDY_COLUMNS),
     )
+
+
+def _aggregates(aggregate_rows: pd.DataFrame, source: Source, catalog: Catalog) -> pd.DataFrame:
+    """The rows of regional and income aggregates (AGGREGATE_COLUMNS), scaled to the catalog's
+    unit."""
+    indicators = catalog.indicators
     scale = aggregate_rows["indicator"].map({k: i.scale for k, i in indicators.items()})
-    aggregates = pd.DataFrame(
+    return pd.DataFrame(
         {
             "code": aggregate_rows["aggregate_code"].astype(str),
             "name": aggregate_rows["entity"].astype(str),
             "indicator": aggregate_rows["indicator"].astype(str),
             "year": aggregate_rows["year_int"].astype("int64"),
             "value": (aggregate_rows["number"] * scale.astype(float)).astype("float64"),
-            "unit": aggregate_rows["indicator"].map(unit),
+            "unit": aggregate_rows["indicator"].map({k: v.unit for k, v in indicators.items()}),
             "source_id": source.id,
             "raw_file": aggregate_rows["raw_file"].astype(str),
             "raw_row": aggregate_rows["raw_row"].astype("int64"),
         },
         columns=list(AGGREGATE_COLUMNS),
     )
-    quarantine = (
-        pd.concat(split.quarantined, ignore_index=True)
-        if split.quarantined
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
-    )
-    files = [
+
+
+def _quarantine_table(split: _Split) -> pd.DataFrame:
+    """Every quarantined row of the source (QUARANTINE_COLUMNS; empty when none)."""
+    if split.quarantined:
+        return pd.concat(split.quarantined, ignore_index=True)
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
+
+
+def _file_records(source: Source, folder: Path) -> list[dict[str, object]]:
+    """Name, SHA-256 and size of each raw file of the source."""
+    return [
         {
             "file": name,
             "sha256": sha256_file(folder / name),
@@ -449,18 +484,6 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         }
         for name in source.files
     ]
-    result = SourceResult(
-        source.id,
-        tidy.sort_values(["indicator", "iso3", "year"], ignore_index=True),
-        aggregates.reset_index(drop=True),
-        quarantine,
-        rows_in_file=len(raw) + skipped,
-        rows_not_selected=int((~selected).sum()) + skipped,
-        seconds=time.perf_counter() - started,
-        files=files,
-    )
-    result.check_invariant()
-    return result
 
 
 @contextlib.contextmanager

@@ -74,10 +74,37 @@ def claims_vs_data_chart(
     ``table``: :func:`compare.evidence.claims.claims_vs_data` (claim_id, claim_value, data_value,
     data_year, ``claim_unit`` or ``unit``; optional label, data_unit, indicator, verdict, note).
     """
-    import plotly.graph_objects as go  # noqa: PLC0415
-
     frame, _ = _claims_frame(table)
     units = list(dict.fromkeys(frame["unit"]))
+    fig = _unit_panels(frame, units)
+    note = frame["verdict"] if "verdict" in frame else frame["claim_id"]
+    for row_number, unit in enumerate(units, start=1):
+        rows = frame[frame["unit"] == unit]
+        for trace in _claim_traces(rows, unit, note, first=row_number == 1):
+            fig.add_trace(trace, row=row_number, col=1)
+        fig.update_yaxes(**_claim_yaxis(rows), row=row_number, col=1)
+        fig.update_xaxes(**_claim_xaxis(rows, unit), row=row_number, col=1)
+    _dedupe_legend(fig)
+    indicators, years, caption = _claims_caption(frame, synthetic=table.attrs.get("synthetic"))
+    return _finish(
+        fig,
+        kind="claims_vs_data",
+        indicators=indicators,
+        years=years,
+        title=title,
+        caption=caption,
+        meta={
+            "claims": list(frame["claim_id"]),
+            "without_data": list(frame.loc[frame["data_value"].isna(), "claim_id"]),
+            "not_comparable": list(
+                frame.loc[frame["data_value"].notna() & ~frame["comparable"], "claim_id"]
+            ),
+        },
+    )
+
+
+def _unit_panels(frame: pd.DataFrame, units: list[str]) -> go.Figure:
+    """One panel per unit, each as tall as its number of rows; left margin for the labels."""
     counts = [int((frame["unit"] == u).sum()) for u in units]
     height = max(360, 26 * len(frame) + 70 * len(units) + 220)
     fig = _new(
@@ -87,129 +114,152 @@ def claims_vs_data_chart(
         row_heights=[c / sum(counts) for c in counts],
         vertical_spacing=min(0.14, 90 / height) if len(units) > 1 else 0.0,
     )
-    note = frame["verdict"] if "verdict" in frame else frame["claim_id"]
     longest = max(len(label) for label in frame["row_label"])
     fig.update_layout(margin={"l": min(460, int(longest * 6.3) + 30)})
-    for row_number, unit in enumerate(units, start=1):
-        rows = frame[frame["unit"] == unit]
-        shown = rows[rows["comparable"]]
-        vf = theme.hover_format(unit, "x")
-        fig.add_trace(
-            go.Scatter(
-                x=[
-                    v
-                    for c, d in zip(shown["claim_value"], shown["data_value"], strict=True)
-                    for v in (c, d, None)
-                ],
-                y=[v for label in shown["row_label"] for v in (label, label, None)],
-                mode="lines",
-                line={"color": "#BBBBBB", "width": 2},
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"role": "bar"},
-            ),
-            row=row_number,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=rows["claim_value"],
-                y=rows["row_label"],
-                mode="markers",
-                name="Claimed in the paper",
-                legendgroup="claim",
-                showlegend=row_number == 1,
-                marker={
-                    "symbol": "diamond-open",
-                    "size": 12,
-                    "color": "#000000",
-                    "line": {"width": 2},
-                },
-                customdata=list(zip(rows["label"], note[rows.index], strict=True)),
-                hovertemplate=f"%{{customdata[0]}}<br>Claimed: {vf}<br>%{{customdata[1]}}"
-                "<extra></extra>",
-                meta={"role": "claim", "claim_ids": list(rows["claim_id"])},
-            ),
-            row=row_number,
-            col=1,
-        )
-        if len(shown):
-            error: dict[str, Any] = {"visible": False}
-            if {"data_ci_low", "data_ci_high"} <= set(shown.columns):
-                error = {
-                    "type": "data",
-                    "symmetric": False,
-                    "color": "#0072B2",
-                    "width": 4,
-                    "array": (shown["data_ci_high"] - shown["data_value"]).tolist(),
-                    "arrayminus": (shown["data_value"] - shown["data_ci_low"]).tolist(),
-                }
-            fig.add_trace(
-                go.Scatter(
-                    x=shown["data_value"],
-                    y=shown["row_label"],
-                    mode="markers",
-                    name="Found in the data (95% CI)",
-                    legendgroup="data",
-                    showlegend=True,
-                    error_x=error,
-                    marker={"size": 11, "color": "#0072B2"},
-                    customdata=shown[["label", "data_year"]].astype(str).to_numpy(),
-                    hovertemplate=f"%{{customdata[0]}}<br>Data: {vf} (%{{customdata[1]}})"
-                    "<extra></extra>",
-                    meta={"role": "data", "claim_ids": list(shown["claim_id"])},
-                ),
-                row=row_number,
-                col=1,
-            )
-        aside = rows[~rows["comparable"]]
-        if len(aside):
-            texts = [
-                "      no data"
-                if math.isnan(value)
-                else f"      context: {theme.format_value(value, data_unit)} "
-                f"({theme.unit_title(data_unit)}), not comparable"
-                for value, data_unit in zip(aside["data_value"], aside["data_unit"], strict=True)
-            ]
-            fig.add_trace(
-                go.Scatter(
-                    x=aside["claim_value"],
-                    y=aside["row_label"],
-                    mode="text",
-                    text=texts,
-                    textposition="middle right",
-                    textfont={"color": "#777777", "size": 11},
-                    showlegend=False,
-                    hoverinfo="skip",
-                    meta={"role": "aside", "claim_ids": list(aside["claim_id"])},
-                ),
-                row=row_number,
-                col=1,
-            )
-        fig.update_yaxes(
-            categoryorder="array",
-            categoryarray=list(rows["row_label"]),
-            range=[len(rows) - 0.5, -0.5],
-            tickfont={"size": 11},
-            row=row_number,
-            col=1,
-        )
-        values = [*rows["claim_value"], *shown["data_value"]]
-        for column in ("data_ci_low", "data_ci_high"):
-            if column in shown:
-                values += list(shown[column])
-        values = [v for v in values if not math.isnan(v)]
-        low, high = min(values), max(values)
-        span = (high - low) or abs(high) or 1.0
-        right = 0.35 if len(aside) else 0.05
-        fig.update_xaxes(
-            **theme.axis_format(unit),
-            title={"text": f"claimed and found ({theme.unit_title(unit)})", "font": {"size": 12}},
-            range=[low - 0.05 * span, high + right * span],
-            row=row_number,
-            col=1,
-        )
-    _dedupe_legend(fig)
+    return fig
+
+
+def _claim_traces(rows: pd.DataFrame, unit: str, note: pd.Series, *, first: bool) -> list[Any]:
+    """The traces of one unit's panel: bars from claim to data, the claims, the data values
+    (comparable rows) and the text beside the other claims."""
+    shown = rows[rows["comparable"]]
+    aside = rows[~rows["comparable"]]
+    vf = theme.hover_format(unit, "x")
+    traces = [_bar_trace(shown), _claim_markers(rows, note, vf, first=first)]
+    if len(shown):
+        traces.append(_data_markers(shown, vf))
+    if len(aside):
+        traces.append(_aside_text(aside))
+    return traces
+
+
+def _bar_trace(shown: pd.DataFrame) -> go.Scatter:
+    """Grey bars joining each comparable claim to its data value."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    return go.Scatter(
+        x=[
+            v
+            for c, d in zip(shown["claim_value"], shown["data_value"], strict=True)
+            for v in (c, d, None)
+        ],
+        y=[v for label in shown["row_label"] for v in (label, label, None)],
+        mode="lines",
+        line={"color": "#BBBBBB", "width": 2},
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"role": "bar"},
+    )
+
+
+def _claim_markers(rows: pd.DataFrame, note: pd.Series, vf: str, *, first: bool) -> go.Scatter:
+    """The quoted values (open diamonds)."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    return go.Scatter(
+        x=rows["claim_value"],
+        y=rows["row_label"],
+        mode="markers",
+        name="Claimed in the paper",
+        legendgroup="claim",
+        showlegend=first,
+        marker={
+            "symbol": "diamond-open",
+            "size": 12,
+            "color": "#000000",
+            "line": {"width": 2},
+        },
+        customdata=list(zip(rows["label"], note[rows.index], strict=True)),
+        hovertemplate=f"%{{customdata[0]}}<br>Claimed: {vf}<br>%{{customdata[1]}}<extra></extra>",
+        meta={"role": "claim", "claim_ids": list(rows["claim_id"])},
+    )
+
+
+def _data_markers(shown: pd.DataFrame, vf: str) -> go.Scatter:
+    """The values found in the data (dots), with their 95% interval when the table has one."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    error: dict[str, Any] = {"visible": False}
+    if {"data_ci_low", "data_ci_high"} <= set(shown.columns):
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "color": "#0072B2",
+            "width": 4,
+            "array": (shown["data_ci_high"] - shown["data_value"]).tolist(),
+            "arrayminus": (shown["data_value"] - shown["data_ci_low"]).tolist(),
+        }
+    return go.Scatter(
+        x=shown["data_value"],
+        y=shown["row_label"],
+        mode="markers",
+        name="Found in the data (95% CI)",
+        legendgroup="data",
+        showlegend=True,
+        error_x=error,
+        marker={"size": 11, "color": "#0072B2"},
+        customdata=shown[["label", "data_year"]].astype(str).to_numpy(),
+        hovertemplate=f"%{{customdata[0]}}<br>Data: {vf} (%{{customdata[1]}})<extra></extra>",
+        meta={"role": "data", "claim_ids": list(shown["claim_id"])},
+    )
+
+
+def _aside_text(aside: pd.DataFrame) -> go.Scatter:
+    """Beside each claim without a comparable data value: "no data", or the value in its own
+    unit as context."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    texts = [
+        "      no data"
+        if math.isnan(value)
+        else f"      context: {theme.format_value(value, data_unit)} "
+        f"({theme.unit_title(data_unit)}), not comparable"
+        for value, data_unit in zip(aside["data_value"], aside["data_unit"], strict=True)
+    ]
+    return go.Scatter(
+        x=aside["claim_value"],
+        y=aside["row_label"],
+        mode="text",
+        text=texts,
+        textposition="middle right",
+        textfont={"color": "#777777", "size": 11},
+        showlegend=False,
+        hoverinfo="skip",
+        meta={"role": "aside", "claim_ids": list(aside["claim_id"])},
+    )
+
+
+def _claim_yaxis(rows: pd.DataFrame) -> dict[str, Any]:
+    """One category per row, in table order from the top."""
+    return {
+        "categoryorder": "array",
+        "categoryarray": list(rows["row_label"]),
+        "range": [len(rows) - 0.5, -0.5],
+        "tickfont": {"size": 11},
+    }
+
+
+def _claim_xaxis(rows: pd.DataFrame, unit: str) -> dict[str, Any]:
+    """The unit's axis over every claim, data value and interval end, with room on the right
+    for the text beside non-comparable claims."""
+    shown = rows[rows["comparable"]]
+    values = [*rows["claim_value"], *shown["data_value"]]
+    for column in ("data_ci_low", "data_ci_high"):
+        if column in shown:
+            values += list(shown[column])
+    values = [v for v in values if not math.isnan(v)]
+    low, high = min(values), max(values)
+    span = (high - low) or abs(high) or 1.0
+    right = 0.35 if (~rows["comparable"]).any() else 0.05
+    return {
+        **theme.axis_format(unit),
+        "title": {"text": f"claimed and found ({theme.unit_title(unit)})", "font": {"size": 12}},
+        "range": [low - 0.05 * span, high + right * span],
+    }
+
+
+def _claims_caption(frame: pd.DataFrame, *, synthetic: Any) -> tuple[list[str], list[int], str]:
+    """The indicators and data years behind the chart, and its caption."""
     indicators = list(
         dict.fromkeys(i for i in frame.get("indicator", []) if isinstance(i, str) and i)
     )
@@ -226,23 +276,9 @@ def claims_vs_data_chart(
         caption = caption_text(indicators, years, extra=claims_note)
     else:
         caption = f"{claims_note} Data years: {years_text(years)}."
-    if table.attrs.get("synthetic"):
+    if synthetic:
         caption = "SYNTHETIC TEST DATA. " + caption
-    return _finish(
-        fig,
-        kind="claims_vs_data",
-        indicators=indicators,
-        years=years,
-        title=title,
-        caption=caption,
-        meta={
-            "claims": list(frame["claim_id"]),
-            "without_data": list(frame.loc[frame["data_value"].isna(), "claim_id"]),
-            "not_comparable": list(
-                frame.loc[frame["data_value"].notna() & ~frame["comparable"], "claim_id"]
-            ),
-        },
-    )
+    return indicators, years, caption
 
 
 #: Colours of the non-comparison regions in :func:`claims_by_family` (neutral greys).

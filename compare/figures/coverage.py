@@ -11,6 +11,7 @@ from compare.figures import theme
 from compare.figures._common import WIDTH, _catalog, _country_codes, _finish, _load, _new
 
 if TYPE_CHECKING:
+    import pandas as pd
     import plotly.graph_objects as go
 
 #: Bins of the number of years with data (lower bounds) in the coverage heatmap.
@@ -28,14 +29,46 @@ def coverage_heatmap(
     Defaults: every catalog indicator, every member of the two default groups (M49).
     """
     import numpy as np  # noqa: PLC0415
-    import plotly.graph_objects as go  # noqa: PLC0415
-
-    from compare.geo import regions  # noqa: PLC0415
 
     catalog = _catalog()
     chosen = list(indicators) if indicators is not None else list(catalog.indicators)
     for indicator in chosen:
         catalog.indicator(indicator)
+    codes, region = _ordered_countries(countries)
+    frame = _load(chosen, home, countries=codes)
+    n, span = _year_counts(frame, chosen, codes)
+    height = max(420, 13 * len(chosen) + 260)
+    width = max(WIDTH, 9 * len(codes) + 300)
+    fig = _new(width=width, height=height)
+    fig.add_trace(_heatmap_trace(n, span, codes, chosen))
+    fig.update_xaxes(**_country_axis(codes, region))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, showgrid=False)
+    fig.update_layout(plot_bgcolor=theme.CONTEXT_COLOUR)
+    _mark_regions(fig, codes, region)
+    years = sorted({int(y) for y in frame["year"]})
+    with_data = int(np.isfinite(n).sum())
+    extra = (
+        f"Cells: number of years with a value, in bins (blank = no data); {with_data} of {n.size} "
+        "indicator-country cells have data."
+    )
+    return _finish(
+        fig,
+        kind="coverage_heatmap",
+        indicators=chosen,
+        years=years,
+        title="Where data exist: indicators by country",
+        extra=extra,
+        meta={"countries": codes, "cells_with_data": with_data, "cells": int(n.size)},
+    )
+
+
+def _ordered_countries(
+    countries: str | Iterable[str] | None,
+) -> tuple[list[str], dict[str, str | None]]:
+    """The ISO3 codes (default: the members of the default groups), once each, ordered by
+    default group (others last), then code; and each code's region."""
+    from compare.geo import regions  # noqa: PLC0415
+
     codes = _country_codes(countries)
     if codes is None:
         codes = [c for g in DEFAULT_GROUPS for c in regions.members(g, DEFAULT_CLASSIFICATION)]
@@ -47,7 +80,14 @@ def coverage_heatmap(
             c,
         ),
     )
-    frame = _load(chosen, home, countries=codes)
+    return codes, region
+
+
+def _year_counts(frame: pd.DataFrame, chosen: list[str], codes: list[str]) -> tuple[Any, Any]:
+    """Per indicator x country: the number of years with a value (NaN: none), and (years,
+    first year, latest year) for the hover."""
+    import numpy as np  # noqa: PLC0415
+
     stats = frame.groupby(["indicator", "iso3"])["year"].agg(["count", "min", "max"])
     n = np.full((len(chosen), len(codes)), np.nan)
     span = np.full((len(chosen), len(codes), 3), np.nan)  # years, first and latest year
@@ -56,40 +96,49 @@ def coverage_heatmap(
     for (indicator, code), (count, first, last) in stats.iterrows():
         n[row[indicator], column[code]] = count
         span[row[indicator], column[code]] = (count, first, last)
+    return n, span
+
+
+def _heatmap_trace(n: Any, span: Any, codes: list[str], chosen: list[str]) -> go.Heatmap:
+    """The cells, coloured by the bin of their number of years."""
+    import numpy as np  # noqa: PLC0415
+    import plotly.graph_objects as go  # noqa: PLC0415
+
     binned = np.where(np.isnan(n), np.nan, np.digitize(n, YEAR_BINS) - 1)
+    return go.Heatmap(
+        z=binned,
+        x=codes,
+        y=chosen,
+        customdata=span,
+        **_year_bins(),
+        xgap=1,
+        ygap=1,
+        hoverongaps=False,
+        hovertemplate="%{y} · %{x}<br>%{customdata[0]} year(s): "
+        "%{customdata[1]}–%{customdata[2]}"
+        "<extra></extra>",
+        meta={"role": "coverage"},
+    )
+
+
+def _country_axis(codes: list[str], region: dict[str, str | None]) -> dict[str, Any]:
+    """Every code as a tick, coloured by its region."""
     ticktext = [
         f"<span style='color:{theme.region_colour(region[c] or '', 5)}'>{c}</span>" for c in codes
     ]
-    height = max(420, 13 * len(chosen) + 260)
-    width = max(WIDTH, 9 * len(codes) + 300)
-    fig = _new(width=width, height=height)
-    fig.add_trace(
-        go.Heatmap(
-            z=binned,
-            x=codes,
-            y=chosen,
-            customdata=span,
-            **_year_bins(),
-            xgap=1,
-            ygap=1,
-            hoverongaps=False,
-            hovertemplate="%{y} · %{x}<br>%{customdata[0]} year(s): "
-            "%{customdata[1]}–%{customdata[2]}"
-            "<extra></extra>",
-            meta={"role": "coverage"},
-        )
-    )
-    fig.update_xaxes(
-        type="category",
-        tickmode="array",
-        tickvals=codes,
-        ticktext=ticktext,
-        tickangle=-90,
-        tickfont={"size": 8},
-        showgrid=False,
-    )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, showgrid=False)
-    fig.update_layout(plot_bgcolor=theme.CONTEXT_COLOUR)
+    return {
+        "type": "category",
+        "tickmode": "array",
+        "tickvals": codes,
+        "ticktext": ticktext,
+        "tickangle": -90,
+        "tickfont": {"size": 8},
+        "showgrid": False,
+    }
+
+
+def _mark_regions(fig: go.Figure, codes: list[str], region: dict[str, str | None]) -> None:
+    """A line between the two default groups and each group's name over its columns."""
     boundary = sum(1 for c in codes if region[c] == DEFAULT_GROUPS[0])
     if 0 < boundary < len(codes):
         fig.add_vline(x=boundary - 0.5, line={"color": "#333333", "width": 1.5})
@@ -106,21 +155,6 @@ def coverage_heatmap(
                 showarrow=False,
                 font={"color": theme.region_colour(group, order)},
             )
-    years = sorted({int(y) for y in frame["year"]})
-    with_data = int(np.isfinite(n).sum())
-    extra = (
-        f"Cells: number of years with a value, in bins (blank = no data); {with_data} of {n.size} "
-        "indicator-country cells have data."
-    )
-    return _finish(
-        fig,
-        kind="coverage_heatmap",
-        indicators=chosen,
-        years=years,
-        title="Where data exist: indicators by country",
-        extra=extra,
-        meta={"countries": codes, "cells_with_data": with_data, "cells": int(n.size)},
-    )
 
 
 def _year_bins() -> dict[str, Any]:

@@ -18,6 +18,7 @@ from compare.figures._common import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     import plotly.graph_objects as go
 
 
@@ -29,8 +30,6 @@ def distribution(
 ) -> go.Figure:
     """Strip + box per region with the unweighted and population-weighted means marked
     (from :func:`compare.stats.compare_regions`); a withheld weighted mean is said, not drawn."""
-    import plotly.graph_objects as go  # noqa: PLC0415
-
     from compare.stats.comparison import compare_regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
@@ -39,80 +38,123 @@ def distribution(
     values = comparison.values
     fig = _new()
     fmt = theme.hover_format(info.unit, "x")
-    notes = []
     for order, group in enumerate(comparison.groups):
         rows = values[values["region"] == group]
         stats = comparison.per_group[group]
-        colour = _colour(group, order)
-        label = f"{group}<br><sup>n = {stats.n_with_data} of {stats.n_with_data + stats.n_without}</sup>"  # noqa: E501
-        fig.add_trace(
-            go.Box(
-                x=rows["value"],
-                y=[label] * len(rows),
-                name=group,
-                orientation="h",
-                boxpoints="all",
-                jitter=0.6,
-                pointpos=0,
-                marker={"color": colour, "size": 6, "opacity": 0.75},
-                line={"color": colour, "width": 1.4},
-                fillcolor="rgba(0,0,0,0)",
-                boxmean=False,
-                legendgroup=group,
-                customdata=rows[["country", "iso3", "year", "source_id"]].to_numpy(),
-                hovertemplate=f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{fmt}"
-                "<br>Year: %{customdata[2]}<br>Source: %{customdata[3]}<extra></extra>",
-                meta={"role": "countries", "group": group},
-                legendrank=order + 1,
-            )
+        label = (
+            f"{group}<br><sup>n = {stats.n_with_data} of "
+            f"{stats.n_with_data + stats.n_without}</sup>"
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[stats.mean],
-                y=[label],
-                mode="markers",
-                name="Unweighted mean",
-                legendrank=10,
-                marker={
-                    "symbol": "diamond",
-                    "size": 14,
-                    "color": "white",
-                    "line": {"color": "#000000", "width": 2},
-                },
-                legendgroup="mean",
-                showlegend=order == 0,
-                hovertemplate=f"Unweighted mean ({group}): {fmt}<extra></extra>",
-                meta={"role": "mean", "group": group},
-            )
-        )
-        if stats.weighted_mean is not None:
-            fig.add_trace(
-                go.Scatter(
-                    x=[stats.weighted_mean],
-                    y=[label],
-                    mode="markers",
-                    name="Population-weighted mean",
-                    legendrank=11,
-                    marker={
-                        "symbol": "x-thin",
-                        "size": 16,
-                        "color": "#000000",
-                        "line": {"color": "#000000", "width": 3},
-                    },
-                    legendgroup="weighted",
-                    showlegend=True,
-                    hovertemplate=f"Population-weighted mean ({group}): {fmt}<extra></extra>",
-                    meta={"role": "weighted_mean", "group": group},
-                )
-            )
-        else:
-            notes.append(f"{group}: weighted mean withheld ({stats.weighted_withheld_reason})")
+        traces = [
+            _strip_box(rows, group, order, label, fmt),
+            *_mean_markers(stats, group, label, fmt, first=order == 0),
+        ]
+        for trace in traces:
+            fig.add_trace(trace)
     _dedupe_legend(fig)
     fig.update_xaxes(title={"text": theme.unit_title(info.unit)}, **theme.axis_format(info.unit))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(showlegend=True, boxgap=0.35)
-    indicators = [indicator, POPULATION]
+    return _finish(
+        fig,
+        kind="distribution",
+        indicators=[indicator, POPULATION],
+        years=comparison.year,
+        title=f"{info.title}, {comparison.year}",
+        extra=_weights_note(comparison),
+        meta={
+            "year_note": comparison.year_note,
+            "groups": list(comparison.groups),
+            "verdict": comparison.verdict,
+        },
+    )
+
+
+def _strip_box(rows: pd.DataFrame, group: str, order: int, label: str, fmt: str) -> go.Box:
+    """One group's countries: every point over a transparent box."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    colour = _colour(group, order)
+    return go.Box(
+        x=rows["value"],
+        y=[label] * len(rows),
+        name=group,
+        orientation="h",
+        boxpoints="all",
+        jitter=0.6,
+        pointpos=0,
+        marker={"color": colour, "size": 6, "opacity": 0.75},
+        line={"color": colour, "width": 1.4},
+        fillcolor="rgba(0,0,0,0)",
+        boxmean=False,
+        legendgroup=group,
+        customdata=rows[["country", "iso3", "year", "source_id"]].to_numpy(),
+        hovertemplate=f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{fmt}"
+        "<br>Year: %{customdata[2]}<br>Source: %{customdata[3]}<extra></extra>",
+        meta={"role": "countries", "group": group},
+        legendrank=order + 1,
+    )
+
+
+def _mean_markers(stats: Any, group: str, label: str, fmt: str, *, first: bool) -> list[Any]:
+    """The unweighted mean (white diamond) and, unless withheld, the population-weighted mean
+    (black cross) of one group."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    traces = [
+        go.Scatter(
+            x=[stats.mean],
+            y=[label],
+            mode="markers",
+            name="Unweighted mean",
+            legendrank=10,
+            marker={
+                "symbol": "diamond",
+                "size": 14,
+                "color": "white",
+                "line": {"color": "#000000", "width": 2},
+            },
+            legendgroup="mean",
+            showlegend=first,
+            hovertemplate=f"Unweighted mean ({group}): {fmt}<extra></extra>",
+            meta={"role": "mean", "group": group},
+        )
+    ]
+    if stats.weighted_mean is not None:
+        traces.append(
+            go.Scatter(
+                x=[stats.weighted_mean],
+                y=[label],
+                mode="markers",
+                name="Population-weighted mean",
+                legendrank=11,
+                marker={
+                    "symbol": "x-thin",
+                    "size": 16,
+                    "color": "#000000",
+                    "line": {"color": "#000000", "width": 3},
+                },
+                legendgroup="weighted",
+                showlegend=True,
+                hovertemplate=f"Population-weighted mean ({group}): {fmt}<extra></extra>",
+                meta={"role": "weighted_mean", "group": group},
+            )
+        )
+    return traces
+
+
+def _weights_note(comparison: Any) -> str:
+    """The caption's note: weights and year, withheld weighted means, values left out."""
     extra = f"Weights: population ({comparison.year}). {comparison.year_note}."
+    withheld = {
+        group: comparison.per_group[group]
+        for group in comparison.groups
+        if comparison.per_group[group].weighted_mean is None
+    }
+    notes = [
+        f"{group}: weighted mean withheld ({stats.weighted_withheld_reason})"
+        for group, stats in withheld.items()
+    ]
     if notes:
         extra += " " + "; ".join(notes) + "."
     left_out = [
@@ -120,16 +162,4 @@ def distribution(
     ]
     if left_out:
         extra += " Left out, flagged as not measurements: " + "; ".join(left_out) + "."
-    return _finish(
-        fig,
-        kind="distribution",
-        indicators=indicators,
-        years=comparison.year,
-        title=f"{info.title}, {comparison.year}",
-        extra=extra,
-        meta={
-            "year_note": comparison.year_note,
-            "groups": list(comparison.groups),
-            "verdict": comparison.verdict,
-        },
-    )
+    return extra

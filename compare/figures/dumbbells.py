@@ -20,6 +20,7 @@ from compare.figures._common import (
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
+    import pandas as pd
     import plotly.graph_objects as go
 
 
@@ -34,8 +35,6 @@ def dumbbell(
 
     ``countries=None``: every member of the two default groups with both values.
     """
-    import plotly.graph_objects as go  # noqa: PLC0415
-
     from compare.geo import regions  # noqa: PLC0415
 
     catalog = _catalog()
@@ -45,6 +44,40 @@ def dumbbell(
             f"{indicator_a} ({ia.unit}) and {indicator_b} ({ib.unit}) have different units"
         )
     codes = _country_codes(countries)
+    latest, order_groups = _latest_pairs(indicator_a, indicator_b, codes, home)
+    wanted = codes or sorted(
+        {c for g in DEFAULT_GROUPS for c in regions.members(g, DEFAULT_CLASSIFICATION)}
+    )
+    missing = sorted(set(wanted) - set(latest["iso3"]))
+    fig = _new(height=max(420, 22 * len(latest) + 220))
+    pair = ((indicator_a, ia), (indicator_b, ib))
+    for order, group in enumerate(order_groups):
+        for trace in _group_traces(latest[latest["region"] == group], group, order, pair):
+            fig.add_trace(trace)
+    for trace in _key_traces(ia, ib):
+        fig.add_trace(trace)
+    fig.update_yaxes(**_country_axis(latest))
+    fig.update_xaxes(title={"text": theme.unit_title(ia.unit)}, **theme.axis_format(ia.unit))
+    fig.update_layout(legend={"font": {"size": 11}})
+    years = sorted({int(y) for y in latest["year"]})
+    return _finish(
+        fig,
+        kind="dumbbell",
+        indicators=[indicator_a, indicator_b],
+        years=years,
+        title=f"{ia.title} (●) and {ib.title} (○), by country",
+        extra=_missing_note(years, missing, wanted),
+        meta={"countries": list(latest["iso3"]), "missing": missing},
+    )
+
+
+def _latest_pairs(
+    indicator_a: str, indicator_b: str, codes: list[str] | None, home: Any
+) -> tuple[pd.DataFrame, list[str]]:
+    """Per country, both values from its latest year with both (iso3, country, year, the two
+    indicators, region, gap = b - a), ordered by group, then by gap; and the groups drawn."""
+    from compare.geo import regions  # noqa: PLC0415
+
     groups = list(DEFAULT_GROUPS)
     frame = _load(
         [indicator_a, indicator_b], home, countries=codes, groups=None if codes else groups
@@ -65,90 +98,120 @@ def dumbbell(
     latest = latest.sort_values(["group_order", "gap"], ascending=[True, False])
     if latest.empty:
         raise ParameterError(f"no country has both {indicator_a} and {indicator_b}")
-    wanted = codes or sorted(
-        {c for g in groups for c in regions.members(g, DEFAULT_CLASSIFICATION)}
+    return latest, order_groups
+
+
+def _group_traces(
+    rows: pd.DataFrame, group: str, order: int, pair: tuple[tuple[str, Any], tuple[str, Any]]
+) -> list[go.Scatter]:
+    """One group's bars (a to b) and its two sets of dots (a filled, b open)."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    (indicator_a, _), (indicator_b, _) = pair
+    colour = _colour(group, order) if group != "Other" else "#777777"
+    labels = list(rows["country"])
+    line_x: list[float | None] = []
+    line_y: list[str | None] = []
+    for label, a, b in zip(labels, rows[indicator_a], rows[indicator_b], strict=True):
+        line_x += [a, b, None]
+        line_y += [label, label, None]
+    bars = go.Scatter(
+        x=line_x,
+        y=line_y,
+        mode="lines",
+        hoverinfo="skip",
+        line={"color": _rgba(colour, 0.55), "width": 3},
+        showlegend=False,
+        meta={"role": "bar", "group": group},
     )
-    missing = sorted(set(wanted) - set(latest["iso3"]))
-    height = max(420, 22 * len(latest) + 220)
-    fig = _new(height=height)
-    fa, fb = theme.hover_format(ia.unit, "x"), theme.hover_format(ib.unit, "x")
-    for order, group in enumerate(order_groups):
-        rows = latest[latest["region"] == group]
-        colour = _colour(group, order) if group != "Other" else "#777777"
-        labels = list(rows["country"])
-        line_x: list[float | None] = []
-        line_y: list[str | None] = []
-        for label, a, b in zip(labels, rows[indicator_a], rows[indicator_b], strict=True):
-            line_x += [a, b, None]
-            line_y += [label, label, None]
-        fig.add_trace(
-            go.Scatter(
-                x=line_x,
-                y=line_y,
-                mode="lines",
-                hoverinfo="skip",
-                line={"color": _rgba(colour, 0.55), "width": 3},
-                showlegend=False,
-                meta={"role": "bar", "group": group},
+    return [
+        bars,
+        *(
+            _dots(
+                rows,
+                group,
+                colour,
+                indicator=indicator,
+                info=info,
+                symbol=symbol,
+                first=indicator == indicator_a,
             )
-        )
-        custom = rows[["iso3", "year", "gap"]].to_numpy()
-        for indicator, info, symbol, form in (
-            (indicator_a, ia, "circle", fa),
-            (indicator_b, ib, "circle-open", fb),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=rows[indicator],
-                    y=labels,
-                    mode="markers",
-                    name=group,
-                    showlegend=indicator == indicator_a,
-                    marker={
-                        "symbol": symbol,
-                        "size": 10,
-                        "color": colour,
-                        "line": {"color": colour, "width": 2},
-                    },
-                    customdata=custom,
-                    legendgroup=group,
-                    hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}}), %{{customdata[1]}}<br>"
-                    f"{info.title}: {form}<br>Gap (b - a): %{{customdata[2]:.1f}}<extra></extra>",
-                    meta={
-                        "role": "a" if indicator == indicator_a else "b",
-                        "group": group,
-                        "iso3": list(rows["iso3"]),
-                    },
-                )
-            )
-    for info, symbol in ((ia, "circle"), (ib, "circle-open")):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=info.title,
-                marker={
-                    "symbol": symbol,
-                    "size": 10,
-                    "color": "#555555",
-                    "line": {"color": "#555555", "width": 2},
-                },
-                hoverinfo="skip",
-                meta={"role": "key"},
-            )
-        )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=list(latest["country"]),
-        range=[len(latest) - 0.5, -0.5],
-        tickfont={"size": 11},
-        showgrid=True,
+            for (indicator, info), symbol in zip(pair, ("circle", "circle-open"), strict=True)
+        ),
+    ]
+
+
+def _dots(
+    rows: pd.DataFrame,
+    group: str,
+    colour: str,
+    *,
+    indicator: str,
+    info: Any,
+    symbol: str,
+    first: bool,
+) -> go.Scatter:
+    """One indicator's dots of one group (``first``: indicator a, shown in the legend)."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    form = theme.hover_format(info.unit, "x")
+    return go.Scatter(
+        x=rows[indicator],
+        y=list(rows["country"]),
+        mode="markers",
+        name=group,
+        showlegend=first,
+        marker={
+            "symbol": symbol,
+            "size": 10,
+            "color": colour,
+            "line": {"color": colour, "width": 2},
+        },
+        customdata=rows[["iso3", "year", "gap"]].to_numpy(),
+        legendgroup=group,
+        hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}}), %{{customdata[1]}}<br>"
+        f"{info.title}: {form}<br>Gap (b - a): %{{customdata[2]:.1f}}<extra></extra>",
+        meta={"role": "a" if first else "b", "group": group, "iso3": list(rows["iso3"])},
     )
-    fig.update_xaxes(title={"text": theme.unit_title(ia.unit)}, **theme.axis_format(ia.unit))
-    fig.update_layout(legend={"font": {"size": 11}})
-    years = sorted({int(y) for y in latest["year"]})
-    extra = (
+
+
+def _key_traces(ia: Any, ib: Any) -> list[go.Scatter]:
+    """Legend entries for the two symbols (filled: a, open: b)."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=info.title,
+            marker={
+                "symbol": symbol,
+                "size": 10,
+                "color": "#555555",
+                "line": {"color": "#555555", "width": 2},
+            },
+            hoverinfo="skip",
+            meta={"role": "key"},
+        )
+        for info, symbol in ((ia, "circle"), (ib, "circle-open"))
+    ]
+
+
+def _country_axis(latest: pd.DataFrame) -> dict[str, Any]:
+    """One category per country, in the order drawn, from the top."""
+    return {
+        "categoryorder": "array",
+        "categoryarray": list(latest["country"]),
+        "range": [len(latest) - 0.5, -0.5],
+        "tickfont": {"size": 11},
+        "showgrid": True,
+    }
+
+
+def _missing_note(years: list[int], missing: list[str], wanted: list[str]) -> str:
+    """The caption's note: the years drawn and the countries asked for without both values."""
+    return (
         f"Each country's latest year with both values ({years_text(years)}). "
         f"Without both values: {len(missing)} of {len(wanted)} countries asked"
         + (
@@ -156,13 +219,4 @@ def dumbbell(
             if missing
             else "."
         )
-    )
-    return _finish(
-        fig,
-        kind="dumbbell",
-        indicators=[indicator_a, indicator_b],
-        years=years,
-        title=f"{ia.title} (●) and {ib.title} (○), by country",
-        extra=extra,
-        meta={"countries": list(latest["iso3"]), "missing": missing},
     )

@@ -275,6 +275,57 @@ def _axis_names(column: int) -> tuple[str, str]:
     return f"x{suffix}", f"y{suffix}"
 
 
+@dataclass(frozen=True)
+class _Hover:
+    """What every hover box of a map names: the indicator's label, unit and the map's year."""
+
+    label: str
+    unit: str
+    year: int
+
+    def text(self, row: Mapping[str, Any] | None, name: str, code: str, note: str) -> str:
+        return _country_hover(
+            row, name, code, label=self.label, unit=self.unit, year=self.year, note=note
+        )
+
+
+def _window_km(geometry: PanelGeometry) -> tuple[float, float, float, float]:
+    xmin, ymin, xmax, ymax = (v / 1000.0 for v in geometry.panel.window)
+    return xmin, ymin, xmax, ymax
+
+
+def _colour_range(
+    values: pd.DataFrame, cmin: float | None, cmax: float | None
+) -> tuple[float, float]:
+    """The colour scale's ends: ``cmin``/``cmax`` when given, else the values' range."""
+    present = [float(v) for v in values["value"] if not is_missing(v)]
+    low = float(min(present)) if cmin is None and present else (cmin or 0.0)
+    high = float(max(present)) if cmax is None and present else (cmax or 1.0)
+    return low, high
+
+
+def _panels(
+    groups: Sequence[str],
+    extents: Sequence[tuple[float, float, float, float]],
+    width: int,
+    height: int,
+) -> go.Figure:
+    """One themed subplot per group, of equal height: widths in proportion to each panel's
+    aspect ratio."""
+    from plotly.subplots import make_subplots  # noqa: PLC0415
+
+    widths = [(x1 - x0) / (y1 - y0) for x0, y0, x1, y1 in extents]
+    fig = make_subplots(
+        rows=1,
+        cols=len(groups),
+        column_widths=[w / sum(widths) for w in widths],
+        subplot_titles=list(groups),
+        horizontal_spacing=0.02,
+    )
+    theme.apply_theme(fig, width=width, height=height)
+    return fig
+
+
 def map_figure(
     values: pd.DataFrame,
     *,
@@ -293,144 +344,193 @@ def map_figure(
     """Panels (one per group) of ``values`` (iso3, value, year, source_id, flag) with ONE colour
     scale; members without a value are drawn grey and hatched, members without a 1:110m shape
     are drawn as tiles under their panel, other countries in light grey for orientation."""
-    import plotly.graph_objects as go  # noqa: PLC0415
-    from plotly.subplots import make_subplots  # noqa: PLC0415
-
     by_code = {row["iso3"]: row for row in values.to_dict("records")}
-    present = [float(v) for v in values["value"] if not is_missing(v)]
-    low = float(min(present)) if cmin is None and present else (cmin or 0.0)
-    high = float(max(present)) if cmax is None and present else (cmax or 1.0)
+    low, high = _colour_range(values, cmin, cmax)
     geometries = [panel_geometry(group, home) for group in groups]
     extents = [_extent(g, members[g.panel.group]) for g in geometries]
-    # panels of equal height: widths in proportion to each panel's aspect ratio
-    widths = [(x1 - x0) / (y1 - y0) for x0, y0, x1, y1 in extents]
-    fig = make_subplots(
-        rows=1,
-        cols=len(groups),
-        column_widths=[w / sum(widths) for w in widths],
-        subplot_titles=list(groups),
-        horizontal_spacing=0.02,
-    )
-    theme.apply_theme(fig, width=width, height=height)
-    legend_shown = {"nodata": False, "context": False}
+    fig = _panels(groups, extents, width, height)
+    hover = _Hover(label=label, unit=unit, year=year)
+    legend_shown: set[str] = set()
     for column, (group, geometry) in enumerate(zip(groups, geometries, strict=True), start=1):
         group_members = set(members[group])
-        xmin, ymin, xmax, ymax = (v / 1000.0 for v in geometry.panel.window)
-        context_x: list[float | None] = []
-        context_y: list[float | None] = []
-        for code, shape in geometry.shapes.items():
-            if code in group_members:
-                continue
-            context_x.extend([*shape.xs, None])
-            context_y.extend([*shape.ys, None])
-        fig.add_trace(
-            go.Scatter(
-                x=context_x,
-                y=context_y,
-                mode="lines",
-                fill="toself",
-                fillcolor=theme.CONTEXT_COLOUR,
-                line={"color": "#FFFFFF", "width": 0.5},
-                hoverinfo="skip",
-                name="Outside the compared groups",
-                legendgroup="context",
-                showlegend=not legend_shown["context"],
-                meta={"role": "context", "group": group},
+        tile_codes = sorted(group_members - set(geometry.shapes))
+        traces = [
+            _context_trace(geometry, group, group_members, legend_shown),
+            *_map_traces(
+                geometry,
+                group,
+                group_members,
+                by_code,
+                colour=(low, high, colorscale),
+                hover=hover,
+                legend_shown=legend_shown,
             ),
-            row=1,
-            col=column,
-        )
-        legend_shown["context"] = True
-        for code in sorted(group_members & set(geometry.shapes)):
-            shape = geometry.shapes[code]
-            row = by_code.get(code)
-            has_value = _has_value(row)
-            text = _country_hover(
-                row if has_value else None,
-                shape.name,
-                code,
-                label=label,
-                unit=unit,
-                year=year,
-                note=shape.note,
-            )
-            style: dict[str, Any] = {}
-            if has_value:
-                style["fillcolor"] = fill_colour(float(row["value"]), low, high, colorscale)
-                name, legend = shape.name, False
-            else:
-                style["fillcolor"] = theme.NO_DATA_COLOUR
-                style["fillpattern"] = {
-                    "shape": "/",
-                    "fgcolor": "#9A9A9A",
-                    "size": 6,
-                    "solidity": 0.15,
-                    "bgcolor": theme.NO_DATA_COLOUR,
-                }
-                name, legend = "No data", not legend_shown["nodata"]
-                legend_shown["nodata"] = legend_shown["nodata"] or legend
-            fig.add_trace(
-                go.Scatter(
-                    x=shape.xs,
-                    y=shape.ys,
-                    mode="lines",
-                    fill="toself",
-                    line={"color": theme.BORDER_COLOUR, "width": 0.6},
-                    hoveron="fills",
-                    hoverinfo="text",
-                    text=text,
-                    name=name,
-                    legendgroup="nodata" if not has_value else code,
-                    showlegend=legend,
-                    meta={
-                        "role": "country" if has_value else "nodata",
-                        "iso3": code,
-                        "group": group,
-                        "value": float(row["value"]) if has_value else None,
-                    },
-                    **style,
-                ),
-                row=1,
-                col=column,
-            )
-        _add_tiles(
-            fig,
-            column,
-            group,
-            sorted(group_members - set(geometry.shapes)),
-            by_code=by_code,
-            window=(xmin, ymin, xmax, ymax),
-            unit=unit,
-            label=label,
-            year=year,
-        )
-        x0, y0, x1, y1 = extents[column - 1]
-        fig.update_xaxes(range=[x0, x1], visible=False, row=1, col=column)
-        fig.update_yaxes(
-            range=[y0, y1],
-            visible=False,
-            scaleanchor=_axis_names(column)[0],
-            scaleratio=1,
-            row=1,
-            col=column,
-        )
-    # an invisible trace keeps the colour bar when no tile carries a value
-    first_x, first_y = _axis_names(1)
-    fig.add_trace(
-        go.Scatter(
-            x=[None, None],
-            y=[None, None],
-            mode="markers",
-            hoverinfo="skip",
-            showlegend=False,
-            marker={"color": [low, high], "coloraxis": "coloraxis", "size": 0},
-            xaxis=first_x,
-            yaxis=first_y,
-            meta={"role": "scale"},
-        )
+            *_tile_traces(
+                group,
+                tile_codes,
+                by_code=by_code,
+                window=_window_km(geometry),
+                hover=hover,
+            ),
+        ]
+        for trace in traces:
+            fig.add_trace(trace, row=1, col=column)
+        if tile_codes:
+            fig.add_annotation(**_tile_note(column, _window_km(geometry)))
+        _set_axes(fig, column, extents[column - 1])
+    fig.add_trace(_scale_trace(low, high))
+    fig.update_layout(**_layout(colorscale, low, high, unit))
+    return fig
+
+
+def _context_trace(
+    geometry: PanelGeometry, group: str, group_members: set[str], legend_shown: set[str]
+) -> go.Scatter:
+    """Every shape of the panel outside the group, in one light-grey trace (legend once)."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    context_x: list[float | None] = []
+    context_y: list[float | None] = []
+    for code, shape in geometry.shapes.items():
+        if code in group_members:
+            continue
+        context_x.extend([*shape.xs, None])
+        context_y.extend([*shape.ys, None])
+    trace = go.Scatter(
+        x=context_x,
+        y=context_y,
+        mode="lines",
+        fill="toself",
+        fillcolor=theme.CONTEXT_COLOUR,
+        line={"color": "#FFFFFF", "width": 0.5},
+        hoverinfo="skip",
+        name="Outside the compared groups",
+        legendgroup="context",
+        showlegend="context" not in legend_shown,
+        meta={"role": "context", "group": group},
     )
-    fig.update_layout(
-        coloraxis={
+    legend_shown.add("context")
+    return trace
+
+
+def _map_traces(
+    geometry: PanelGeometry,
+    group: str,
+    group_members: set[str],
+    by_code: Mapping[str, Mapping[str, Any]],
+    *,
+    colour: tuple[float, float, str],
+    hover: _Hover,
+    legend_shown: set[str],
+) -> list[go.Scatter]:
+    """One filled trace per member with a shape: coloured by its value, else grey and hatched
+    ("No data", in the legend once)."""
+    return [
+        _country_trace(
+            geometry.shapes[code],
+            group,
+            by_code.get(code),
+            colour=colour,
+            hover=hover,
+            legend_shown=legend_shown,
+        )
+        for code in sorted(group_members & set(geometry.shapes))
+    ]
+
+
+def _no_data_style() -> dict[str, Any]:
+    return {
+        "fillcolor": theme.NO_DATA_COLOUR,
+        "fillpattern": {
+            "shape": "/",
+            "fgcolor": "#9A9A9A",
+            "size": 6,
+            "solidity": 0.15,
+            "bgcolor": theme.NO_DATA_COLOUR,
+        },
+    }
+
+
+def _country_trace(
+    shape: Shape,
+    group: str,
+    row: Mapping[str, Any] | None,
+    *,
+    colour: tuple[float, float, str],
+    hover: _Hover,
+    legend_shown: set[str],
+) -> go.Scatter:
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    code = shape.code
+    has_value = _has_value(row)
+    text = hover.text(row if has_value else None, shape.name, code, shape.note)
+    if has_value:
+        low, high, colorscale = colour
+        style = {"fillcolor": fill_colour(float(row["value"]), low, high, colorscale)}
+        name, legend = shape.name, False
+    else:
+        style = _no_data_style()
+        name, legend = "No data", "nodata" not in legend_shown
+        legend_shown.add("nodata")
+    return go.Scatter(
+        x=shape.xs,
+        y=shape.ys,
+        mode="lines",
+        fill="toself",
+        line={"color": theme.BORDER_COLOUR, "width": 0.6},
+        hoveron="fills",
+        hoverinfo="text",
+        text=text,
+        name=name,
+        legendgroup="nodata" if not has_value else code,
+        showlegend=legend,
+        meta={
+            "role": "country" if has_value else "nodata",
+            "iso3": code,
+            "group": group,
+            "value": float(row["value"]) if has_value else None,
+        },
+        **style,
+    )
+
+
+def _set_axes(fig: go.Figure, column: int, extent: tuple[float, float, float, float]) -> None:
+    """Hidden axes over the panel's extent, one km on x as long as one km on y."""
+    x0, y0, x1, y1 = extent
+    fig.update_xaxes(range=[x0, x1], visible=False, row=1, col=column)
+    fig.update_yaxes(
+        range=[y0, y1],
+        visible=False,
+        scaleanchor=_axis_names(column)[0],
+        scaleratio=1,
+        row=1,
+        col=column,
+    )
+
+
+def _scale_trace(low: float, high: float) -> go.Scatter:
+    """An invisible trace that keeps the colour bar when no tile carries a value."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    first_x, first_y = _axis_names(1)
+    return go.Scatter(
+        x=[None, None],
+        y=[None, None],
+        mode="markers",
+        hoverinfo="skip",
+        showlegend=False,
+        marker={"color": [low, high], "coloraxis": "coloraxis", "size": 0},
+        xaxis=first_x,
+        yaxis=first_y,
+        meta={"role": "scale"},
+    )
+
+
+def _layout(colorscale: str, low: float, high: float, unit: str) -> dict[str, Any]:
+    """The shared colour axis (one scale for every panel), legend, hover and margins."""
+    return {
+        "coloraxis": {
             "colorscale": colorscale,
             "cmin": low,
             "cmax": high,
@@ -441,12 +541,11 @@ def map_figure(
                 "len": 0.75,
             },
         },
-        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0.0},
-        hovermode="closest",
-        dragmode="pan",
-        margin={"l": 10, "r": 10, "t": 80, "b": 40},
-    )
-    return fig
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0.0},
+        "hovermode": "closest",
+        "dragmode": "pan",
+        "margin": {"l": 10, "r": 10, "t": 80, "b": 40},
+    }
 
 
 def _extent(geometry: PanelGeometry, members: Sequence[str]) -> tuple[float, float, float, float]:
@@ -458,90 +557,91 @@ def _extent(geometry: PanelGeometry, members: Sequence[str]) -> tuple[float, flo
     return xmin, ymin - (cell * (rows + 0.4) if rows else 0.0), xmax, ymax
 
 
-def _add_tiles(
-    fig: go.Figure,
-    column: int,
+def _tile_traces(
     group: str,
     codes: list[str],
     *,
     by_code: Mapping[str, Mapping[str, Any]],
     window: tuple[float, float, float, float],
-    unit: str,
-    label: str,
-    year: int,
-) -> None:
-    """Members without a 1:110m shape: square tiles in rows under the panel."""
-    import plotly.graph_objects as go  # noqa: PLC0415
-
-    if not codes:
-        return
-    xmin, ymin, xmax, _ = window
-    cell = (xmax - xmin) / TILE_COLUMNS
-    xs, ys = [], []
-    for index, _code in enumerate(codes):
-        xs.append(xmin + cell * (index % TILE_COLUMNS + 0.5))
-        ys.append(ymin - cell * (index // TILE_COLUMNS + 0.75))
+    hover: _Hover,
+) -> list[go.Scatter]:
+    """Members without a 1:110m shape: square tiles in rows under the panel, one trace for the
+    tiles with a value (on the colour axis) and one for those without."""
     from compare.geo.countries import country_name  # noqa: PLC0415
 
-    names = [country_name(code) for code in codes]
-    with_value = [i for i, c in enumerate(codes) if _has_value(by_code.get(c))]
-    without = [i for i in range(len(codes)) if i not in with_value]
-    for subset, has_value in ((with_value, True), (without, False)):
-        if not subset:
-            continue
-        texts = [
-            _country_hover(
-                by_code[codes[i]] if has_value else None,
-                names[i],
-                codes[i],
-                label=label,
-                unit=unit,
-                year=year,
-                note="too small for 1:110m; tile position not geographic",
-            )
-            for i in subset
-        ]
-        marker: dict[str, Any] = {
-            "symbol": "square",
-            "size": 13,
-            "line": {"color": "#FFFFFF", "width": 0.8},
-        }
-        if has_value:
-            marker.update(
-                color=[float(by_code[codes[i]]["value"]) for i in subset], coloraxis="coloraxis"
-            )
-        else:
-            marker.update(color=theme.NO_DATA_COLOUR, line={"color": "#9A9A9A", "width": 0.8})
-        fig.add_trace(
-            go.Scatter(
-                x=[xs[i] for i in subset],
-                y=[ys[i] for i in subset],
-                mode="markers+text",
-                text=[codes[i] for i in subset],
-                textposition="bottom center",
-                textfont={"size": 9, "color": "#444444"},
-                hovertext=texts,
-                hoverinfo="text",
-                marker=marker,
-                showlegend=False,
-                name=f"{group}: not drawn at 1:110m",
-                meta={
-                    "role": "tiles" if has_value else "tiles_nodata",
-                    "group": group,
-                    "iso3": [codes[i] for i in subset],
-                },
-            ),
-            row=1,
-            col=column,
+    xmin, ymin, xmax, _ = window
+    cell = (xmax - xmin) / TILE_COLUMNS
+    tiles = [
+        _Tile(
+            code,
+            country_name(code),
+            xmin + cell * (index % TILE_COLUMNS + 0.5),
+            ymin - cell * (index // TILE_COLUMNS + 0.75),
+            row if _has_value(row := by_code.get(code)) else None,
         )
-    fig.add_annotation(
-        text="Too small for 1:110m (tiles, not placed geographically):",
-        x=xmin,
-        y=ymin - cell * 0.15,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 10, "color": "#555555"},
-        xref=_axis_names(column)[0],
-        yref=_axis_names(column)[1],
+        for index, code in enumerate(codes)
+    ]
+    with_value = [t for t in tiles if t.row is not None]
+    without = [t for t in tiles if t.row is None]
+    return [_tile_trace(group, subset, hover) for subset in (with_value, without) if subset]
+
+
+@dataclass(frozen=True)
+class _Tile:
+    code: str
+    name: str
+    x: float
+    y: float
+    row: Mapping[str, Any] | None
+
+
+def _tile_trace(group: str, tiles: list[_Tile], hover: _Hover) -> go.Scatter:
+    """One trace of tiles, all with a value or all without."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    has_value = tiles[0].row is not None
+    note = "too small for 1:110m; tile position not geographic"
+    marker: dict[str, Any] = {
+        "symbol": "square",
+        "size": 13,
+        "line": {"color": "#FFFFFF", "width": 0.8},
+    }
+    if has_value:
+        marker.update(color=[float(t.row["value"]) for t in tiles], coloraxis="coloraxis")
+    else:
+        marker.update(color=theme.NO_DATA_COLOUR, line={"color": "#9A9A9A", "width": 0.8})
+    return go.Scatter(
+        x=[t.x for t in tiles],
+        y=[t.y for t in tiles],
+        mode="markers+text",
+        text=[t.code for t in tiles],
+        textposition="bottom center",
+        textfont={"size": 9, "color": "#444444"},
+        hovertext=[hover.text(t.row, t.name, t.code, note) for t in tiles],
+        hoverinfo="text",
+        marker=marker,
+        showlegend=False,
+        name=f"{group}: not drawn at 1:110m",
+        meta={
+            "role": "tiles" if has_value else "tiles_nodata",
+            "group": group,
+            "iso3": [t.code for t in tiles],
+        },
     )
+
+
+def _tile_note(column: int, window: tuple[float, float, float, float]) -> dict[str, Any]:
+    """The annotation over a panel's tiles."""
+    xmin, ymin, xmax, _ = window
+    cell = (xmax - xmin) / TILE_COLUMNS
+    return {
+        "text": "Too small for 1:110m (tiles, not placed geographically):",
+        "x": xmin,
+        "y": ymin - cell * 0.15,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 10, "color": "#555555"},
+        "xref": _axis_names(column)[0],
+        "yref": _axis_names(column)[1],
+    }

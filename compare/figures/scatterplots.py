@@ -4,6 +4,7 @@ region."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from compare.config import DEFAULT_GROUPS
@@ -63,10 +64,6 @@ def scatter(
 
     ``year=None``: the latest year in which each group has at least 3 countries with both values.
     """
-    import numpy as np  # noqa: PLC0415
-    import plotly.graph_objects as go  # noqa: PLC0415
-    import statsmodels.api as sm  # noqa: PLC0415
-
     catalog = _catalog()
     xi, yi = catalog.indicator(x_indicator), catalog.indicator(y_indicator)
     chosen = _groups(groups)
@@ -80,68 +77,22 @@ def scatter(
     if pairs.empty:
         raise ParameterError(f"no country has both {x_indicator} and {y_indicator} in {year}")
     fig = _new()
-    xf, yf = theme.hover_format(xi.unit, "x"), theme.hover_format(yi.unit, "y")
+    hovertemplate = (
+        f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{xi.title}: "
+        f"{theme.hover_format(xi.unit, 'x')}<br>{yi.title}: {theme.hover_format(yi.unit, 'y')}"
+        f"<br>Year: {year}<extra></extra>"
+    )
     fits = {}
     for order, group in enumerate(chosen):
         rows = pairs[pairs["region"] == group]
         colour = _colour(group, order)
-        fig.add_trace(
-            go.Scatter(
-                x=rows["x"],
-                y=rows["y"],
-                mode="markers",
-                name=f"{group} (n = {len(rows)})",
-                marker={
-                    "color": colour,
-                    "size": 8,
-                    "opacity": 0.85,
-                    "line": {"color": "white", "width": 0.6},
-                },
-                legendgroup=group,
-                customdata=rows[["country", "iso3"]].to_numpy(),
-                hovertemplate=f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{xi.title}: "
-                f"{xf}<br>{yi.title}: {yf}<br>Year: {year}<extra></extra>",
-                meta={"role": "countries", "group": group},
-            )
-        )
+        fig.add_trace(_point_trace(rows, group, colour, hovertemplate))
         if len(rows) < 3:
             continue
-        model = sm.OLS(rows["y"].to_numpy(float), sm.add_constant(rows["x"].to_numpy(float))).fit()
-        grid = np.linspace(rows["x"].min(), rows["x"].max(), 50)
-        band = model.get_prediction(sm.add_constant(grid)).summary_frame(alpha=0.05)
-        slope, intercept = float(model.params[1]), float(model.params[0])
-        fits[group] = {
-            "slope": slope,
-            "intercept": intercept,
-            "r2": float(model.rsquared),
-            "n": len(rows),
-        }
-        fig.add_trace(
-            go.Scatter(
-                x=list(grid) + list(grid[::-1]),
-                y=list(band["mean_ci_upper"]) + list(band["mean_ci_lower"][::-1]),
-                fill="toself",
-                fillcolor=_rgba(colour, 0.15),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=group,
-                meta={"role": "fit_band", "group": group},
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=grid,
-                y=band["mean"],
-                mode="lines",
-                line={"color": colour, "width": 2},
-                name=f"{group}: OLS, slope {slope:.3g}, R² {model.rsquared:.2f}",
-                legendgroup=group,
-                hovertemplate=f"{group} OLS fit<br>y = {intercept:.4g} + {slope:.4g}·x<br>"
-                f"R² = {model.rsquared:.2f}, n = {len(rows)}<extra></extra>",
-                meta={"role": "fit", "group": group},
-            )
-        )
+        fit = _ols(rows)
+        fits[group] = fit.summary
+        for trace in _fit_traces(fit, group, colour):
+            fig.add_trace(trace)
     fig.update_xaxes(title={"text": xi.title}, **theme.axis_format(xi.unit))
     fig.update_yaxes(title={"text": yi.title}, **theme.axis_format(yi.unit))
     return _finish(
@@ -153,3 +104,89 @@ def scatter(
         extra="Lines: ordinary least squares per region with 95% confidence band of the mean.",
         meta={"year_note": note, "fits": fits, "groups": list(chosen)},
     )
+
+
+def _point_trace(rows: pd.DataFrame, group: str, colour: str, hovertemplate: str) -> go.Scatter:
+    """One group's countries."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    return go.Scatter(
+        x=rows["x"],
+        y=rows["y"],
+        mode="markers",
+        name=f"{group} (n = {len(rows)})",
+        marker={
+            "color": colour,
+            "size": 8,
+            "opacity": 0.85,
+            "line": {"color": "white", "width": 0.6},
+        },
+        legendgroup=group,
+        customdata=rows[["country", "iso3"]].to_numpy(),
+        hovertemplate=hovertemplate,
+        meta={"role": "countries", "group": group},
+    )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """An OLS fit of y on x: its predicted mean and 95% band over a grid of x."""
+
+    grid: Any
+    band: pd.DataFrame
+    slope: float
+    intercept: float
+    r2: float
+    n: int
+
+    @property
+    def summary(self) -> dict[str, float | int]:
+        return {"slope": self.slope, "intercept": self.intercept, "r2": self.r2, "n": self.n}
+
+
+def _ols(rows: pd.DataFrame) -> _Fit:
+    import numpy as np  # noqa: PLC0415
+    import statsmodels.api as sm  # noqa: PLC0415
+
+    model = sm.OLS(rows["y"].to_numpy(float), sm.add_constant(rows["x"].to_numpy(float))).fit()
+    grid = np.linspace(rows["x"].min(), rows["x"].max(), 50)
+    band = model.get_prediction(sm.add_constant(grid)).summary_frame(alpha=0.05)
+    return _Fit(
+        grid=grid,
+        band=band,
+        slope=float(model.params[1]),
+        intercept=float(model.params[0]),
+        r2=float(model.rsquared),
+        n=len(rows),
+    )
+
+
+def _fit_traces(fit: _Fit, group: str, colour: str) -> list[go.Scatter]:
+    """The 95% band of the fitted mean and the fitted line of one group."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    grid, band = fit.grid, fit.band
+    return [
+        go.Scatter(
+            x=list(grid) + list(grid[::-1]),
+            y=list(band["mean_ci_upper"]) + list(band["mean_ci_lower"][::-1]),
+            fill="toself",
+            fillcolor=_rgba(colour, 0.15),
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=group,
+            meta={"role": "fit_band", "group": group},
+        ),
+        go.Scatter(
+            x=grid,
+            y=band["mean"],
+            mode="lines",
+            line={"color": colour, "width": 2},
+            name=f"{group}: OLS, slope {fit.slope:.3g}, R² {fit.r2:.2f}",
+            legendgroup=group,
+            hovertemplate=f"{group} OLS fit<br>y = {fit.intercept:.4g} + {fit.slope:.4g}·x<br>"
+            f"R² = {fit.r2:.2f}, n = {fit.n}<extra></extra>",
+            meta={"role": "fit", "group": group},
+        ),
+    ]

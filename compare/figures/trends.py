@@ -12,6 +12,7 @@ from compare.figures._common import POPULATION, _catalog, _colour, _finish, _gro
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
+    import pandas as pd
     import plotly.graph_objects as go
 
 
@@ -25,8 +26,6 @@ def trend(
 ) -> go.Figure:
     """Regional means over time with 95% bootstrap bands (:func:`compare.stats.regional_means`),
     population-weighted means where coverage allows, and a lower panel of coverage."""
-    import plotly.graph_objects as go  # noqa: PLC0415
-
     from compare.stats import regional_means  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
@@ -35,97 +34,124 @@ def trend(
     if means.empty:
         raise ParameterError(f"no {indicator} values for {', '.join(chosen)} in the years asked")
     fig = _new(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
-    fmt = theme.hover_format(info.unit, "y")
     used_years = sorted({int(y) for y in means.loc[means["n"] > 0, "year"]})
     for order, group in enumerate(chosen):
         rows = means[means["group"] == group].sort_values("year")
         colour = _colour(group, order)
-        x = [int(y) for y in rows["year"]]
-        fig.add_trace(
-            go.Scatter(
-                x=x + x[::-1],
-                y=list(rows["mean_ci_high"]) + list(rows["mean_ci_low"])[::-1],
-                fill="toself",
-                fillcolor=_rgba(colour, 0.18),
-                line={"width": 0},
-                hoverinfo="skip",
-                name=f"{group}: 95% CI",
-                legendgroup=group,
-                showlegend=False,
-                meta={"role": "ci", "group": group},
-            ),
-            row=1,
-            col=1,
-        )
-        low_cover = [not c >= threshold for c in rows["coverage_pop"].astype(float)]
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=rows["mean"],
-                mode="lines+markers",
-                name=f"{group}: mean",
-                line={"color": colour, "width": 2.4},
-                legendgroup=group,
-                marker={
-                    "size": [8 if low else 5 for low in low_cover],
-                    "symbol": ["circle-open" if low else "circle" for low in low_cover],
-                },
-                customdata=rows[["n", "n_members", "mean_ci_low", "mean_ci_high"]].to_numpy(),
-                hovertemplate=f"{group} %{{x}}<br>Unweighted mean: {fmt}<br>95% CI: "
-                + theme.hover_format(info.unit, "customdata[2]")
-                + " to "
-                + theme.hover_format(info.unit, "customdata[3]")
-                + "<br>Countries: %{customdata[0]} of %{customdata[1]}<extra></extra>",
-                meta={"role": "mean", "group": group},
-            ),
-            row=1,
-            col=1,
-        )
-        weighted = rows[~rows["weighted_withheld"].astype(bool)]
-        if len(weighted):
-            wx = [int(y) for y in rows["year"]]
-            wy = [
-                v if not w else None
-                for v, w in zip(
-                    rows["weighted_mean"], rows["weighted_withheld"].astype(bool), strict=True
-                )
-            ]
-            fig.add_trace(
-                go.Scatter(
-                    x=wx,
-                    y=wy,
-                    mode="lines",
-                    name=f"{group}: population-weighted",
-                    line={"color": colour, "width": 1.6, "dash": "dash"},
-                    legendgroup=group,
-                    hovertemplate=f"{group} %{{x}}<br>Population-weighted mean: {fmt}"
-                    "<extra></extra>",
-                    meta={"role": "weighted_mean", "group": group},
-                ),
-                row=1,
-                col=1,
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=rows["coverage_pop"],
-                mode="lines+markers",
-                name=f"{group}: coverage",
-                line={"color": colour, "width": 1.4},
-                marker={"size": 4},
-                showlegend=False,
-                legendgroup=group,
-                customdata=rows[["n", "n_members", "coverage_pop"]].to_numpy(),
-                hovertemplate=f"{group} %{{x}}<br>Population covered: %{{y:.0%}}<br>"
-                "%{customdata[0]} of %{customdata[1]} members with data<extra></extra>",
-                meta={"role": "coverage", "group": group},
-            ),
-            row=2,
-            col=1,
-        )
+        for trace in _mean_traces(rows, group, colour, info.unit, threshold):
+            fig.add_trace(trace, row=1, col=1)
+        fig.add_trace(_coverage_trace(rows, group, colour), row=2, col=1)
+    _style_axes(fig, info.unit, threshold, used_years)
+    return _finish(
+        fig,
+        kind="trend",
+        indicators=[indicator, POPULATION],
+        years=used_years,
+        title=f"{info.title}: regional means",
+        extra=_reading_note(threshold) + _gaps_note(means),
+        meta={"groups": list(chosen)},
+    )
+
+
+def _mean_traces(
+    rows: pd.DataFrame, group: str, colour: str, unit: str, threshold: float
+) -> list[go.Scatter]:
+    """One group's upper-panel traces: the 95% band, the unweighted mean (open markers where
+    coverage is below ``threshold``) and, where coverage allows, the weighted mean."""
+    traces = [_band_trace(rows, group, colour), _mean_markers(rows, group, colour, unit, threshold)]
+    if (~rows["weighted_withheld"].astype(bool)).any():
+        traces.append(_weighted_trace(rows, group, colour, unit))
+    return traces
+
+
+def _band_trace(rows: pd.DataFrame, group: str, colour: str) -> go.Scatter:
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    x = [int(y) for y in rows["year"]]
+    return go.Scatter(
+        x=x + x[::-1],
+        y=list(rows["mean_ci_high"]) + list(rows["mean_ci_low"])[::-1],
+        fill="toself",
+        fillcolor=_rgba(colour, 0.18),
+        line={"width": 0},
+        hoverinfo="skip",
+        name=f"{group}: 95% CI",
+        legendgroup=group,
+        showlegend=False,
+        meta={"role": "ci", "group": group},
+    )
+
+
+def _mean_markers(
+    rows: pd.DataFrame, group: str, colour: str, unit: str, threshold: float
+) -> go.Scatter:
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    low_cover = [not c >= threshold for c in rows["coverage_pop"].astype(float)]
+    return go.Scatter(
+        x=[int(y) for y in rows["year"]],
+        y=rows["mean"],
+        mode="lines+markers",
+        name=f"{group}: mean",
+        line={"color": colour, "width": 2.4},
+        legendgroup=group,
+        marker={
+            "size": [8 if low else 5 for low in low_cover],
+            "symbol": ["circle-open" if low else "circle" for low in low_cover],
+        },
+        customdata=rows[["n", "n_members", "mean_ci_low", "mean_ci_high"]].to_numpy(),
+        hovertemplate=f"{group} %{{x}}<br>Unweighted mean: {theme.hover_format(unit, 'y')}"
+        "<br>95% CI: "
+        + theme.hover_format(unit, "customdata[2]")
+        + " to "
+        + theme.hover_format(unit, "customdata[3]")
+        + "<br>Countries: %{customdata[0]} of %{customdata[1]}<extra></extra>",
+        meta={"role": "mean", "group": group},
+    )
+
+
+def _weighted_trace(rows: pd.DataFrame, group: str, colour: str, unit: str) -> go.Scatter:
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    withheld = rows["weighted_withheld"].astype(bool)
+    return go.Scatter(
+        x=[int(y) for y in rows["year"]],
+        y=[v if not w else None for v, w in zip(rows["weighted_mean"], withheld, strict=True)],
+        mode="lines",
+        name=f"{group}: population-weighted",
+        line={"color": colour, "width": 1.6, "dash": "dash"},
+        legendgroup=group,
+        hovertemplate=f"{group} %{{x}}<br>Population-weighted mean: "
+        f"{theme.hover_format(unit, 'y')}<extra></extra>",
+        meta={"role": "weighted_mean", "group": group},
+    )
+
+
+def _coverage_trace(rows: pd.DataFrame, group: str, colour: str) -> go.Scatter:
+    """The lower panel: the share of the group's population covered, per year."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    return go.Scatter(
+        x=[int(y) for y in rows["year"]],
+        y=rows["coverage_pop"],
+        mode="lines+markers",
+        name=f"{group}: coverage",
+        line={"color": colour, "width": 1.4},
+        marker={"size": 4},
+        showlegend=False,
+        legendgroup=group,
+        customdata=rows[["n", "n_members", "coverage_pop"]].to_numpy(),
+        hovertemplate=f"{group} %{{x}}<br>Population covered: %{{y:.0%}}<br>"
+        "%{customdata[0]} of %{customdata[1]} members with data<extra></extra>",
+        meta={"role": "coverage", "group": group},
+    )
+
+
+def _style_axes(fig: go.Figure, unit: str, threshold: float, used_years: list[int]) -> None:
+    """The value axis, the coverage axis with its threshold line, year ticks, unified hover."""
     fig.update_yaxes(
-        title={"text": theme.unit_title(info.unit)},
-        **theme.axis_format(info.unit),
+        title={"text": theme.unit_title(unit)},
+        **theme.axis_format(unit),
         row=1,
         col=1,
     )
@@ -135,22 +161,16 @@ def trend(
     )
     fig.update_xaxes(dtick=2 if len(used_years) > 12 else 1, row=2, col=1)
     fig.update_layout(hovermode="x unified")
-    extra = (
+
+
+def _reading_note(threshold: float) -> str:
+    """How to read the bands, markers and lines."""
+    return (
         "Bands: 95% bootstrap intervals over countries (unweighted mean); open markers: "
         f"years in which the countries with data hold less than {threshold:.0%} of the "
         "group's population; dashed: population-weighted mean, drawn only where that "
         "coverage is reached; lower panel: share of the population covered (dotted: "
         "threshold)."
-    )
-    extra += _gaps_note(means)
-    return _finish(
-        fig,
-        kind="trend",
-        indicators=[indicator, POPULATION],
-        years=used_years,
-        title=f"{info.title}: regional means",
-        extra=extra,
-        meta={"groups": list(chosen)},
     )
 
 

@@ -104,28 +104,56 @@ def match(text: Any) -> Match:
         return Match(raw, "unmapped")
     ref = reference()
     key = name_key(cleaned)
+    return (
+        _by_name(raw, key, ref)
+        or _by_code(raw, cleaned, ref)
+        or _by_aggregate_name(raw, key, ref)
+        or Match(raw, "unmapped")
+    )
+
+
+def _by_name(raw: str, key: str, ref: Reference) -> Match | None:
+    """A country name (one country, or several: ambiguous)."""
     found = ref.by_key.get(key, frozenset())
     if len(found) == 1:
         return Match(raw, "country", iso3=next(iter(found)))
     if len(found) > 1:
         return Match(raw, "ambiguous", candidates=tuple(sorted(found)))
+    return None
+
+
+def _by_code(raw: str, cleaned: str, ref: Reference) -> Match | None:
+    """An aggregate's code as written; an ISO alpha-3 or alpha-2 code (or an aggregate's code)
+    in any case; an ISO numeric code; a UN M49 region code."""
     if cleaned in ref.aggregates:
         return Match(raw, "aggregate", aggregate_code=cleaned)
     if _CODE.match(cleaned):
-        code = cleaned.upper()
-        if len(code) == 3 and code in ref.iso3:
-            return Match(raw, "country", iso3=code)
-        if len(code) == 2 and code in ref.by_iso2:
-            return Match(raw, "country", iso3=ref.by_iso2[code])
-        if code in ref.aggregates:
+        return _by_letters(raw, cleaned.upper(), ref)
+    if _NUMERIC.match(cleaned):
+        code = cleaned.zfill(3)
+        if code in ref.by_numeric:
+            return Match(raw, "country", iso3=ref.by_numeric[code])
+        if code in ref.aggregates:  # UN M49 region codes
             return Match(raw, "aggregate", aggregate_code=code)
-    if _NUMERIC.match(cleaned) and cleaned.zfill(3) in ref.by_numeric:
-        return Match(raw, "country", iso3=ref.by_numeric[cleaned.zfill(3)])
-    if _NUMERIC.match(cleaned) and cleaned.zfill(3) in ref.aggregates:  # UN M49 region codes
-        return Match(raw, "aggregate", aggregate_code=cleaned.zfill(3))
+    return None
+
+
+def _by_letters(raw: str, code: str, ref: Reference) -> Match | None:
+    """An upper-case ISO alpha-3 or alpha-2 code, or an aggregate's code."""
+    if len(code) == 3 and code in ref.iso3:
+        return Match(raw, "country", iso3=code)
+    if len(code) == 2 and code in ref.by_iso2:
+        return Match(raw, "country", iso3=ref.by_iso2[code])
+    if code in ref.aggregates:
+        return Match(raw, "aggregate", aggregate_code=code)
+    return None
+
+
+def _by_aggregate_name(raw: str, key: str, ref: Reference) -> Match | None:
+    """An aggregate's name (World, a World Bank region or income group, EU, euro area)."""
     if key in ref.aggregate_by_key:
         return Match(raw, "aggregate", aggregate_code=ref.aggregate_by_key[key])
-    return Match(raw, "unmapped")
+    return None
 
 
 @dataclass

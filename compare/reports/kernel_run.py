@@ -340,15 +340,7 @@ def execute_run(spec: RunSpec) -> RunResult:
     if spec.kernel == "warm":
         zygote = _WORKER.fork_server(spec)  # imports in its own process while we import ours
 
-    from compare.reports.kernels import skip_iri_grammar  # noqa: PLC0415
-
-    skip_iri_grammar()
-    import nbformat  # noqa: PLC0415
-    from papermill.execute import prepare_notebook_metadata  # noqa: PLC0415
-    from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
-
-    from compare.reports import render  # noqa: PLC0415
-    from compare.reports.kernels import ZygoteError, kernel_manager  # noqa: PLC0415
+    _import_run_modules()
     from compare.reports.params import injection_is_inert  # noqa: PLC0415
 
     timings["imports"] = round(time.perf_counter() - t0, 3)
@@ -364,20 +356,83 @@ def execute_run(spec: RunSpec) -> RunResult:
     if not injection_is_inert(spec.parameters):
         return result(FAILED, "refused: papermill would inject code that is not plain data")
 
+    nb = _parameterized(spec)
+    if zygote is not None:
+        zygote, kernel = _await_fork_server(zygote, kernel, timings)
+    status, message, failing = _run_in_kernel(nb, spec, zygote, timings)
+    nb.metadata["compare"] = {
+        "run_id": spec.run_id,
+        "parameters": spec.parameters,
+        "status": status,
+        "key": spec.key,
+    }
+    status, message, outputs = _write_outputs(
+        nb, spec, status=status, message=message, failing=failing, timings=timings
+    )
+    return result(
+        status,
+        message,
+        failing_cell=failing,
+        outputs=outputs,
+        start_failed=message.startswith(KERNEL_START_FAILED),
+    )
+
+
+#: What a run imports before it starts, in this order (timed as "imports", while a warm
+#: kernel's fork server imports in its own process); the helpers import their names again.
+_RUN_MODULES = (
+    "nbformat",
+    "papermill.execute",
+    "papermill.parameterize",
+    "compare.reports.render",
+    "compare.reports.kernels",
+    "compare.reports.params",
+)
+
+
+def _import_run_modules() -> None:
+    import importlib  # noqa: PLC0415
+
+    from compare.reports.kernels import skip_iri_grammar  # noqa: PLC0415
+
+    skip_iri_grammar()
+    for name in _RUN_MODULES:
+        importlib.import_module(name)
+
+
+def _parameterized(spec: RunSpec) -> Any:
+    """``spec``'s notebook with its parameters injected and papermill's metadata."""
+    from papermill.execute import prepare_notebook_metadata  # noqa: PLC0415
+    from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
+
     nb = _load(spec.notebook)
     nb = parameterize_notebook(nb, dict(spec.parameters), kernel_name="python3",
                                language="python")  # fmt: skip
-    nb = prepare_notebook_metadata(nb, spec.notebook, spec.output_ipynb)
+    return prepare_notebook_metadata(nb, spec.notebook, spec.output_ipynb)
 
-    if zygote is not None:
-        wait = time.perf_counter()
-        try:
-            zygote.ready()
-        except ZygoteError as exc:  # fall back to a cold kernel rather than fail the run
-            _WORKER.zygote_error = str(exc)
-            _WORKER.close()
-            zygote, kernel = None, f"cold ({exc})"
-        timings["fork_server_wait"] = round(time.perf_counter() - wait, 3)
+
+def _await_fork_server(zygote: Any, kernel: str, timings: dict[str, float]) -> tuple[Any, str]:
+    """Wait for the fork server to have imported; when it failed, fall back to a cold kernel
+    rather than fail the run (returns the zygote, or None, and the kernel's description)."""
+    from compare.reports.kernels import ZygoteError  # noqa: PLC0415
+
+    wait = time.perf_counter()
+    try:
+        zygote.ready()
+    except ZygoteError as exc:
+        _WORKER.zygote_error = str(exc)
+        _WORKER.close()
+        zygote, kernel = None, f"cold ({exc})"
+    timings["fork_server_wait"] = round(time.perf_counter() - wait, 3)
+    return zygote, kernel
+
+
+def _run_in_kernel(
+    nb: Any, spec: RunSpec, zygote: Any, timings: dict[str, float]
+) -> tuple[str, str, dict[str, Any] | None]:
+    """Execute ``nb`` in a kernel of its own: (status, message, the failing cell or None); a
+    dead or unstartable kernel's log tail is added to the message."""
+    from compare.reports.kernels import kernel_manager  # noqa: PLC0415
 
     runtime = _WORKER.runtime_dir()
     log = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}.log"
@@ -395,13 +450,24 @@ def execute_run(spec: RunSpec) -> RunResult:
         message += f"\nkernel log:\n{tail}" if tail else ""
     with contextlib.suppress(OSError):
         log.unlink()
+    return status, message, failing
 
-    nb.metadata["compare"] = {
-        "run_id": spec.run_id,
-        "parameters": spec.parameters,
-        "status": status,
-        "key": spec.key,
-    }
+
+def _write_outputs(
+    nb: Any,
+    spec: RunSpec,
+    *,
+    status: str,
+    message: str,
+    failing: dict[str, Any] | None,
+    timings: dict[str, float],
+) -> tuple[str, str, dict[str, str]]:
+    """Write the executed notebook, then its HTML page (atomically); a rendering failure fails
+    the run but keeps the notebook. Returns (status, message, outputs written)."""
+    import nbformat  # noqa: PLC0415
+
+    from compare.reports import render  # noqa: PLC0415
+
     outputs = {"ipynb": spec.output_ipynb}
     atomic.write_text(Path(spec.output_ipynb), nbformat.v4.writes_json(nb) + "\n")
     render_start = time.perf_counter()
@@ -413,10 +479,4 @@ def execute_run(spec: RunSpec) -> RunResult:
         status = FAILED
         message = (message + "\n" if message else "") + f"rendering failed: {exc!r}"
     timings["render"] = round(time.perf_counter() - render_start, 3)
-    return result(
-        status,
-        message,
-        failing_cell=failing,
-        outputs=outputs,
-        start_failed=message.startswith(KERNEL_START_FAILED),
-    )
+    return status, message, outputs

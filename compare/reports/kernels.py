@@ -417,19 +417,33 @@ def kernel_manager(
 ) -> Any:
     """A kernel manager for one run: forked from ``zygote`` (or a cold ``ipykernel`` process
     when it is None), IPC transport in ``runtime``, ``env`` added to the kernel's environment."""
-    from queue import Empty  # noqa: PLC0415
-
-    from jupyter_client.asynchronous import AsyncKernelClient  # noqa: PLC0415
-    from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
-    from jupyter_client.provisioning import LocalProvisioner  # noqa: PLC0415
-
     extra_env = dict(env)
+    if zygote is not None:
+        provisioner = _fork_provisioner(zygote, extra_env, log)
+    else:
+        provisioner = _cold_provisioner(extra_env)
+    manager = _run_kernel_manager(provisioner)
+    kernel_id = uuid.uuid4().hex[:12]
+    return manager(
+        kernel_name=kernel_name,
+        kernel_id=kernel_id,
+        transport="ipc",
+        connection_file=str(runtime / f"k-{kernel_id}.json"),
+        ip=str(runtime / f"k-{kernel_id}"),
+        shutdown_wait_time=1.0,
+        client_factory=_ready_client(),
+    )
+
+
+def _fork_provisioner(zygote: Zygote, extra_env: dict[str, str], log: Path) -> type:
+    """A provisioner class that launches the kernel through ``zygote`` instead of ``Popen``
+    (cold when the fork server is gone)."""
+    from jupyter_client.provisioning import LocalProvisioner  # noqa: PLC0415
 
     class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         """Launches the kernel through the zygote instead of ``Popen``."""
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-            assert zygote is not None
             simulated_start_failure()
             start = cmd.index("-f") if "-f" in cmd else len(cmd)
             environ = {**(kwargs.get("env") or os.environ), **extra_env}
@@ -445,6 +459,13 @@ def kernel_manager(
             self.cwd = cwd
             return self.connection_info
 
+    return ForkProvisioner
+
+
+def _cold_provisioner(extra_env: dict[str, str]) -> type:
+    """A provisioner class that starts a plain ``Popen`` kernel with ``extra_env`` added."""
+    from jupyter_client.provisioning import LocalProvisioner  # noqa: PLC0415
+
     class ColdProvisioner(LocalProvisioner):  # type: ignore[misc]
         """A plain ``Popen`` kernel with the report environment."""
 
@@ -452,6 +473,16 @@ def kernel_manager(
             simulated_start_failure()
             kwargs["env"] = {**(kwargs.get("env") or os.environ), **extra_env}
             return await super().launch_kernel(cmd, **kwargs)
+
+    return ColdProvisioner
+
+
+def _ready_client() -> type:
+    """A kernel client class whose readiness check skips jupyter_client's final quiet-IOPub
+    wait."""
+    from queue import Empty  # noqa: PLC0415
+
+    from jupyter_client.asynchronous import AsyncKernelClient  # noqa: PLC0415
 
     class ReadyClient(AsyncKernelClient):  # type: ignore[misc]
         """jupyter_client's readiness check without its final 0.2 s wait for a quiet IOPub
@@ -480,25 +511,22 @@ def kernel_manager(
 
         wait_for_ready = _async_wait_for_ready
 
+    return ReadyClient
+
+
+def _run_kernel_manager(provisioner: type) -> type:
+    """An async kernel manager class that starts its kernel with ``provisioner``."""
+    from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
+
     class RunKernelManager(AsyncKernelManager):  # type: ignore[misc]
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             if self.provisioner is None:
-                cls = ForkProvisioner if zygote is not None else ColdProvisioner
-                self.provisioner = cls(
+                self.provisioner = provisioner(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
                 )
             return await super()._async_pre_start_kernel(**kw)
 
-    kernel_id = uuid.uuid4().hex[:12]
-    return RunKernelManager(
-        kernel_name=kernel_name,
-        kernel_id=kernel_id,
-        transport="ipc",
-        connection_file=str(runtime / f"k-{kernel_id}.json"),
-        ip=str(runtime / f"k-{kernel_id}"),
-        shutdown_wait_time=1.0,
-        client_factory=ReadyClient,
-    )
+    return RunKernelManager
 
 
 async def _stop(km: Any) -> None:

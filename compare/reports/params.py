@@ -155,59 +155,98 @@ _SCALARS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+#: Container names (plain or from ``typing``) and the predicate of a bare one.
+_CONTAINERS: dict[str, Callable[[Any], bool]] = {
+    "list": lambda v: isinstance(v, list),
+    "List": lambda v: isinstance(v, list),
+    "dict": lambda v: isinstance(v, dict),
+    "Dict": lambda v: isinstance(v, dict),
+    "tuple": lambda v: isinstance(v, list | tuple),
+    "Tuple": lambda v: isinstance(v, list | tuple),
+}
+
+
 def _checker(node: ast.expr, where: str) -> Callable[[Any], bool]:
     """A predicate for the annotation ``node`` (a small, safe subset; nothing is evaluated)."""
     if isinstance(node, ast.Constant) and node.value is None:
         return _SCALARS["None"]
     if isinstance(node, ast.Name | ast.Attribute):
         name = node.id if isinstance(node, ast.Name) else node.attr
-        if name in _SCALARS:
-            return _SCALARS[name]
-        if name in ("list", "List"):
-            return lambda v: isinstance(v, list)
-        if name in ("dict", "Dict"):
-            return lambda v: isinstance(v, dict)
-        if name in ("tuple", "Tuple"):
-            return lambda v: isinstance(v, list | tuple)
+        found = _SCALARS.get(name) or _CONTAINERS.get(name)
+        if found is not None:
+            return found
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         left, right = _checker(node.left, where), _checker(node.right, where)
         return lambda v: left(v) or right(v)
     if isinstance(node, ast.Subscript):
-        base = (
-            node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
-        )
-        args = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if base == "Literal":
-            try:
-                choices = [ast.literal_eval(arg) for arg in args]
-            except ValueError:  # literal_eval never runs code; a call inside is just refused
-                raise ParameterError(
-                    f"{where}: Literal[...] may hold literals only: {ast.unparse(node)!r}"
-                ) from None
-            return lambda v: any(type(v) is type(c) and v == c for c in choices)
-        if base == "Optional":
-            inner = _checker(args[0], where)
-            return lambda v: v is None or inner(v)
-        if base == "Union":
-            parts = [_checker(arg, where) for arg in args]
-            return lambda v: any(p(v) for p in parts)
-        if base in ("list", "List"):
-            item = _checker(args[0], where)
-            return lambda v: isinstance(v, list) and all(item(x) for x in v)
-        if base in ("tuple", "Tuple"):
-            if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
-                one = _checker(args[0], where)
-                return lambda v: isinstance(v, list | tuple) and all(one(x) for x in v)
-            each = [_checker(arg, where) for arg in args]
-            return lambda v: (
-                isinstance(v, list | tuple)
-                and len(v) == len(each)
-                and all(c(x) for c, x in zip(each, v, strict=True))
-            )
-        if base in ("dict", "Dict") and len(args) == 2:
-            key, val = _checker(args[0], where), _checker(args[1], where)
-            return lambda v: isinstance(v, dict) and all(key(k) and val(x) for k, x in v.items())
+        found = _subscript_checker(node, where)
+        if found is not None:
+            return found
     raise ParameterError(f"{where}: unsupported type annotation {ast.unparse(node)!r}")
+
+
+def _subscript_checker(node: ast.Subscript, where: str) -> Callable[[Any], bool] | None:
+    """``Literal[...]``, ``Optional[X]``, ``Union[...]``, ``list[X]``, ``tuple[...]``,
+    ``dict[K, V]``; None for any other subscript."""
+    base = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
+    args = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+    builders: dict[str, Callable[[list[ast.expr], str], Callable[[Any], bool] | None]] = {
+        "Literal": lambda a, w: _literal_checker(node, a, w),
+        "Optional": _optional_checker,
+        "Union": _union_checker,
+        "list": _list_checker,
+        "List": _list_checker,
+        "tuple": _tuple_checker,
+        "Tuple": _tuple_checker,
+        "dict": _dict_checker,
+        "Dict": _dict_checker,
+    }
+    build = builders.get(base)
+    return build(args, where) if build else None
+
+
+def _literal_checker(node: ast.expr, args: list[ast.expr], where: str) -> Callable[[Any], bool]:
+    try:
+        choices = [ast.literal_eval(arg) for arg in args]
+    except ValueError:  # literal_eval never runs code; a call inside is just refused
+        raise ParameterError(
+            f"{where}: Literal[...] may hold literals only: {ast.unparse(node)!r}"
+        ) from None
+    return lambda v: any(type(v) is type(c) and v == c for c in choices)
+
+
+def _optional_checker(args: list[ast.expr], where: str) -> Callable[[Any], bool]:
+    inner = _checker(args[0], where)
+    return lambda v: v is None or inner(v)
+
+
+def _union_checker(args: list[ast.expr], where: str) -> Callable[[Any], bool]:
+    parts = [_checker(arg, where) for arg in args]
+    return lambda v: any(p(v) for p in parts)
+
+
+def _list_checker(args: list[ast.expr], where: str) -> Callable[[Any], bool]:
+    item = _checker(args[0], where)
+    return lambda v: isinstance(v, list) and all(item(x) for x in v)
+
+
+def _tuple_checker(args: list[ast.expr], where: str) -> Callable[[Any], bool]:
+    if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
+        one = _checker(args[0], where)
+        return lambda v: isinstance(v, list | tuple) and all(one(x) for x in v)
+    each = [_checker(arg, where) for arg in args]
+    return lambda v: (
+        isinstance(v, list | tuple)
+        and len(v) == len(each)
+        and all(c(x) for c, x in zip(each, v, strict=True))
+    )
+
+
+def _dict_checker(args: list[ast.expr], where: str) -> Callable[[Any], bool] | None:
+    if len(args) != 2:
+        return None
+    key, val = _checker(args[0], where), _checker(args[1], where)
+    return lambda v: isinstance(v, dict) and all(key(k) and val(x) for k, x in v.items())
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -272,27 +311,29 @@ def injection_is_inert(given: Mapping[str, Any]) -> bool:
 
     if not all(isinstance(name, str) and name.isidentifier() for name in given):
         return False
-    source = PythonTranslator.codify(dict(given))
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(PythonTranslator.codify(dict(given)))
     except SyntaxError:
         return False
-    if len(tree.body) != len(given):
+    return len(tree.body) == len(given) and all(
+        _assigns_literal(stmt, name, value)
+        for stmt, (name, value) in zip(tree.body, given.items(), strict=True)
+    )
+
+
+def _assigns_literal(stmt: ast.stmt, name: str, value: Any) -> bool:
+    """``stmt`` is ``name = <literal equal to value>``."""
+    if not (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id == name
+    ):
         return False
-    for stmt, (name, value) in zip(tree.body, given.items(), strict=True):
-        if not (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id == name
-        ):
-            return False
-        try:
-            if ast.literal_eval(stmt.value) != value:
-                return False
-        except ValueError:
-            return False
-    return True
+    try:
+        return ast.literal_eval(stmt.value) == value
+    except ValueError:
+        return False
 
 
 # --- what the values mean ----------------------------------------------------------------------

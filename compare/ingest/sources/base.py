@@ -195,10 +195,35 @@ def _read_plain_utf8(
     path: Path, data: bytes | mmap.mmap, required: tuple[str, ...]
 ) -> TextTable | None:
     """The pyarrow path, or None when the file is not plain enough for it."""
-    import pyarrow as pa  # noqa: PLC0415 - heavy, and only needed here
-    import pyarrow.csv as pacsv  # noqa: PLC0415
-
     start = 3 if data[:3] == codecs.BOM_UTF8 else 0
+    lines = _plain_head_lines(data, start)
+    if lines is None:
+        return None
+    header_index = (
+        _header_index(path, lines, required)
+        if len(lines) >= 50
+        else next((i for i, line in enumerate(lines) if all(col in line for col in required)), None)
+    )
+    if header_index is None:
+        return None  # the csv-module path finds it further down or reports it
+    header, delimiter = _parse_header(path, lines[header_index], header_index, required)
+    if len(header) < 2:
+        return None
+    offset = start
+    for _ in range(header_index):
+        offset = data.find(b"\n", offset) + 1
+    end = len(data)
+    while end > offset and data[end - 1] in b"\r\n":
+        end -= 1
+    table = _arrow_rows(data, offset, end, width=len(header), delimiter=delimiter)
+    if table is None:
+        return None
+    return _arrow_text_table(table, header, header_index, path, delimiter)
+
+
+def _plain_head_lines(data: bytes | mmap.mmap, start: int) -> list[str] | None:
+    """The complete lines of the file's head (after a BOM at ``start``), or None when the head
+    is not valid UTF-8, holds a lone CR or fewer than two lines."""
     # A small file is checked whole (its last line too: an invalid byte there would otherwise
     # reach pyarrow's invalid-row handler, which cannot decode it); a large one by its head.
     small = len(data) - start <= _HEAD_BYTES
@@ -212,23 +237,18 @@ def _read_plain_utf8(
     lines = head.split("\n")[:-1]
     if "\r" in head or len(lines) < 2:  # a lone CR: rare, leave it to the csv module
         return None
-    header_index = (
-        _header_index(path, lines, required)
-        if len(lines) >= 50
-        else next((i for i, line in enumerate(lines) if all(col in line for col in required)), None)
-    )
-    if header_index is None:
-        return None  # the csv-module path finds it further down or reports it
-    header, delimiter = _parse_header(path, lines[header_index], header_index, required)
-    offset = start
-    for _ in range(header_index):
-        offset = data.find(b"\n", offset) + 1
-    end = len(data)
-    while end > offset and data[end - 1] in b"\r\n":
-        end -= 1
-    if len(header) < 2:
-        return None
-    names = [f"c{i}" for i in range(len(header))]
+    return lines
+
+
+def _arrow_rows(
+    data: bytes | mmap.mmap, offset: int, end: int, *, width: int, delimiter: str
+) -> Any:
+    """``data[offset:end]`` (the header line, then the rows) parsed by pyarrow as ``width``
+    string columns ``c0``, ``c1`` ...; None unless every line is one row of that width."""
+    import pyarrow as pa  # noqa: PLC0415 - heavy, and only needed here
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    names = [f"c{i}" for i in range(width)]
     invalid: list[str] = []
 
     def skip_invalid(row: pacsv.InvalidRow) -> str:
@@ -261,6 +281,15 @@ def _read_plain_utf8(
         # A quoted field spans lines (or a lone CR ends one): rows are no longer lines, and
         # only the csv-module path numbers them by the line they start on.
         return None
+    return table
+
+
+def _arrow_text_table(
+    table: Any, header: list[str], header_index: int, path: Path, delimiter: str
+) -> TextTable:
+    """The rows pyarrow read, numbered by line, blank rows dropped, named by ``header``."""
+    import pyarrow as pa  # noqa: PLC0415
+
     lines_no = np.arange(header_index + 2, header_index + 2 + table.num_rows, dtype=np.int64)
     blank = _blank_rows(table)
     if blank is not None:
