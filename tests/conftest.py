@@ -9,6 +9,7 @@ import pytest
 
 from compare.config import FOCUS_COUNTRIES as FOCUS
 from compare.config import mirror_dir, shared_dir
+from tests.paths import REPO
 
 __all__ = ["FOCUS", "skip_or_fail"]
 
@@ -67,7 +68,7 @@ def use_home(built_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _link_evidence(home: Path) -> None:
     """The committed evidence curation is part of data/raw: link it into a test home."""
-    repo_evidence = Path(__file__).resolve().parent.parent / "data" / "raw" / "evidence"
+    repo_evidence = REPO / "data" / "raw" / "evidence"
     target = home / "data" / "raw" / "evidence"
     target.parent.mkdir(parents=True, exist_ok=True)
     if repo_evidence.is_dir() and not target.exists():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "compare"
+from tests.paths import PACKAGE
 
 #: Lowest layer first; a module belongs to the longest prefix that names it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (

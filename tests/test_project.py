@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import tomllib
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import REPO
+
+ROOT = REPO
 
 
 def _name_and_bound(spec: str) -> tuple[str, str]:

@@ -1,15 +1,15 @@
-"""The source paper's numeric claims, cases and challenges as data; consistency findings; claims
-set against the country data.
+"""The source paper's numeric claims, cases and challenges as data: the curated tables, their
+vocabularies and schema, and their loaders.
 
 The curation lives in ``data/raw/evidence/`` (committed, described in its README.md):
 ``paper_claims.csv`` (one row per numeric claim of the paper, plus the region-level survey figures
 of the mirror's INDEX.md and the short note), ``cases.csv`` (Table 1), ``challenges.csv`` (Table 2)
 and ``methodology_cases.csv`` (the cases the methodology says were selected)::
 
-    from compare.evidence import claims as evidence
+    from compare import evidence
     claims = evidence.load_claims()
-    findings = evidence.check_consistency(claims)
-    side_by_side = evidence.claims_vs_data()
+    findings = evidence.check_consistency(claims)      # compare.evidence.checks
+    side_by_side = evidence.claims_vs_data()           # compare.evidence.against_data
 
 The files are read from :func:`evidence_dir`: the project home's ``data/raw/evidence`` when it
 holds ``paper_claims.csv``, else the checkout's committed curation. The notebook's sentences are

@@ -1,7 +1,7 @@
-"""Executed notebooks to offline HTML, the shared assets, and the index of all reports.
+"""Executed notebooks to offline HTML, and the shared assets (the index is :mod:`.index`).
 
 Pages open from disk with no network: nbconvert's ``lab`` template is extended
-(``compare/templates/report.html.j2``) without require.js, MathJax or mermaid; plotly.js is
+(``compare/reports/templates/report.html.j2``) without require.js, MathJax or mermaid; plotly.js is
 shipped once as ``reports/assets/plotly.min.js`` (copied from the installed plotly) and the
 JupyterLab CSS once as ``reports/assets/lab.css``, both referenced relatively. Code is hidden
 until the reader presses "Show code"; a table of contents is built from the markdown headings;

@@ -15,8 +15,7 @@ import pytest
 import compare.figures as cf
 from compare.config import DEFAULT_GROUPS
 from compare.figures import maps
-
-from .browser import chromium, rendered_dom
+from tests.browser import chromium, rendered_dom
 
 pytestmark = pytest.mark.browser
 YEAR = 2022

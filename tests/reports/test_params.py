@@ -10,8 +10,9 @@ import pytest
 
 from compare.errors import ParameterError
 from compare.reports import params
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 COMPARISON = ROOT / "notebooks" / "indicator_comparison.ipynb"
 PROFILE = ROOT / "notebooks" / "country_profile.ipynb"

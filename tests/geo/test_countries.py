@@ -18,8 +18,9 @@ from compare.geo import countries
 from compare.geo.countries import UnmappedCountryWarning, harmonise, match, to_iso3
 from compare.geo.names import name_key
 from compare.ingest.sources.excel import read_grid
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 
 #: Names that are genuinely ambiguous in the mirror's lists: Spanish and Portuguese use one name
 #: for the French and the Dutch part of Saint Martin.

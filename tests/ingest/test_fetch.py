@@ -10,6 +10,7 @@ import pytest
 
 from compare.errors import FetchError
 from compare.ingest.mirror import MANIFEST, fetch_from_mirror, provenance
+from tests.paths import TESTS
 
 
 def test_import_writes_a_manifest_per_source(fresh_home: Path, mirror: Path) -> None:
@@ -59,7 +60,7 @@ def test_missing_mirror_is_a_clear_error(fresh_home: Path, monkeypatch: pytest.M
     with pytest.raises(FetchError, match="not found"):
         fetch_from_mirror(fresh_home / "absent", home=fresh_home)
     with pytest.raises(FetchError, match="not in the mirror"):
-        fetch_from_mirror(Path(__file__).parent, home=fresh_home, only=["no-such-source"])
+        fetch_from_mirror(TESTS, home=fresh_home, only=["no-such-source"])
 
 
 def test_provenance_reads_licence_and_origin(mirror: Path) -> None:

@@ -15,9 +15,10 @@ import yaml
 from compare.config import COMPARED_FAMILIES, FOCUS_COUNTRIES
 from compare.errors import CompareError
 from compare.reports import matrix
+from tests.paths import REPO, SYNTHETIC_NOTEBOOKS
 
-ROOT = Path(__file__).resolve().parent.parent
-SYNTHETIC = Path(__file__).resolve().parent / "notebooks"
+ROOT = REPO
+SYNTHETIC = SYNTHETIC_NOTEBOOKS
 
 
 def _catalog_families() -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from compare.storage.checksums import sha256_file
+from tests.paths import SYNTHETIC_NOTEBOOKS
 
 SOURCES = ["oecd-dgi-2023", "wb-sp-pop-totl"]
 WAIT_SECONDS = 120  # generous: the marker normally appears within a few seconds
@@ -302,7 +303,7 @@ def test_atomic_outputs_have_ordinary_permissions(tmp_path: Path) -> None:
 
 # --- compare report ----------------------------------------------------------------------------
 
-NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+NOTEBOOKS = SYNTHETIC_NOTEBOOKS
 
 
 def _matrix(path: Path, label: str, seconds: float) -> Path:

@@ -32,8 +32,9 @@ from compare.ingest.live import (
     live_plan,
 )
 from compare.ingest.mirror import MANIFEST, fetch_from_mirror
+from tests.paths import LIVE_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "live"
+FIXTURES = LIVE_FIXTURES
 LIVE = ["wb-fixed-broadband", "wb-internet-users"]
 PREFIX = "/v2/country/all/indicator/"
 

@@ -23,8 +23,9 @@ from compare.errors import CompareError
 from compare.reports import executors
 from compare.reports.kernel_run import FAILED, KERNEL_START_FAILED, OK, RunResult
 from compare.reports.matrix import RunSpec
+from tests.paths import SYNTHETIC_NOTEBOOKS
 
-SYNTHETIC = Path(__file__).resolve().parent / "notebooks"
+SYNTHETIC = SYNTHETIC_NOTEBOOKS
 RUNS = ["synthetic_fail/default", "synthetic_figure/first", "synthetic_figure/second"]
 #: Fields that differ between any two executions (times, and where the outputs were written).
 VOLATILE = {"duration", "started_at", "finished_at", "timings"}

@@ -33,6 +33,7 @@ from compare.reports.params import (
     parse_parameters,
     validate,
 )
+from tests.paths import SYNTHETIC_NOTEBOOKS
 
 CELL = """\
 indicator: str = "internet_users_pct"  # catalog indicator id
@@ -314,7 +315,7 @@ class _Tags:
 
 @pytest.mark.slow
 def test_report_pages_and_index_escape_hostile_values(use_home: Path, tmp_path: Path) -> None:
-    notebook = Path(__file__).resolve().parent / "notebooks" / "synthetic_figure.ipynb"
+    notebook = SYNTHETIC_NOTEBOOKS / "synthetic_figure.ipynb"
     if not notebook.is_file():
         pytest.skip("the report runner's SYNTHETIC notebooks are not there")
     home = tmp_path / "home"

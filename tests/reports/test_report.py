@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from compare.storage.checksums import sha256_file
+from tests.paths import SYNTHETIC_NOTEBOOKS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]  # one worker: shared runs
 
-SYNTHETIC = Path(__file__).resolve().parent / "notebooks"
+SYNTHETIC = SYNTHETIC_NOTEBOOKS
 HOSTILE = "x\"); __import__('os').system('touch PWNED') #\n'''second line <b>&"
 
 

@@ -27,8 +27,7 @@ from compare.catalog import Catalog, parse_catalog
 from compare.errors import DataError
 from compare.ingest.sources import get_reader
 from compare.ingest.sources.base import read_text_table
-
-CORPUS = Path(__file__).resolve().parent / "corpus"
+from tests.paths import CORPUS, REPO
 
 #: Every reason code the build gives (a new one must be documented in docs/RELIABILITY.md).
 REASON_CODES = {
@@ -687,7 +686,7 @@ def test_corpus_has_at_least_30_kinds_and_every_file_is_used_and_synthetic() -> 
 
 
 def test_reason_codes_are_documented() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "RELIABILITY.md").read_text()
+    doc = (REPO / "docs" / "RELIABILITY.md").read_text()
     for code in sorted(REASON_CODES):
         assert f"`{code}`" in doc, code
 
