@@ -47,7 +47,7 @@ TILE_COLUMNS = 8
 
 
 @dataclass(frozen=True)
-class Panel:
+class MapPanel:
     """One map panel: its projection, a lon/lat pre-clip box and a projected window (metres)."""
 
     group: str
@@ -56,14 +56,14 @@ class Panel:
     window: tuple[float, float, float, float]
 
 
-PANELS: dict[str, Panel] = {
-    "Europe": Panel(
+PANELS: dict[str, MapPanel] = {
+    "Europe": MapPanel(
         group="Europe",
         crs="EPSG:3035",
         lonlat_box=(-40.0, 25.0, 75.0, 75.0),
         window=(2_500_000.0, 1_350_000.0, 7_200_000.0, 5_500_000.0),
     ),
-    "Latin America & Caribbean": Panel(
+    "Latin America & Caribbean": MapPanel(
         group="Latin America & Caribbean",
         crs="+proj=laea +lat_0=-5 +lon_0=-75 +datum=WGS84 +units=m +no_defs",
         lonlat_box=(-130.0, -62.0, -20.0, 40.0),
@@ -92,7 +92,7 @@ class Shape:
 class PanelGeometry:
     """The shapes of one panel and the members that have no shape at 1:110m."""
 
-    panel: Panel
+    panel: MapPanel
     shapes: dict[str, Shape] = field(default_factory=dict)
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from compare.catalog import load_catalog
 from compare.config import (
     COVERAGE_THRESHOLD,
     DEFAULT_CLASSIFICATION,
@@ -40,6 +41,7 @@ from compare.config import (
 from compare.errors import ParameterError
 from compare.geo.regions import check_groups
 from compare.stats.inference import Estimate, TestResult
+from compare.stats.models import fractional_logit, linear_model, share_divisor
 from compare.stats.panel import (
     Coverage,
     Panel,
@@ -336,7 +338,6 @@ def _gaps(
 def _control_frame(control: str | None, home: str | Path | None) -> pd.DataFrame | None:
     if control is None:
         return None
-    from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.data import table  # noqa: PLC0415
 
     load_catalog().indicator(control)
@@ -366,9 +367,6 @@ def compare_regions(
     taken from the same year; ``control_max_lag=N`` allows the latest of the N earlier years
     instead (the years used are reported). Gaps are ``groups[0] - groups[1]``.
     """
-    from compare.catalog import load_catalog  # noqa: PLC0415
-    from compare.stats.models import fractional_logit, linear_model, share_divisor  # noqa: PLC0415
-
     pair = check_groups(groups, classification, count=2)
     threshold = check_threshold(threshold)
     check_common(n_boot, min_countries)
@@ -376,23 +374,10 @@ def compare_regions(
         raise ParameterError(f"control_max_lag must be 0 or more, got {control_max_lag!r}")
     meta = load_catalog().indicator(indicator)
     panel = read_panel(indicator, home)
-    if year is None:
-        year, year_note = _choose_year(panel, pair, classification, threshold, min_countries)
-    else:
-        year = int(year)
-        if year not in panel.values:
-            flagged = panel.left_out.get(year)
-            apart = (
-                f" (its {len(flagged)} values that year are flagged "
-                f"{' or '.join(panel.exclude_flags)}: not measurements, left out)"
-                if flagged is not None
-                else ""
-            )
-            raise ParameterError(
-                f"{indicator} has no data in {year}{apart}; years with data: "
-                + (", ".join(map(str, panel.years)) or "none")
-            )
-        year_note = f"{year}: the year requested"
+    year, year_note = _year_of_comparison(
+        panel, year, pair, classification=classification, threshold=threshold,
+        min_countries=min_countries,
+    )  # fmt: skip
     rows = [panel.rows(g, classification, year) for g in pair]
     stats = {g: group_stats(r, threshold) for g, r in zip(pair, rows, strict=True)}
     values = _values_frame(rows)
@@ -403,7 +388,6 @@ def compare_regions(
         f"too few countries with data (at least {min_countries} per group needed: "
         + ", ".join(f"{g} {stats[g].n_with_data}" for g in pair) + ")"
     )  # fmt: skip
-    tests = _tests(a, b, enough, why)
     gap_u, gap_w = _gaps(
         values, pair, stats, enough=enough, why=why, n_boot=n_boot, seed=seed, level=level,
         min_countries=min_countries,
@@ -414,53 +398,88 @@ def compare_regions(
     )
     if left_out:
         notes.append(left_out)
-    glm = ols = None
+    models = _region_models(
+        meta, values, pair, year=year, enough=enough, why=why, notes=notes, control=control,
+        home=home, control_max_lag=int(control_max_lag), level=level, min_countries=min_countries,
+    )  # fmt: skip
+    verdict = " ".join(stats[g].verdict for g in pair) + (f" Tests: {why}." if why else "")
+    result = Comparison(
+        indicator=indicator, year=year, year_note=year_note, groups=pair,
+        classification=classification, per_group=stats, gap_unweighted=gap_u, gap_weighted=gap_w,
+        **_tests(a, b, enough, why), **models, verdict=verdict, values=values,
+        summary=pd.DataFrame(columns=SUMMARY_COLUMNS), sentence="", unit=meta.unit,
+        title=meta.title, threshold=threshold, notes=notes,
+    )  # fmt: skip
+    result.summary = _summary(result)
+    result.sentence = comparison_sentence(result, enough, why)
+    return result
+
+
+def _year_of_comparison(
+    panel: Panel,
+    year: int | None,
+    pair: tuple[str, str],
+    *,
+    classification: str,
+    threshold: float,
+    min_countries: int,
+) -> tuple[int, str]:
+    """The year compared and why: the one asked for (which must have data), else the latest
+    year both groups pass the coverage rule."""
+    if year is None:
+        return _choose_year(panel, pair, classification, threshold, min_countries)
+    year = int(year)
+    if year not in panel.values:
+        flagged = panel.left_out.get(year)
+        apart = (
+            f" (its {len(flagged)} values that year are flagged "
+            f"{' or '.join(panel.exclude_flags)}: not measurements, left out)"
+            if flagged is not None
+            else ""
+        )
+        raise ParameterError(
+            f"{panel.indicator} has no data in {year}{apart}; years with data: "
+            + (", ".join(map(str, panel.years)) or "none")
+        )
+    return year, f"{year}: the year requested"
+
+
+def _region_models(
+    meta: Any,
+    values: pd.DataFrame,
+    pair: tuple[str, str],
+    *,
+    year: int,
+    enough: bool,
+    why: str,
+    notes: list[str],
+    **options: Any,
+) -> dict[str, dict | None]:
+    """``{"glm": ..., "ols": ...}``: the fractional logit for bounded shares and scores, OLS for
+    the rest, each with and without the control; what was done is appended to ``notes``."""
     model_args = {
-        "control": _control_frame(control, home),
-        "control_name": control,
+        "control": _control_frame(options["control"], options["home"]),
+        "control_name": options["control"],
         "year": year,
-        "control_max_lag": int(control_max_lag),
-        "level": level,
-        "min_countries": min_countries,
+        "control_max_lag": options["control_max_lag"],
+        "level": options["level"],
+        "min_countries": options["min_countries"],
     }
     model_values = values.rename(columns={"region": "group"})
     if not enough:
         notes.append(f"region models not fitted: {why}")
-    elif meta.bounded and share_divisor(meta.unit) is not None:
+        return {"glm": None, "ols": None}
+    if meta.bounded and share_divisor(meta.unit) is not None:
         glm = fractional_logit(model_values, pair[0], meta.unit, **model_args)
         notes.append(f"fractional logit with control: {glm['adjusted_note']}")
-    else:
-        notes.append(
-            f"{indicator} is not a bounded share or score: no fractional logit; "
-            "linear model (OLS) instead"
-        )
-        ols = linear_model(model_values, pair[0], **model_args)
-        notes.append(f"OLS with control: {ols['adjusted_note']}")
-    verdict = " ".join(stats[g].verdict for g in pair) + (f" Tests: {why}." if why else "")
-    result = Comparison(
-        indicator=indicator,
-        year=year,
-        year_note=year_note,
-        groups=pair,
-        classification=classification,
-        per_group=stats,
-        gap_unweighted=gap_u,
-        gap_weighted=gap_w,
-        **tests,
-        glm=glm,
-        verdict=verdict,
-        values=values,
-        summary=pd.DataFrame(columns=SUMMARY_COLUMNS),
-        sentence="",
-        unit=meta.unit,
-        title=meta.title,
-        threshold=threshold,
-        notes=notes,
-        ols=ols,
+        return {"glm": glm, "ols": None}
+    notes.append(
+        f"{meta.id} is not a bounded share or score: no fractional logit; "
+        "linear model (OLS) instead"
     )
-    result.summary = _summary(result)
-    result.sentence = comparison_sentence(result, enough, why)
-    return result
+    ols = linear_model(model_values, pair[0], **model_args)
+    notes.append(f"OLS with control: {ols['adjusted_note']}")
+    return {"glm": None, "ols": ols}
 
 
 # --------------------------------------------------------------------------- summary, sentence
