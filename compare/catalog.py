@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compare.config import CATALOG_PATH
+from compare.config import CATALOG_PATH, user_catalog_files
 from compare.errors import CatalogError, ParameterError
 
 FAMILIES = ("employer_recognition", "digital_divide", "interoperability", "context")
@@ -60,6 +61,8 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)
     zero_flag_before: int | None = None  # zeros before this year are kept but flagged
     zero_flag: str = ""
+    #: False: no download from an API (a user's own file); `compare fetch --live` leaves it alone
+    live: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,15 @@ class Catalog:
     gaps: dict[str, Gap]
     path: Path
     reference_sources: dict[str, ReferenceSource] = field(default_factory=dict)
+    #: "indicators.<id>" / "sources.<id>" / "units.<id>" -> the user catalog it comes from
+    origins: dict[str, str] = field(default_factory=dict)
+    #: the user catalogs merged over the package catalog (:mod:`compare.user_catalog`)
+    user_files: tuple[Path, ...] = ()
+    overrides: frozenset[str] = frozenset()
+
+    def origin(self, section: str, entry_id: str) -> str:
+        """Where an entry comes from: "package", or the path of the user catalog."""
+        return self.origins.get(f"{section}.{entry_id}", "package")
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator ``indicator_id``; unknown ids raise a ParameterError listing valid ones."""
@@ -172,7 +184,7 @@ def _require(entry: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
         raise CatalogError(f"{where}: missing key(s) {', '.join(missing)}")
 
 
-def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
+def _parse_source(source_id: str, entry: Any, path: Path | str) -> Source:
     where = f"{path}: sources.{source_id}"
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: expected a mapping")
@@ -189,6 +201,8 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
         isinstance(zero, dict) and isinstance(zero.get("before"), int) and zero.get("flag")
     ):
         raise CatalogError(f"{where}: zero_flag must be {{before: YEAR, flag: TEXT}}")
+    if not isinstance(entry.get("live", True), bool):
+        raise CatalogError(f"{where}: live must be true or false")
     return Source(
         id=source_id,
         reader=entry["reader"],
@@ -203,6 +217,7 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
         options=dict(entry.get("options") or {}),
         zero_flag_before=zero.get("before"),
         zero_flag=str(zero.get("flag", "")),
+        live=entry.get("live", True),
     )
 
 
@@ -222,7 +237,11 @@ def _dimensions(value: Any, where: str) -> dict[str, str]:
 
 
 def _parse_indicator(
-    indicator_id: str, entry: Any, sources: dict[str, Source], units: dict[str, str], path: Path
+    indicator_id: str,
+    entry: Any,
+    sources: dict[str, Source],
+    units: dict[str, str],
+    path: Path | str,
 ) -> Indicator:
     where = f"{path}: indicators.{indicator_id}"
     if not isinstance(entry, dict):
@@ -271,7 +290,7 @@ def _common(indicator_id: str, entry: dict[str, Any]) -> dict[str, Any]:
 
 def _parse_derived(
     indicator_id: str, entry: dict[str, Any], read: dict[str, Indicator], units: dict[str, str],
-    path: Path,
+    path: Path | str,
 ) -> Indicator:  # fmt: skip
     """An indicator computed from two read indicators (``derive: {difference: [a, b]}``: a - b
     per country and year where both exist); it names no source or series of its own."""
@@ -309,22 +328,33 @@ def _parse_derived(
     )
 
 
-def parse_catalog(data: Any, path: Path) -> Catalog:
-    """Validate a parsed YAML document and build a :class:`Catalog`."""
+def parse_catalog(data: Any, path: Path, where: Mapping[str, str] | None = None) -> Catalog:
+    """Validate a parsed YAML document and build a :class:`Catalog`. ``where`` names the place
+    of entries that come from elsewhere ("sources.<id>" -> "file:line"; user catalogs), so that
+    an error names the file the entry is in."""
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: the catalog must be a mapping")
     _require(data, ("units", "sources", "indicators"), str(path))
+    at = dict(where or {})
+
+    def place(section: str, entry_id: str) -> str:
+        return at.get(f"{section}.{entry_id}", str(path))
+
     units = {str(k): str(v) for k, v in data["units"].items()}
-    sources = {sid: _parse_source(sid, entry, path) for sid, entry in data["sources"].items()}
+    sources = {
+        sid: _parse_source(sid, entry, place("sources", sid))
+        for sid, entry in data["sources"].items()
+    }
     entries = data["indicators"]
     derived_ids = {i for i, e in entries.items() if isinstance(e, dict) and "derive" in e}
     read = {
-        iid: _parse_indicator(iid, entry, sources, units, path)
+        iid: _parse_indicator(iid, entry, sources, units, place("indicators", iid))
         for iid, entry in entries.items()
         if iid not in derived_ids
     }
     derived = {
-        iid: _parse_derived(iid, entries[iid], read, units, path) for iid in sorted(derived_ids)
+        iid: _parse_derived(iid, entries[iid], read, units, place("indicators", iid))
+        for iid in sorted(derived_ids)
     }
     indicators = {iid: read.get(iid) or derived[iid] for iid in entries}  # catalog order
     series_seen: dict[tuple[str, str], str] = {}
@@ -332,8 +362,8 @@ def parse_catalog(data: Any, path: Path) -> Catalog:
         key = (ind.source, ind.key.casefold())
         if key in series_seen:
             raise CatalogError(
-                f"{path}: indicators {series_seen[key]} and {ind.id} read the same series "
-                f"{(ind.source, ind.key)}"
+                f"{place('indicators', ind.id)}: indicators {series_seen[key]} and {ind.id} read "
+                f"the same series {(ind.source, ind.key)}"
             )
         series_seen[key] = ind.id
     gaps = {
@@ -359,16 +389,62 @@ def parse_catalog(data: Any, path: Path) -> Catalog:
     )
 
 
-@functools.cache
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Read and validate the catalog (default: the one shipped with the package)."""
+def load_catalog(path: str | Path | None = None, *, home: str | Path | None = None) -> Catalog:
+    """The catalog: the package's, with the user catalogs of ``home`` (default: the project
+    home) merged over it (:mod:`compare.user_catalog`); ``path``: that one file alone.
+
+    Read once per content: a user catalog edited since is read again (its size and modification
+    time are part of the cache key)."""
+    if path is not None:
+        return _load_file(str(path))
+    files = user_catalog_files(home)
+    if not files:
+        return _load_file(str(CATALOG_PATH))
+    stamps = []
+    for file in files:
+        try:
+            info = file.stat()
+        except OSError as exc:
+            raise CatalogError(f"cannot read user catalog {file}: {exc}") from exc
+        stamps.append((str(file), info.st_mtime_ns, info.st_size))
+    return _load_merged(tuple(stamps))
+
+
+def _read_yaml(catalog_path: Path) -> Any:
     import yaml  # noqa: PLC0415 - keep `import compare` light
 
-    catalog_path = Path(path) if path else CATALOG_PATH
     try:
-        data = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+        return yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(f"cannot read catalog {catalog_path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise CatalogError(f"{catalog_path}: invalid YAML: {exc}") from exc
-    return parse_catalog(data, catalog_path)
+
+
+@functools.cache
+def _load_file(path: str) -> Catalog:
+    catalog_path = Path(path)
+    return parse_catalog(_read_yaml(catalog_path), catalog_path)
+
+
+@functools.cache
+def _load_merged(stamps: tuple[tuple[str, int, int], ...]) -> Catalog:
+    from compare import user_catalog  # noqa: PLC0415
+
+    return merged_catalog([user_catalog.read_user_file(Path(p)) for p, _, _ in stamps])
+
+
+def merged_catalog(files: list[Any]) -> Catalog:
+    """The package catalog with the user catalogs ``files`` (:class:`~compare.user_catalog.
+    UserFile`, in merge order) merged over it and the result validated."""
+    from compare import user_catalog  # noqa: PLC0415
+
+    package = _read_yaml(CATALOG_PATH)
+    merged = user_catalog.merge(package, files)
+    catalog = parse_catalog(merged.data, CATALOG_PATH, where=merged.where)
+    return dataclasses.replace(
+        catalog,
+        origins=merged.origins,
+        user_files=tuple(f.path for f in files),
+        overrides=frozenset(merged.overrides),
+    )

@@ -596,7 +596,7 @@ def build(
 ) -> BuildReport:
     """Build ``data/processed`` from ``data/raw`` and return what was done."""
     where = paths(home)
-    catalog = catalog or load_catalog()
+    catalog = catalog or load_catalog(home=home)
     wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)
     chosen = [src for src in catalog.sources.values() if src.id in wanted]  # catalog order
     started = time.perf_counter()

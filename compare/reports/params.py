@@ -356,7 +356,7 @@ class Vocabulary:
     def catalog(self) -> Any:
         from compare.catalog import load_catalog  # noqa: PLC0415
 
-        return load_catalog()
+        return load_catalog(home=self.home)
 
     def indicator(self, value: str) -> None:
         self.catalog.indicator(value)  # raises with the valid ids
