@@ -304,6 +304,20 @@ def with_entries(path: Path, additions: Mapping[str, Mapping[str, Any]], note: s
     return out.getvalue()
 
 
+def render(sections: Mapping[str, Mapping[str, Any]]) -> str:
+    """``sections`` (section -> id -> entry) as YAML, in the style :func:`with_entries` writes."""
+    from ruamel.yaml.comments import CommentedMap  # noqa: PLC0415
+
+    doc = CommentedMap(
+        (section, CommentedMap((k, _commented(v, top=True)) for k, v in entries.items()))
+        for section, entries in sections.items()
+        if entries
+    )
+    out = io.StringIO()
+    _yaml().dump(doc, out)
+    return out.getvalue()
+
+
 def _commented(value: Any, top: bool = False) -> Any:
     """Entries in block style, their lists and mappings in flow style (``files: [data.csv]``)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq  # noqa: PLC0415

@@ -18,7 +18,7 @@ from compare.config import COMPARED_FAMILIES, paths, user_catalog_files
 from compare.errors import CatalogError, CompareError
 from compare.ingest.mirror import MANIFEST
 from compare.storage import atomic
-from compare.user_catalog import read_user_file, target_file, with_entries
+from compare.user_catalog import read_user_file, render, target_file, with_entries
 
 #: Ids: letters, digits, ".", "_" and "-" (they name a folder, a report page, table cells).
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -87,6 +87,7 @@ _KNOWN_UNITS: tuple[tuple[re.Pattern[str], Unit], ...] = (
         Unit("per_million_people", "per 1 million people", (0.0, math.inf)),
     ),
 )
+_PERCENT = Unit("percent", "percent (0-100)")
 _LAST_PARENTHESES = re.compile(r"\(([^()]+)\)\s*$")
 
 
@@ -94,11 +95,15 @@ def unit_from_name(name: str) -> Unit | None:
     """The unit a series name states in its last parentheses: a catalog unit where the words
     are unambiguous ("(% of population)": percent, 0-100; "(per 100 people)"), else a new unit
     named after the words ("(births per woman)": ``births_per_woman``), with no range; None when
-    the name states none. "PPP ... (current international $)" is ``int_dollars_ppp``."""
+    the name states none. "PPP ... (current international $)" is ``int_dollars_ppp``; "(%)" is
+    percent, 0-100 when the name begins "Proportion of", "Share of" or "Percentage of"."""
     found = _LAST_PARENTHESES.search(name or "")
     if not found:
         return None
     words = " ".join(found.group(1).split())
+    if words == "%":  # a share when the name says so ("Proportion of individuals ... (%)")
+        share = name.lower().startswith(("proportion of", "share of", "percentage of"))
+        return Unit("percent", "percent (0-100)", (0.0, 100.0), True) if share else _PERCENT
     if "PPP" in name and words.lower() == "current international $":
         return Unit("int_dollars_ppp", "current international $ (PPP)", (0.0, math.inf))
     for pattern, unit in _KNOWN_UNITS:
@@ -256,14 +261,13 @@ def commit(addition: Addition, home: Path | None) -> Path:
 
 def summary(addition: Addition, written: Path, home: Path | None) -> str:
     """The entries written, what the data hold, and the next commands."""
-    import yaml  # noqa: PLC0415
-
-    sections = {
-        **({"units": addition.units} if addition.units else {}),
-        "sources": {addition.source_id: addition.source},
-        "indicators": {addition.indicator_id: addition.indicator},
-    }
-    block = yaml.safe_dump(sections, sort_keys=False, allow_unicode=True, width=100)
+    block = render(
+        {
+            "units": addition.units,
+            "sources": {addition.source_id: addition.source},
+            "indicators": {addition.indicator_id: addition.indicator},
+        }
+    )
     raw = paths(home).raw / addition.source_id
     lines = [
         f"compare add: wrote {raw}/ ({', '.join(addition.files)} + {MANIFEST})",

@@ -227,7 +227,8 @@ def add_file(
     catalog = load_catalog(home=home)
     records = _read(file, reader, options.source_id or "new-source", options, series)
     choice = choose_series(records, series, dict(dimensions or {}), file)
-    indicator_id = options.indicator_id or slug(choice.series, "_")
+    named = " ".join([choice.series, *(dimensions or {}).values()])
+    indicator_id = options.indicator_id or slug(named, "_")
     source_id = options.source_id or f"file-{slug(choice.series, '-')}"
     check_free(catalog, source_id, indicator_id, home)
     title = options.title or _title_in_file(file, reader, choice.series)
@@ -283,11 +284,11 @@ def _source_entry(file: Path, reader: str, choice: Choice, title: str, options: 
 def _other_series(catalog: Catalog, series: str) -> list[str]:
     """A note when another catalog indicator reads the same series code."""
     same = [
-        i
+        f"{i.id} (source {i.source})"
         for i in catalog.indicators.values()
         if i.derive is None and i.series.casefold() == series.casefold()
     ]
-    return [f"note: {series} is also read by indicator {i.id} (source {i.source})" for i in same]
+    return [f"note: {series} is also read by {', '.join(same)}"] if same else []
 
 
 def parse_dimensions(items: list[str] | None) -> dict[str, str]:
