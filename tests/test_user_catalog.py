@@ -268,3 +268,24 @@ def test_a_user_source_on_a_synthetic_wide_file_builds_and_compares(
         assert result.per_group[group].n_with_data == len(codes)
         assert result.per_group[group].mean == pytest.approx(by_hand)
     assert result.title == "Synthetic share (SYNTHETIC)"
+
+
+def test_user_text_reaches_a_figure_as_text_not_markup(user_catalogs: Path, mirror: Path) -> None:
+    home = user_catalogs
+    odd = INDICATOR.replace("Synthetic share (SYNTHETIC)", '"Synthetic <i>share</i> & co"')
+    _write(home / "catalog.local.yml", SOURCE.replace("hand-made", "<b>hand</b>-made") + odd)
+    fetch_from_mirror(mirror, home=home, only=["wb-sp-pop-totl"])
+    europe = [c for c in regions.members("Europe") if c not in ("VAT", "GIB")][:12]
+    _synthetic_wide(
+        home / "data/raw/synthetic-wide", europe, regions.members("Latin America & Caribbean")[:12]
+    )
+    build(home, sources=["wb-sp-pop-totl", "synthetic-wide"])
+    assert load_catalog().indicator("synthetic_share_pct").title == "Synthetic <i>share</i> & co"
+
+    import compare.figures as cf
+
+    fig = cf.distribution("synthetic_share_pct", 2021, home=home)
+    title = fig.layout.title.text
+    assert "Synthetic &lt;i&gt;share&lt;/i&gt; &amp; co" in title and "<i>" not in title
+    caption = " ".join(a.text for a in fig.layout.annotations if a.text and "Source" in a.text)
+    assert "&lt;b&gt;hand&lt;/b&gt;-made" in caption and "<b>hand" not in caption

@@ -3,6 +3,8 @@ caption and provenance record every figure ends with, colours and legend tidying
 
 from __future__ import annotations
 
+import dataclasses
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +23,29 @@ WIDTH, HEIGHT = 1000, 600
 
 
 def _catalog() -> Any:
+    """The catalog with its titles escaped for plotly's HTML-like labels (titles, axes, hover
+    text): a title from a user catalog such as ``"A <b>new</b> & odd one"`` shows as written,
+    never as markup."""
     from compare.catalog import load_catalog  # noqa: PLC0415
 
-    return load_catalog()
+    catalog = load_catalog()
+    if _SAFE.get("for") is not catalog:
+        _SAFE.update(
+            {
+                "for": catalog,
+                "safe": dataclasses.replace(
+                    catalog,
+                    indicators={
+                        k: dataclasses.replace(i, title=html.escape(i.title, quote=False))
+                        for k, i in catalog.indicators.items()
+                    },
+                ),
+            }
+        )
+    return _SAFE["safe"]
+
+
+_SAFE: dict[str, Any] = {}
 
 
 def _groups(groups: Sequence[str]) -> tuple[str, ...]:
