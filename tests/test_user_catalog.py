@@ -88,6 +88,11 @@ def test_the_home_file_adds_units_sources_and_indicators(user_catalogs: Path) ->
     assert catalog.user_files == (own,)
     # the family generator of the report matrix lists it like a built-in indicator
     assert "synthetic_share_pct" in matrix.expand_values("indicator", "family:digital_divide")
+    # sentences write a value of the new unit with the unit's title
+    from compare.text import numbers
+
+    assert numbers.value(2.1234, "births_per_woman") == "2.123 births per woman"
+    assert numbers.difference(-0.5, "births_per_woman") == "-0.5 births per woman"
 
 
 def test_compare_catalog_names_several_files_merged_in_order(
