@@ -393,8 +393,8 @@ def load_catalog(path: str | Path | None = None, *, home: str | Path | None = No
     """The catalog: the package's, with the user catalogs of ``home`` (default: the project
     home) merged over it (:mod:`compare.user_catalog`); ``path``: that one file alone.
 
-    Read once per content: a user catalog edited since is read again (its size and modification
-    time are part of the cache key)."""
+    Read once per content: a user catalog edited since is read again (its inode, size and
+    modification time are part of the cache key)."""
     if path is not None:
         return _load_file(str(path))
     files = user_catalog_files(home)
@@ -406,7 +406,7 @@ def load_catalog(path: str | Path | None = None, *, home: str | Path | None = No
             info = file.stat()
         except OSError as exc:
             raise CatalogError(f"cannot read user catalog {file}: {exc}") from exc
-        stamps.append((str(file), info.st_mtime_ns, info.st_size))
+        stamps.append((str(file), info.st_ino, info.st_mtime_ns, info.st_size))
     return _load_merged(tuple(stamps))
 
 
@@ -428,10 +428,10 @@ def _load_file(path: str) -> Catalog:
 
 
 @functools.cache
-def _load_merged(stamps: tuple[tuple[str, int, int], ...]) -> Catalog:
+def _load_merged(stamps: tuple[tuple[str, int, int, int], ...]) -> Catalog:
     from compare import user_catalog  # noqa: PLC0415
 
-    return merged_catalog([user_catalog.read_user_file(Path(p)) for p, _, _ in stamps])
+    return merged_catalog([user_catalog.read_user_file(Path(stamp[0])) for stamp in stamps])
 
 
 def merged_catalog(files: list[Any]) -> Catalog:

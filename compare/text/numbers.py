@@ -25,7 +25,7 @@ def _num(x: float, digits: int, thousands: bool = False) -> str:
 
 
 def _catalog_words(unit: str) -> str:
-    """" births per woman": the catalog's title of a unit without a style (a user's unit);
+    """ " births per woman": the catalog's title of a unit without a style (a user's unit);
     "" when the catalog does not know it either."""
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.errors import CompareError  # noqa: PLC0415

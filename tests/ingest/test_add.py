@@ -372,3 +372,22 @@ def test_units_from_series_names() -> None:
     assert unit("School enrollment, tertiary (% gross)") == ("pct_gross", None, False)
     assert unit("Proportion of individuals who own a mobile telephone (%)")[1] == (0.0, 100.0)
     assert unit("Population, total") == ()
+
+
+def test_a_second_add_at_the_same_time_is_refused(
+    home: Path, mirror: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import fcntl
+    import os
+
+    copy = _copy(mirror / BROADBAND / "data.csv", tmp_path / "dl" / "broadband.csv")
+    args = ["--series", "IT.NET.BBND.P2", "--unit", "per_100_people", "--title", "t"]
+    held = os.open(home, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running `compare add` holds it
+        assert main(["add", "file", str(copy), *args]) == 2
+        assert "another `compare add` is running" in capsys.readouterr().err
+    finally:
+        os.close(held)
+    assert not (home / "catalog.local.yml").exists()
+    assert main(["add", "file", str(copy), *args]) == 0

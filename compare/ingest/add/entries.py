@@ -3,11 +3,15 @@ checks before anything changes, and the atomic writes of the raw folder and the 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -226,9 +230,32 @@ def _candidate(target: Path, text: str, home: Path | None) -> Catalog:
     return merged_catalog([read_user_file(p, text if p == target else None) for p in files])
 
 
+@contextlib.contextmanager
+def _one_at_a_time(home: Path | None) -> Iterator[None]:
+    """One ``compare add`` at a time per project: two would each write the catalog they read,
+    and the second would drop the first one's entries. The lock is held on the project folder
+    itself, so that a refused command leaves no lock file behind."""
+    folder = paths(home).home
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CompareError("another `compare add` is running on this project") from None
+        yield
+    finally:
+        os.close(handle)
+
+
 def commit(addition: Addition, home: Path | None) -> Path:
     """Check the new entries with the whole catalog, then write the raw folder and the user
     catalog (each atomically); returns the catalog file written."""
+    with _one_at_a_time(home):
+        return _commit(addition, home)
+
+
+def _commit(addition: Addition, home: Path | None) -> Path:
     target = target_file(addition.catalog, home)
     note = f"added by `{addition.command}` on {datetime.now(UTC):%Y-%m-%d}"
     text = with_entries(
