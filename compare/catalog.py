@@ -203,6 +203,8 @@ def _parse_source(source_id: str, entry: Any, path: Path | str) -> Source:
         raise CatalogError(f"{where}: zero_flag must be {{before: YEAR, flag: TEXT}}")
     if not isinstance(entry.get("live", True), bool):
         raise CatalogError(f"{where}: live must be true or false")
+    if not isinstance(entry.get("options") or {}, dict):
+        raise CatalogError(f"{where}: options must be a mapping")
     return Source(
         id=source_id,
         reader=entry["reader"],
@@ -271,8 +273,19 @@ def _check_common(entry: dict[str, Any], units: dict[str, str], where: str) -> N
     if entry["unit"] not in units:
         raise CatalogError(f"{where}: unit {entry['unit']!r} not one of {', '.join(units)}")
     bounds = entry.get("range")
-    if bounds is not None and (len(bounds) != 2 or float(bounds[0]) > float(bounds[1])):
-        raise CatalogError(f"{where}: range must be [min, max]")
+    if bounds is not None and not (
+        isinstance(bounds, list)
+        and len(bounds) == 2
+        and all(_is_number(b) for b in bounds)
+        and float(bounds[0]) <= float(bounds[1])
+    ):
+        raise CatalogError(f"{where}: range must be [min, max], two numbers, not {bounds!r}")
+    if not _is_number(entry.get("scale", 1.0)):
+        raise CatalogError(f"{where}: scale must be a number, not {entry['scale']!r}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _common(indicator_id: str, entry: dict[str, Any]) -> dict[str, Any]:

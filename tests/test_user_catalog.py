@@ -183,6 +183,12 @@ def test_two_user_files_defining_one_id_collide_too(
         (SOURCE.replace("synthetic-wide:", "bad/id:"), ":2:", "the id may hold only"),
         (INDICATOR.replace("bounded: true", "override: yes"), ":9:", "override must be true"),
         ("units:\n  u: 3\n", ":2:", "expected a text or a mapping"),
+        (SOURCE + INDICATOR.replace("[0, 100]", "five"), ":9:", "range must be [min, max]"),
+        (SOURCE + INDICATOR.replace("[0, 100]", "[a, 1]"), ":9:", "two numbers"),
+        (SOURCE + INDICATOR.replace("bounded: true", "scale: lots"), ":9:",
+         "scale must be a number"),
+        (SOURCE.replace("    missing", "    options: [1]\n    missing"), ":2:",
+         "options must be a mapping"),
     ],
 )  # fmt: skip
 def test_a_malformed_user_catalog_names_its_file_and_line(

@@ -80,7 +80,7 @@ def test_add_file_of_the_broadband_csv_builds_to_the_built_in_values(
     # what was written, what the file holds, and the next commands
     with copy.open(newline="", encoding="utf-8") as handle:
         lines = list(csv.DictReader(handle))
-    filled = [r for r in lines if r["Value"].strip()]
+    filled = [r for r in lines if r["Value"].strip() not in ("", "..")]
     entities = {r["Country Code"] for r in filled}
     assert f"{len(filled)} values of IT.NET.BBND.P2, {len(entities)} countries" in out
     assert "also read by fixed_broadband_per100 (source wb-fixed-broadband)" in out
@@ -151,7 +151,7 @@ def test_add_file_takes_an_sdg_breakdown_chosen_by_dimension(
     # three breakdowns of the series: the command lists them and changes nothing
     assert main(["add", "file", str(copy)]) == 2
     err = capsys.readouterr().err
-    assert "fits 3 series keys" in err and "--dimension NAME=VALUE" in err
+    assert "the file holds 3 series: give --series CODE (and --dimension NAME=VALUE)" in err
     assert "IT_MOB_OWN[Reporting Type=G; Sex=FEMALE]" in err
     assert _snapshot(home) == before
     assert main(["add", "file", str(copy), "--dimension", "Sex=FEMALE", "--family",

@@ -124,15 +124,20 @@ def _split_key(key: str) -> tuple[str, dict[str, str]]:
 
 
 def _listing(counts: pd.Series) -> str:
-    shown = [f"{key} ({n} values)" for key, n in counts.head(_LISTED).items()]
+    shown = [f"{key} ({n} records)" for key, n in counts.head(_LISTED).items()]
     more = len(counts) - _LISTED
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
 def choose_series(
-    records: pd.DataFrame, series: str | None, dimensions: dict[str, str], path: Path
+    records: pd.DataFrame,
+    series: str | None,
+    dimensions: dict[str, str],
+    path: Path,
+    markers: tuple[str, ...] = ("",),
 ) -> Choice:
-    """The one series key of the file that ``series`` (and the ``dimensions`` given) select."""
+    """The one series key of the file that ``series`` (and the ``dimensions`` given) select;
+    its values are the records whose text is not a missing marker."""
     usable = records[records["problem"].astype(str) == ""]
     keys = usable["series"].astype(str).str.strip()
     counts = keys.value_counts()
@@ -150,6 +155,9 @@ def choose_series(
         raise _no_single_key(path, series, dimensions, matching, counts)
     key = str(matching.index[0])
     rows = usable[keys == key]
+    rows = rows[~rows["value"].astype(str).str.strip().isin(markers)]
+    if rows.empty:
+        raise CatalogError(f"{path}: {key} holds no value (only missing markers)")
     years = sorted(rows["year"].astype(str).str.strip())
     code, dims = _split_key(key)
     return Choice(code, dims, len(rows), rows["entity"].nunique(), (years[0], years[-1]))
@@ -160,15 +168,20 @@ def _no_single_key(
     counts: pd.Series,
 ) -> CatalogError:  # fmt: skip
     """Why ``--series`` / ``--dimension`` select no key, or several, listing what there is."""
-    what = f"series {series!r}" if series else "a series"
-    if dimensions:
-        what += " with " + ", ".join(f"{k}={v}" for k, v in dimensions.items())
-    why = "is not in the file" if matching.empty else f"fits {len(matching)} series keys"
-    hint = "give --series CODE"
-    if any("[" in key for key in counts.index):
-        hint += " and --dimension NAME=VALUE (one for each breakdown that differs)"
-    shown = _listing(matching if len(matching) else counts)
-    return CatalogError(f"{path}: {what} {why}: {hint}; the file holds {shown}")
+    breakdowns = any("[" in key for key in counts.index)
+    dims = " with " + ", ".join(f"{k}={v}" for k, v in dimensions.items()) if dimensions else ""
+    if matching.empty:
+        what = f"series {series!r}{dims} is not in the file" if series or dims else "no series"
+        return CatalogError(f"{path}: {what}; it holds {_listing(counts)}")
+    if series is None and not dimensions:
+        hint = "give --series CODE" + (" (and --dimension NAME=VALUE)" if breakdowns else "")
+        return CatalogError(
+            f"{path}: the file holds {len(counts)} series: {hint}: {_listing(counts)}"
+        )
+    return CatalogError(
+        f"{path}: {series or 'the series'}{dims} fits {len(matching)} breakdowns: give "
+        f"--dimension NAME=VALUE for each one that differs: {_listing(matching)}"
+    )
 
 
 def _title_in_file(path: Path, reader: str, series: str) -> str:
@@ -201,7 +214,7 @@ def _read(
         licence="",
         citation="",
         series=series if reader in ONE_SERIES else None,
-        missing_markers=tuple(options.missing_markers or ("",)),
+        missing_markers=tuple(_markers(options, reader)),
     )
     return get_reader(reader)(source, path.parent)
 
@@ -226,7 +239,8 @@ def add_file(
     reader = reader or detect_reader(file)
     catalog = load_catalog(home=home)
     records = _read(file, reader, options.source_id or "new-source", options, series)
-    choice = choose_series(records, series, dict(dimensions or {}), file)
+    markers = tuple(_markers(options, reader))
+    choice = choose_series(records, series, dict(dimensions or {}), file, markers)
     named = " ".join([choice.series, *(dimensions or {}).values()])
     indicator_id = options.indicator_id or slug(named, "_")
     source_id = options.source_id or f"file-{slug(choice.series, '-')}"
@@ -261,6 +275,11 @@ def add_file(
     )
 
 
+def _markers(options: Options, reader: str) -> tuple[str, ...]:
+    """``--missing-marker``s, else "" and ".." for World Bank layouts, "" for the others."""
+    return options.missing_markers or (("", "..") if reader in _WB else ("",))
+
+
 def _source_entry(file: Path, reader: str, choice: Choice, title: str, options: Options) -> dict:
     today = f"{datetime.now(UTC):%Y-%m-%d}"
     entry: dict = {
@@ -270,9 +289,7 @@ def _source_entry(file: Path, reader: str, choice: Choice, title: str, options: 
         "licence": options.licence or "not stated: check the publisher's terms",
         "citation": options.citation or f"{title}: file {file.name}, added {today}",
         "url": options.url or "",
-        "missing_markers": list(
-            options.missing_markers or (("", "..") if reader in _WB else ("",))
-        ),
+        "missing_markers": list(_markers(options, reader)),
     }
     if reader in ONE_SERIES:
         entry["series"] = choice.series
