@@ -3,7 +3,8 @@
 ``<home>/catalog.local.yml`` and the files named by ``$COMPARE_CATALOG``
 (:func:`compare.config.user_catalog_files`) are merged over the package catalog, in that order,
 and then validated by :func:`compare.catalog.parse_catalog` like the package's own entries. A
-user file may add ``units``, ``sources`` and ``indicators``; an entry whose id is already defined
+user file may add ``units``, ``sources`` and ``indicators`` (and region ``groups``, read by
+:mod:`compare.geo.catalog_groups`); an entry whose id is already defined
 (by the package or by an earlier file) must say ``override: true``, and then replaces that entry
 whole. Errors name the file and line, the entry and the field.
 
@@ -39,8 +40,9 @@ UNIT_FIELDS = frozenset({"title", "override"})
 _FIELDS = {"units": UNIT_FIELDS, "sources": SOURCE_FIELDS, "indicators": INDICATOR_FIELDS}
 #: Ids name folders (sources), report pages (indicators) and table cells: plain text only.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+#: Read by :mod:`compare.geo.catalog_groups` (region groups), not by the catalog.
+OTHER_SECTIONS = ("groups",)
 _NOT_HERE = {
-    "groups": "region groups are a CSV named by $COMPARE_REGIONS (docs/OWN_DATA.md)",
     "gaps": "data gaps are declared by the package only",
     "reference_sources": "reference folders are declared by the package only",
 }
@@ -141,8 +143,10 @@ def read_user_file(path: Path, text: str | None = None) -> UserFile:
             f"{type(doc).__name__})"
         )
     for key in doc:
-        if key not in SECTIONS:
-            why = _NOT_HERE.get(str(key), f"a user catalog holds {', '.join(SECTIONS)}")
+        if key not in SECTIONS and key not in OTHER_SECTIONS:
+            why = _NOT_HERE.get(
+                str(key), f"a user catalog holds {', '.join(SECTIONS + OTHER_SECTIONS)}"
+            )
             raise CatalogError(f"{path}:{_line(doc, key)}: unknown section {key!r}: {why}")
     data: dict[str, dict[str, Any]] = {}
     lines: dict[str, int] = {}

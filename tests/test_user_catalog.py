@@ -173,7 +173,7 @@ def test_two_user_files_defining_one_id_collide_too(
         ("indicators:\n\tbad: tab\n", ":2:1:", "invalid YAML"),
         ("- a list\n", ":1:", "a user catalog is a mapping"),
         ("gaps:\n  x: {}\n", ":1:", "unknown section 'gaps'"),
-        ("groups: {}\n", ":1:", "$COMPARE_REGIONS"),
+        ("reference_sources: {}\n", ":1:", "declared by the package only"),
         (SOURCE + INDICATOR.replace("    range:", "    rnage:"), ":15:", "unknown field 'rnage'"),
         (SOURCE + INDICATOR.replace("unit: percent", "unit: furlongs"), ":9:", "unit 'furlongs'"),
         (SOURCE + INDICATOR.replace("    title: Synthetic share (SYNTHETIC)\n", ""), ":9:",
@@ -199,6 +199,30 @@ def test_a_malformed_user_catalog_names_its_file_and_line(
         load_catalog()
     assert str(caught.value).startswith(f"{own}{where}"), str(caught.value)
     assert message in str(caught.value)
+
+
+def test_region_groups_from_a_user_catalog(user_catalogs: Path) -> None:
+    own = _write(
+        user_catalogs / "catalog.local.yml",
+        "groups:\n  andean:\n    Andean Community: [Bolivia, COL, Ecuador, PER]\n",
+    )
+    assert regions.members("Andean Community", "andean") == ["BOL", "COL", "ECU", "PER"]
+    assert "andean" in regions.classifications()
+    assert regions.region_of(["ECU", "ESP"], "andean") == ["Andean Community", None]
+    # a built-in group is replaced only with override: true
+    europe = "groups:\n  m49:\n    Europe: [ESP, FRA, DEU, ITA, PRT]\n"
+    _write(own, europe)
+    with pytest.raises(CatalogError, match=rf"{own}: groups.m49.Europe: group 'Europe' of "):
+        regions.members("Europe")
+    _write(
+        own, europe.replace("[ESP, FRA, DEU, ITA, PRT]", "{members: [ESP, FRA], override: true}")
+    )
+    assert regions.members("Europe") == ["ESP", "FRA"]
+    assert "BRA" in regions.members("Latin America & Caribbean")  # the others stay
+    _write(own, "groups:\n  mine:\n    Some: [Spain, Narnia]\n")
+    with pytest.raises(CatalogError, match=r"groups.mine.Some: group 'Some': .*Narnia"):
+        regions.members("Some", "mine")
+    assert load_catalog().user_files == (own,)  # the catalog reads the same file
 
 
 def test_cli_marks_where_each_indicator_comes_from(

@@ -9,7 +9,8 @@ Shipped classifications (``compare/geo/reference/regions.csv``, written by
 - ``eu27``: ``EU27`` with accession years (a country counts from the year it joined).
 
 Users add their own groups, in the same columns (``classification, group, iso3, from_year,
-to_year``), from a CSV file named by ``$COMPARE_REGIONS`` or with :func:`add_groups`.
+to_year``), from a CSV file named by ``$COMPARE_REGIONS``, in the ``groups:`` of a user catalog
+(:mod:`compare.geo.catalog_groups`) or with :func:`add_groups`.
 """
 
 from __future__ import annotations
@@ -101,9 +102,17 @@ def _user_file(path: str) -> tuple[Membership, ...]:
 
 
 def memberships() -> list[Membership]:
-    """Shipped, user-file and session memberships."""
+    """Shipped, user-file, user-catalog (:mod:`compare.geo.catalog_groups`) and session
+    memberships."""
+    from compare.geo import catalog_groups  # noqa: PLC0415
+
     extra = os.environ.get(REGIONS_ENV)
-    return [*_shipped(), *(_user_file(extra) if extra else ()), *_added]
+    base = [*_shipped(), *(_user_file(extra) if extra else ())]
+    return [*catalog_groups.apply(base, _current_member), *_added]
+
+
+def _current_member(classification: str, group: str, iso3: str) -> Membership:
+    return Membership(classification, group, iso3, None, None)
 
 
 def add_groups(classification: str, groups: Mapping[str, Iterable[str]]) -> None:
