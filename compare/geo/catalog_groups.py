@@ -95,8 +95,9 @@ def apply(base: Iterable[Any], make: Any) -> list[Any]:
     """``base`` memberships with the user catalogs' groups applied: a new group added, an
     existing one replaced when it says ``override: true`` (else a CatalogError); ``make``
     builds a membership from (classification, group, iso3)."""
-    result = list(base)
-    for path, cls, group, codes, override in _declared(_stamps()):
+    declared = _declared(_stamps())
+    result = base if isinstance(base, list) and not declared else list(base)
+    for path, cls, group, codes, override in declared:
         exists = any(m.classification == cls and m.group == group for m in result)
         where = f"{path}: groups.{cls}.{group}"
         if exists and not override:
