@@ -18,7 +18,7 @@ import pytest
 from compare.build.run import build
 from compare.catalog import load_catalog
 from compare.cli import main
-from compare.errors import CatalogError
+from compare.errors import CatalogError, DataError
 from compare.geo import regions
 from compare.ingest.mirror import fetch_from_mirror
 from compare.reports import matrix
@@ -303,6 +303,14 @@ def test_a_user_source_on_a_synthetic_wide_file_builds_and_compares(
         assert result.per_group[group].n_with_data == len(codes)
         assert result.per_group[group].mean == pytest.approx(by_hand)
     assert result.title == "Synthetic share (SYNTHETIC)"
+
+
+def test_a_user_source_without_its_folder_names_its_catalog(user_catalogs: Path) -> None:
+    own = _write(user_catalogs / "catalog.local.yml", SOURCE + INDICATOR)
+    with pytest.raises(DataError) as caught:
+        build(user_catalogs, sources=["synthetic-wide"])
+    assert f"synthetic-wide is declared in {own}" in str(caught.value)
+    assert str(caught.value).startswith(f"file {user_catalogs / 'data/raw/synthetic-wide'}")
 
 
 def test_user_text_reaches_a_figure_as_text_not_markup(user_catalogs: Path, mirror: Path) -> None:

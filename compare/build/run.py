@@ -599,6 +599,7 @@ def build(
     catalog = catalog or load_catalog(home=home)
     wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)
     chosen = [src for src in catalog.sources.values() if src.id in wanted]  # catalog order
+    _check_user_folders(catalog, chosen, where)
     started = time.perf_counter()
     with build_lock(where):
         atomic.clean_stale_stages(where.processed.parent, where.processed.name)
@@ -653,6 +654,24 @@ def build(
                 json.dumps(asdict(report), indent=2, default=str), encoding="utf-8"
             )
     return report
+
+
+def _check_user_folders(catalog: Catalog, chosen: list[Source], where: Paths) -> None:
+    """A source of a user catalog whose folder is absent: say where it is declared (a mirror
+    import would not bring it)."""
+    for source in chosen:
+        origin = catalog.origin("sources", source.id)
+        if origin == "package":
+            continue
+        folder = where.raw / source.id
+        atomic.recover_directory(folder)  # a swap killed midway left the folder aside
+        if not folder.is_dir():
+            raise DataError(
+                f"source folder missing: {source.id} is declared in {origin}; add its files "
+                f"with `compare add file PATH --source-id {source.id}` after removing the "
+                "entry, copy them there, or remove the entry",
+                file=str(folder),
+            )
 
 
 def _catalog_order(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

@@ -269,6 +269,8 @@ def _commit(addition: Addition, home: Path | None) -> Path:
     )
     _candidate(target, text, home)  # raises, naming the entry, before anything is written
     folder = paths(home).raw / addition.source_id
+    if folder.exists():  # made since the first check: never replace a folder
+        raise CatalogError(f"{folder} already exists: choose another --source-id")
     with atomic.staged_directory(folder) as stage:
         for name, data in addition.files.items():
             if isinstance(data, Path):
