@@ -59,7 +59,8 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _origin(catalog: Catalog, indicator_id: str) -> str:
-    """ "package", or the user catalog's file name (and "override" when it replaces a built-in)."""
+    """Where an indicator comes from: "package", or "user: FILE" ("(override)" when it
+    replaces a built-in entry)."""
     origin = catalog.origin("indicators", indicator_id)
     if origin == "package":
         return origin
