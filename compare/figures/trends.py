@@ -48,7 +48,7 @@ def trend(
         indicators=[indicator, POPULATION],
         years=used_years,
         title=f"{info.title}: regional means",
-        extra=_reading_note(threshold) + _gaps_note(means),
+        extra=_reading_note(threshold) + _gaps_note(means, indicator),
         meta={"groups": list(chosen)},
     )
 
@@ -174,10 +174,10 @@ def _reading_note(threshold: float) -> str:
     )
 
 
-def _gaps_note(means: Any) -> str:
+def _gaps_note(means: Any, indicator: str) -> str:
     """What the figure leaves out: unweighted means from too few countries, and values that
     are not measurements (see :func:`compare.stats.regional_means`)."""
-    from compare.stats.panel import NOT_MEASURED_FLAGS  # noqa: PLC0415
+    from compare.stats.panel import not_measured_flags  # noqa: PLC0415
 
     text = ""
     few = means[means["mean_withheld"] & (means["n"] > 0)]
@@ -194,7 +194,8 @@ def _gaps_note(means: Any) -> str:
     if len(left):
         n = sum(len(codes.split(", ")) for codes in left["left_out"])
         text += (
-            f" Left out: {n} values flagged {' or '.join(NOT_MEASURED_FLAGS)} (not measurements) "
+            f" Left out: {n} values flagged {' or '.join(not_measured_flags([indicator]))} (not "
+            "measurements) "
             f"in {years_text(left['year'])}."
         )
     return text

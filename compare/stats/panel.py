@@ -1,10 +1,11 @@
 """The country values behind a region comparison: members of a group in a year, their value of
 one indicator and their population (the weight), and the population coverage of the data.
 
-Values whose flag names one of :data:`NOT_MEASURED_FLAGS` are not measurements (e.g. the zeros
-that the World Bank and ITU put before 2000 for internet use, see the source's PROVENANCE.md):
-they are left out of every statistic, and the panel keeps them apart so that notes can say
-which countries and years were left out.
+Values whose flag is one that a catalog ``placeholder_zeros`` rule puts on values (e.g. the zeros
+that the World Bank and ITU put before 2000 for internet use, see the source's PROVENANCE.md, or
+the UN survey's Human Capital Index of 0 where it had no education data), or one of
+:data:`NOT_MEASURED_FLAGS`, are not measurements: they are left out of every statistic, and the
+panel keeps them apart so that notes can say which countries and years were left out.
 
 Importing this module is cheap (pandas is imported inside the functions).
 """
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 
 #: the indicator whose value of the same year weights a country
 POPULATION = "population"
-#: flags (one of the ``;``-separated parts of ``flag``) that mean "not a measurement"
-NOT_MEASURED_FLAGS: tuple[str, ...] = ("zero_possibly_placeholder",)
+#: flags (one of the ``;``-separated parts of ``flag``) that mean "not a measurement", beyond the
+#: flags of the catalog's ``placeholder_zeros`` rules (:func:`not_measured_flags`)
+NOT_MEASURED_FLAGS: tuple[str, ...] = ()
 ROW_COLUMNS = (
     "iso3", "country", "group", "year", "value", "population", "source_id", "flag", "left_out",
 )  # fmt: skip
@@ -43,7 +45,7 @@ class Panel:
     population: dict[int, pd.Series]  # year -> population by iso3
     #: year -> the rows left out (flag in ``exclude_flags``), same columns as ``values``
     left_out: dict[int, pd.DataFrame] = field(default_factory=dict)
-    exclude_flags: tuple[str, ...] = NOT_MEASURED_FLAGS
+    exclude_flags: tuple[str, ...] = ()
 
     @property
     def years(self) -> list[int]:
@@ -71,8 +73,26 @@ class Panel:
         return frame[list(ROW_COLUMNS)]
 
 
-def not_measured(flags: pd.Series, exclude: Iterable[str] = NOT_MEASURED_FLAGS) -> pd.Series:
-    """True where a ``;``-separated flag names one of ``exclude``."""
+def not_measured_flags(indicators: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The flags that mark values of ``indicators`` (None: of any indicator) as not
+    measurements: those of their catalog ``placeholder_zeros`` rules (a derived indicator: its
+    operands' rules) and :data:`NOT_MEASURED_FLAGS`."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+
+    catalog = load_catalog()
+    if indicators is None:
+        found = list(catalog.placeholder_flags)
+    else:
+        metas = [catalog.indicator(i) for i in indicators]
+        metas += [catalog.indicator(o) for m in metas for o in m.operands]
+        found = [m.placeholder_zeros.flag for m in metas if m.placeholder_zeros is not None]
+    return tuple(dict.fromkeys([*sorted(found), *NOT_MEASURED_FLAGS]))
+
+
+def not_measured(flags: pd.Series, exclude: Iterable[str] | None = None) -> pd.Series:
+    """True where a ``;``-separated flag names one of ``exclude`` (None: every flag of
+    :func:`not_measured_flags`)."""
+    exclude = not_measured_flags() if exclude is None else exclude
     wanted = set(exclude)
     return flags.fillna("").astype(str).map(lambda text: bool(wanted & set(text.split(";"))))
 
@@ -84,8 +104,8 @@ def read_panels(
     exclude_flags: Iterable[str] | None = None,
 ) -> dict[str, Panel]:
     """Panels of several indicators from the processed table of ``home``, sharing one
-    population index. Values flagged with one of ``exclude_flags`` (default
-    :data:`NOT_MEASURED_FLAGS`) are set apart in :attr:`Panel.left_out`, population included."""
+    population index. Values flagged with one of ``exclude_flags`` (default: the flags of
+    :func:`not_measured_flags`) are set apart in :attr:`Panel.left_out`, population included."""
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.data import table  # noqa: PLC0415
     from compare.derived import add_derived  # noqa: PLC0415
@@ -94,7 +114,7 @@ def read_panels(
     catalog = load_catalog()
     for indicator in wanted:
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
-    flags = tuple(NOT_MEASURED_FLAGS if exclude_flags is None else exclude_flags)
+    flags = tuple(not_measured_flags() if exclude_flags is None else exclude_flags)
     frame = add_derived(table(home), wanted, catalog)  # derived indicators: computed, not stored
     frame = frame[frame["indicator"].isin([*wanted, POPULATION])]
     dropped = not_measured(frame["flag"], flags)
@@ -112,7 +132,7 @@ def read_panels(
             _by_year(kept.get(indicator)),
             population,
             _by_year(apart.get(indicator)),
-            flags,
+            flags if exclude_flags is not None else not_measured_flags([indicator]),
         )
         for indicator in wanted
     }
