@@ -20,6 +20,7 @@ _EXPORTS = {
     "extremes": "compare.text.comparisons",
     "tests": "compare.text.comparisons",
     "models": "compare.text.comparisons",
+    "weights": "compare.text.comparisons",
     "notes": "compare.text.comparisons",
     "profile_sentence": "compare.text.profiles",
     "profile_table": "compare.text.profiles",
