@@ -243,7 +243,7 @@ def _choose_year(
     skipped: list[str] = []
     fallback: tuple[int, list[Coverage]] | None = None
     for year in reversed(panel.years):
-        covs = [coverage(panel.rows(g, classification, year)) for g in groups]
+        covs = [panel.coverage(g, classification, year) for g in groups]
         if all(judge(c, threshold, min_countries).passes for c in covs):
             note = (
                 f"{year}: the latest year in which the data cover at least "

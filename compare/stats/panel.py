@@ -46,6 +46,7 @@ class Panel:
     #: year -> the rows left out (flag in ``exclude_flags``), same columns as ``values``
     left_out: dict[int, pd.DataFrame] = field(default_factory=dict)
     exclude_flags: tuple[str, ...] = ()
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def years(self) -> list[int]:
@@ -71,6 +72,45 @@ class Panel:
         dropped = self.left_out.get(year)
         frame["left_out"] = frame["iso3"].isin([] if dropped is None else dropped.index)
         return frame[list(ROW_COLUMNS)]
+
+    def coverage(self, group: str, classification: str, year: int) -> Coverage:
+        """:func:`coverage` of :meth:`rows` without building the frame (plain dicts, cached per
+        year): the year loops of the rule and of the profiles call it for every year."""
+        values, population, left_out = self._lookups(int(year))
+        members = regions.members(group, classification, year)
+        with_data = [m for m in members if m in values]
+        no_pop = [m for m in members if m not in population]
+        total = sum(population[m] for m in members if m in population)
+        covered = sum(population[m] for m in with_data if m in population)
+        return Coverage(
+            group=group,
+            year=int(year),
+            n_members=len(members),
+            n_with_data=len(with_data),
+            members_without=sorted(m for m in members if m not in values),
+            no_population=sorted(no_pop),
+            data_no_population=sorted(m for m in with_data if m not in population),
+            population_total=float(total),
+            population_covered=float(covered),
+            share=covered / total if total > 0 else None,
+            with_data=sorted(with_data),
+            left_out=sorted(m for m in members if m in left_out),
+        )
+
+    def _lookups(self, year: int) -> tuple[dict[str, float], dict[str, float], set[str]]:
+        """Values (measured, not NaN), population and the codes left out in ``year``."""
+        if year not in self._cache:
+            found = self.values.get(year)
+            values = {} if found is None else found["value"].dropna().astype(float).to_dict()
+            pop = self.population.get(year)
+            population = {} if pop is None else pop.dropna().astype(float).to_dict()
+            dropped = self.left_out.get(year)
+            self._cache[year] = (
+                values,
+                population,
+                set() if dropped is None else set(dropped.index),
+            )
+        return self._cache[year]
 
 
 def not_measured_flags(indicators: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -108,14 +148,50 @@ def read_panels(
     :func:`not_measured_flags`) are set apart in :attr:`Panel.left_out`, population included."""
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.data import table  # noqa: PLC0415
-    from compare.derived import add_derived  # noqa: PLC0415
 
     wanted = list(dict.fromkeys(indicators))
     catalog = load_catalog()
     for indicator in wanted:
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
     flags = tuple(not_measured_flags() if exclude_flags is None else exclude_flags)
-    frame = add_derived(table(home), wanted, catalog)  # derived indicators: computed, not stored
+    source = table(home)
+    version = _version(home)
+    found: dict[str, Panel] = {}
+    for indicator in wanted:
+        key = (version, indicator, flags, exclude_flags is None, NOT_MEASURED_FLAGS)
+        if key not in _PANELS:
+            missing = [i for i in wanted if (version, i, *key[2:]) not in _PANELS]
+            _remember(source, version, missing, flags, exclude_flags is None)
+        found[indicator] = _PANELS[key]
+    return found
+
+
+def _version(home: str | Path | None) -> tuple[str, int, int]:
+    """The processed table's file, modification time and size: one version of the table."""
+    from compare.config import paths  # noqa: PLC0415
+
+    path = paths(home).indicators
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+#: panels already read, by (version of the processed table, indicator, flags ...)
+_PANELS: dict[tuple, Panel] = {}
+_PANELS_KEPT = 400
+
+
+def _remember(
+    source: pd.DataFrame,
+    version: tuple[str, int, int],
+    wanted: list[str],
+    flags: tuple[str, ...],
+    default_flags: bool,
+) -> None:
+    """Read the panels of ``wanted`` from ``source`` into :data:`_PANELS`."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.derived import add_derived  # noqa: PLC0415
+
+    frame = add_derived(source, wanted, load_catalog())  # derived indicators: computed, not stored
     frame = frame[frame["indicator"].isin([*wanted, POPULATION])]
     dropped = not_measured(frame["flag"], flags)
     measured, set_apart = frame[~dropped], frame[dropped]
@@ -126,16 +202,17 @@ def read_panels(
     }
     kept = dict(tuple(measured.groupby("indicator")))
     apart = dict(tuple(set_apart.groupby("indicator")))
-    return {
-        indicator: Panel(
+    if len(_PANELS) > _PANELS_KEPT:
+        _PANELS.clear()
+    for indicator in wanted:
+        key = (version, indicator, flags, default_flags, NOT_MEASURED_FLAGS)
+        _PANELS[key] = Panel(
             indicator,
             _by_year(kept.get(indicator)),
             population,
             _by_year(apart.get(indicator)),
-            flags if exclude_flags is not None else not_measured_flags([indicator]),
+            not_measured_flags([indicator]) if default_flags else flags,
         )
-        for indicator in wanted
-    }
 
 
 def _by_year(rows: pd.DataFrame | None) -> dict[int, pd.DataFrame]:

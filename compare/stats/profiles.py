@@ -130,13 +130,13 @@ class _Years:
         return "; ".join(self.skipped[:2]) + (" ..." if len(self.skipped) > 2 else "")
 
 
-def _short(stats: Any) -> str:
+def _short(cov: Any, rule: Any) -> str:
     """Why one group's means of a year do not pass, in a few words."""
     from compare.text.numbers import share  # noqa: PLC0415
 
     return (
-        f"{stats.group} {stats.mean_status}, {stats.n_with_data} of {stats.n_members} members "
-        f"with data, {share(stats.coverage_pop)} of the population"
+        f"{cov.group} {rule.unweighted}, {cov.n_with_data} of {cov.n_members} members "
+        f"with data, {share(cov.share)} of the population"
     )
 
 
@@ -155,18 +155,24 @@ def _years_with_value(panel: Any, code: str) -> list[int]:
 def _profile_row(meta: Any, panel: Any, ask: _Ask) -> dict[str, Any] | None:
     """The profile row of one indicator (None when the country has no value)."""
     from compare.stats.comparison import group_stats  # noqa: PLC0415
+    from compare.stats.rule import judge  # noqa: PLC0415
 
     years = _years_with_value(panel, ask.code)
     if not years:
         return None
     found = _Years(years[-1])
     for year in reversed(years):
-        group_rows = [panel.rows(g, ask.classification, year) for g in ask.pair]
-        stats = [group_stats(r, ask.threshold, ask.min_countries) for r in group_rows]
-        if all(s.passes for s in stats):
+        covs = [panel.coverage(g, ask.classification, year) for g in ask.pair]
+        rules = [judge(c, ask.threshold, ask.min_countries) for c in covs]
+        if all(r.passes for r in rules):
+            group_rows = [panel.rows(g, ask.classification, year) for g in ask.pair]
+            stats = [group_stats(r, ask.threshold, ask.min_countries) for r in group_rows]
             row = _identity(meta, panel, ask.code, year, found.latest)
             return row | _compared(row["value"], group_rows, stats, found)
-        found.skipped.append(f"{year}: " + "; ".join(_short(s) for s in stats if not s.passes))
+        found.skipped.append(
+            f"{year}: "
+            + "; ".join(_short(c, r) for c, r in zip(covs, rules, strict=True) if not r.passes)
+        )
     return _identity(meta, panel, ask.code, found.latest, found.latest) | {
         "rank": None, "n_ranked": 0, "position": math.nan, "mean_a": math.nan,
         "weighted_a": None, "n_a": 0, "mean_b": math.nan, "weighted_b": None, "n_b": 0,
