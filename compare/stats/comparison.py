@@ -57,6 +57,7 @@ from compare.stats.rule import WITHHELD, judge
 from compare.stats.weights import weight_basis
 from compare.text import numbers as fmt
 from compare.text.comparisons import comparison_sentence, group_verdict
+from compare.units import difference_unit
 
 __all__ = [
     "Comparison",
@@ -604,15 +605,16 @@ def _summary(c: Comparison) -> pd.DataFrame:
         ]  # fmt: skip
     pair = f"{c.groups[0]} − {c.groups[1]}"
     n = sum(c.per_group[g].n_with_data for g in c.groups)
+    gap_unit = difference_unit(c.unit)
     for measure, est, absent in (
         ("gap_unweighted", c.gap_unweighted, ""),
         ("gap_weighted", c.gap_weighted, "withheld: a group's weighted mean is withheld"),
     ):
         if est is None:
-            rows.append(_row(measure, pair, None, c.unit, absent, n=n))
+            rows.append(_row(measure, pair, None, gap_unit, absent, n=n))
         else:
             rows.append(
-                _row(measure, pair, est.value, c.unit, est.note, ci_low=est.ci_low,
+                _row(measure, pair, est.value, gap_unit, est.note, ci_low=est.ci_low,
                      ci_high=est.ci_high, n=n)
             )  # fmt: skip
     for test, measure in ((c.welch, "welch_t"), (c.mann_whitney, "mann_whitney_u")):
@@ -620,11 +622,10 @@ def _summary(c: Comparison) -> pd.DataFrame:
         rows.append(_row(measure, pair, test.statistic, "statistic", note, pvalue=test.pvalue, n=n))
     for measure in ("cohen_d", "hedges_g", "cliffs_delta"):
         rows.append(_row(measure, pair, getattr(c, measure), "effect_size", n=n))
-    glm_keys = ("ame_pp", "ci_low_pp", "ci_high_pp")
-    ols_keys = ("effect", "ci_low", "ci_high")
-    for model, names, unit, keys in (
-        (c.glm, ("glm_ame_pp", "glm_ame_pp_controlled"), "pp_0_100", glm_keys),
-        (c.ols, ("ols_effect", "ols_effect_controlled"), c.unit, ols_keys),
+    unit = difference_unit(c.unit)
+    for model, names in (
+        (c.glm, ("glm_ame", "glm_ame_controlled")),
+        (c.ols, ("ols_effect", "ols_effect_controlled")),
     ):
         if model is None:
             continue
@@ -633,10 +634,12 @@ def _summary(c: Comparison) -> pd.DataFrame:
             if m is None:
                 rows.append(_row(measure, pair, None, unit, model["adjusted_note"]))
                 continue
-            note = "region only" if key == "unadjusted" else model["adjusted_note"]
+            note = model["model"] + (
+                "; region only" if key == "unadjusted" else f"; {model['adjusted_note']}"
+            )
             rows.append(
-                _row(measure, pair, m[keys[0]], unit, note, ci_low=m[keys[1]], ci_high=m[keys[2]],
-                     pvalue=m["pvalue"], n=m["n"])
+                _row(measure, pair, m["effect"], unit, note, ci_low=m["ci_low"],
+                     ci_high=m["ci_high"], pvalue=m["pvalue"], n=m["n"])
             )  # fmt: skip
     frame = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
     for column in ("value", "ci_low", "ci_high", "pvalue"):

@@ -134,26 +134,30 @@ def tests(c: Any) -> str:
 
 
 def models(c: Any) -> str:
-    """The region effect of the fractional logit (or OLS) with and without the control."""
+    """The region effect of the fractional logit (or OLS) with and without the control, in the
+    indicator's own unit, with the model and its covariance estimator named."""
     from compare.text import numbers as fmt  # noqa: PLC0415
 
-    model, key, unit = (c.glm, "ame_pp", "percent") if c.glm else (c.ols, "effect", c.unit)
+    model = c.glm or c.ols
     if not model:
         return ""
-    kind = "fractional logit" if c.glm else "linear model (OLS)"
-    low, high = ("ci_low_pp", "ci_high_pp") if c.glm else ("ci_low", "ci_high")
+    kind = (
+        "fractional logit (average marginal effect)" if c.glm else "linear model (OLS coefficient)"
+    )
+    errors = f"robust {model.get('unadjusted', {}).get('cov_type', 'HC1')} errors"
     parts = []
     for which, label in (("unadjusted", "region only"), ("adjusted", "with the control")):
         m = model.get(which)
         if m is None:
             continue
         parts.append(
-            f"{label}: {fmt.difference(m[key], unit)} "
-            f"({fmt.interval(m[low], m[high], unit)}, p = {m['pvalue']:.3g}, n = {m['n']})"
+            f"{label}: {fmt.difference(m['effect'], c.unit)} "
+            f"({fmt.interval(m['ci_low'], m['ci_high'], c.unit)}, p = {m['pvalue']:.3g}, "
+            f"n = {m['n']})"
         )
     if not parts:
         return f"The {kind} was not estimated: {model.get('adjusted_note', '')}."
-    return f"Region effect in a {kind} — " + "; ".join(parts) + "."
+    return f"Region effect in a {kind}, {errors} — " + "; ".join(parts) + "."
 
 
 def notes(c: Any) -> str:
