@@ -97,6 +97,11 @@ class Panel:
             left_out=sorted(m for m in members if m in left_out),
         )
 
+    def measured(self, group: str, classification: str, year: int) -> list[float]:
+        """The measured values of the members of ``group`` in ``year`` (members in code order)."""
+        values = self._lookups(int(year))[0]
+        return [values[m] for m in regions.members(group, classification, year) if m in values]
+
     def _lookups(self, year: int) -> tuple[dict[str, float], dict[str, float], set[str]]:
         """Values (measured, not NaN), population and the codes left out in ``year``."""
         if year not in self._cache:

@@ -21,6 +21,7 @@ _EXPORTS = {
     "tests": "compare.text.comparisons",
     "models": "compare.text.comparisons",
     "weights": "compare.text.comparisons",
+    "family": "compare.text.comparisons",
     "notes": "compare.text.comparisons",
     "profile_sentence": "compare.text.profiles",
     "profile_table": "compare.text.profiles",

@@ -160,6 +160,30 @@ def models(c: Any) -> str:
     return f"Region effect in a {kind}, {errors} — " + "; ".join(parts) + "."
 
 
+def family(c: Any, table: pd.DataFrame) -> str:
+    """This comparison's p-values beside their Holm adjustment across the comparisons of its
+    family (``table``: :func:`compare.stats.family_tests` of the indicator's family)."""
+    fam = str(table.attrs.get("family", "")).replace("_", " ")
+    m = int(table["m"].iloc[0]) if len(table) else 0
+    row = (
+        table.set_index("indicator").loc[c.indicator]
+        if c.indicator in set(table["indicator"])
+        else None
+    )
+    if row is None or is_missing(row["welch_p"]):
+        return (
+            f"No family adjustment for this comparison: it has no tests ({m} of the "
+            f"{len(table)} {fam} indicators could be tested)."
+        )
+    return (
+        f"Across the {m} comparisons of the {fam} family that could be tested (each indicator in "
+        f"its own comparison year), the Holm-adjusted p-values of this one are "
+        f"{row['welch_p_holm']:.3g} (Welch; unadjusted {row['welch_p']:.3g}) and "
+        f"{row['mann_whitney_p_holm']:.3g} (Mann–Whitney; unadjusted "
+        f"{row['mann_whitney_p']:.3g})."
+    )
+
+
 def notes(c: Any) -> str:
     """The comparison's notes as a Markdown list."""
     return "\n".join(f"- {note}" for note in [c.verdict, *c.notes] if note)
