@@ -40,6 +40,7 @@ from compare.evidence.claims import CLAIMS_FILE, evidence_dir, load_claims
 from compare.ingest.sources import get_reader
 from compare.ingest.sources.base import RECORD_COLUMNS
 from compare.ingest.values import parse_values, parse_years
+from compare.ingest.vintage import source_dates
 from compare.storage import atomic
 from compare.storage.checksums import sha256_file
 
@@ -570,11 +571,12 @@ def _write_frame_outputs(stage: Path, name: str, frame: pd.DataFrame) -> None:
 
 def _retrieval(raw: Path, source_id: str) -> dict[str, object]:
     """Where and when the raw folder was obtained (its ``_manifest.json``): a mirror import or a
-    live download, with the publisher's last-update date when the download gave one."""
+    live download, with the publisher's last-update date when the download gave one, and the
+    vintage the folder states (``updated``, ``updated_basis``; :mod:`compare.ingest.vintage`)."""
     try:
         manifest = json.loads((raw / source_id / "_manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return source_dates(raw / source_id)
     found: dict[str, object] = {
         "origin": manifest.get("origin", ""),
         "retrieved": manifest.get("imported_at", ""),
@@ -589,7 +591,7 @@ def _retrieval(raw: Path, source_id: str) -> dict[str, object]:
     )
     if updated:
         found["publisher_last_updated"] = ", ".join(updated)
-    return found
+    return {**found, **source_dates(raw / source_id)}
 
 
 def _datapackage(catalog: Catalog, tidy: pd.DataFrame, raw: Path) -> dict[str, object]:

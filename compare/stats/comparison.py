@@ -54,9 +54,11 @@ from compare.stats.panel import (
     read_panel,
 )
 from compare.stats.rule import WITHHELD, judge
+from compare.stats.vintage import vintages
 from compare.stats.weights import weight_basis
 from compare.text import numbers as fmt
 from compare.text.comparisons import comparison_sentence, group_verdict
+from compare.text.comparisons import vintage as vintage_text
 from compare.units import difference_unit
 
 __all__ = [
@@ -141,6 +143,8 @@ class Comparison:
     threshold: float = COVERAGE_THRESHOLD
     notes: list[str] = field(default_factory=list)
     ols: dict | None = None  # linear region model (indicators that are not bounded)
+    #: the sources' vintages: values, population weights, control (compare.stats.vintage)
+    vintage: list = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (NaN -> None; tables as lists of records)."""
@@ -456,6 +460,10 @@ def compare_regions(
         summary=pd.DataFrame(columns=SUMMARY_COLUMNS), sentence="", unit=meta.unit,
         title=meta.title, threshold=threshold, notes=notes,
     )  # fmt: skip
+    result.vintage = vintages(indicator, home, control)
+    stated = vintage_text(result.vintage)
+    if stated:
+        result.notes.append(stated)
     result.summary = _summary(result)
     result.sentence = comparison_sentence(result, enough, why)
     return result

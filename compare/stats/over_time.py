@@ -25,6 +25,7 @@ from compare.stats import inference as inf
 from compare.stats.comparison import check_common
 from compare.stats.panel import Panel, check_threshold, coverage, left_out_text, read_panel
 from compare.stats.rule import SHOWN, THIN, WITHHELD, judge
+from compare.stats.vintage import vintages
 from compare.stats.weights import weight_basis
 from compare.text.comparisons import convergence_sentence
 
@@ -218,6 +219,7 @@ def regional_means(
     frame = pd.DataFrame(out)
     frame.attrs["left_out"] = left_out_text(dropped, panel.exclude_flags)
     frame.attrs["exclude_flags"] = panel.exclude_flags
+    frame.attrs["vintage"] = vintages(indicator, home)
     if frame.empty:
         return frame
     for column in NUMBER_COLUMNS:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 PROFILE_COLUMNS = [
     "indicator", "title", "family", "unit", "year", "value", "rank", "n_ranked", "position",
     "mean_a", "weighted_a", "n_a", "mean_b", "weighted_b", "n_b", "versus_means", "source_id",
-    "compared", "latest_year", "latest_value", "note",
+    "compared", "latest_year", "latest_value", "note", "source_updated",
 ]  # fmt: skip
 #: ``versus_means`` of a row whose means do not pass the rule in any year with a value
 NOT_COMPARED = "not compared"
@@ -89,6 +89,7 @@ def country_profile(
     from compare.geo.countries import require_iso3  # noqa: PLC0415
     from compare.geo.regions import check_groups  # noqa: PLC0415
     from compare.stats.panel import read_panels  # noqa: PLC0415
+    from compare.stats.vintage import recorded_sources  # noqa: PLC0415
 
     (code,) = require_iso3([country])
     pair = check_groups(groups, classification, count=2)
@@ -104,6 +105,11 @@ def country_profile(
         else:
             rows.append(row)
     table = pd.DataFrame(rows, columns=[*PROFILE_COLUMNS, "_others"])
+    recorded = recorded_sources(home)
+    table["source_updated"] = [
+        ";".join(str(recorded.get(s, {}).get("updated", "")) for s in str(ids).split(";"))
+        for ids in table["source_id"]
+    ]
     table.attrs.update({"iso3": code, "groups": pair, "classification": classification})
     return table, without
 

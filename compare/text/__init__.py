@@ -22,6 +22,7 @@ _EXPORTS = {
     "models": "compare.text.comparisons",
     "weights": "compare.text.comparisons",
     "family": "compare.text.comparisons",
+    "vintage": "compare.text.comparisons",
     "notes": "compare.text.comparisons",
     "profile_sentence": "compare.text.profiles",
     "profile_table": "compare.text.profiles",

@@ -184,6 +184,40 @@ def family(c: Any, table: pd.DataFrame) -> str:
     )
 
 
+def vintage(found: Any) -> str:
+    """The sources' vintages in one sentence (``found``: the :class:`compare.stats.vintage.Vintage`
+    list of a result, or a comparison carrying one), with a warning when the values and their
+    weights come from different vintages."""
+    found = list(getattr(found, "vintage", found) or [])
+    if not found:
+        return ""
+    role_words = {"values": "values", "weights": "population weights", "control": "control"}
+    parts = []
+    for v in found:
+        dated = f"dated {v.updated} ({v.basis})" if v.updated else "no date stated"
+        fetched = f", retrieved {v.retrieved[:10]}" if v.retrieved else ""
+        parts.append(f"{role_words.get(v.role, v.role)}: {v.source_id}, {dated}{fetched}")
+    text = "Vintage — " + "; ".join(parts) + "."
+    mixed = _mixed(found)
+    if mixed:
+        text += " " + mixed
+    return text
+
+
+def _mixed(found: list[Any]) -> str:
+    """The different-vintages warning ("" when the values and weights share a date)."""
+    values = [v for v in found if v.role == "values" and v.updated]
+    weights = [v for v in found if v.role == "weights" and v.updated]
+    pairs = [(a, b) for a in values for b in weights if a.updated != b.updated]
+    if not pairs:
+        return ""
+    return " ".join(
+        f"The values ({a.source_id}, {a.updated}) and their population weights ({b.source_id}, "
+        f"{b.updated}) come from different vintages: the weights may include later revisions "
+        "than the values were published with." for a, b in pairs
+    )  # fmt: skip
+
+
 def notes(c: Any) -> str:
     """The comparison's notes as a Markdown list."""
     return "\n".join(f"- {note}" for note in [c.verdict, *c.notes] if note)
