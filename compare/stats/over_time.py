@@ -28,6 +28,7 @@ from compare.stats.rule import SHOWN, THIN, WITHHELD, judge
 from compare.stats.vintage import vintages
 from compare.stats.weights import weight_basis
 from compare.text.comparisons import convergence_sentence
+from compare.text.words import years_text
 
 COV_TYPE = "HC1"
 BETA_COLUMNS = [
@@ -62,14 +63,47 @@ def sigma_table(long: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "group", "n", "mean", "sd", "cv"])
 
 
+def _with_status(sigma: pd.DataFrame, status: dict) -> pd.DataFrame:
+    """``sigma`` with ``mean_status`` per row (the rule for regional means; the pooled row is
+    ``shown`` only when both groups' means are); a withheld group-year (fewer than the minimum
+    countries) shows no mean, SD or CV."""
+
+    def row_status(year: int, group: str) -> str:
+        if group == POOLED:
+            found = [v.unweighted for (y, _), v in status.items() if y == year]
+            return "shown" if found and all(f == "shown" for f in found) else "thin"
+        rule = status.get((year, group))
+        return rule.unweighted if rule is not None else "withheld"
+
+    out = sigma.assign(
+        mean_status=[
+            row_status(int(y), g) for y, g in zip(sigma["year"], sigma["group"], strict=True)
+        ]
+    )
+    out.loc[out["mean_status"] == "withheld", ["mean", "sd", "cv"]] = math.nan
+    return out
+
+
+def _thin_text(sigma: pd.DataFrame) -> str:
+    """The group-years whose mean is thin, e.g. ``Latin America & Caribbean 2023``."""
+    thin = sigma[(sigma["mean_status"] == "thin") & (sigma["group"] != POOLED)]
+    return "; ".join(f"{g} {years_text(rows['year'])}" for g, rows in thin.groupby("group"))
+
+
 def beta_window(
-    long: pd.DataFrame, groups: tuple[str, str], min_countries: int
+    long: pd.DataFrame,
+    groups: tuple[str, str],
+    min_countries: int,
+    passing: set[int] | None = None,
 ) -> tuple[int, int] | None:
-    """First and last year in which every group has ``min_countries`` positive values."""
+    """First and last year in which every group has ``min_countries`` positive values (and,
+    when ``passing`` is given, whose regional means pass the rule in both groups)."""
     positive = long[long["value"] > 0]
     counts = positive.groupby(["year", "group"]).size().unstack("group")
     counts = counts.reindex(columns=list(groups)).fillna(0)
     good = counts[(counts >= min_countries).all(axis=1)].index
+    if passing is not None:
+        good = [y for y in good if int(y) in passing]
     if len(good) < 2:
         return None
     return int(min(good)), int(max(good))
@@ -317,8 +351,21 @@ def convergence(
     frames = [r.dropna(subset=["value"]) for y, r in every if y in panel.values]
     long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["iso3", "group", "year", "value"])  # fmt: skip
-    sigma = sigma_table(long, pair)
-    window = beta_window(long, pair, min_countries) if len(long) else None
+    status = {
+        (y, g): judge(panel.coverage(g, classification, y), min_countries=min_countries)
+        for y in wanted
+        for g in pair
+    }
+    sigma = _with_status(sigma_table(long, pair), status)
+    passing = {y for y in wanted if all(status[(y, g)].passes for g in pair)}
+    window = beta_window(long, pair, min_countries, passing) if len(long) else None
+    if window is None and len(long):
+        window = beta_window(long, pair, min_countries)
+        if window is not None:
+            notes.append(
+                "no two years in which both groups' means pass the rule for regional means: "
+                f"beta window from the years with {min_countries} positive values in each group"
+            )
     if window is None:
         beta = pd.DataFrame(columns=BETA_COLUMNS)
         notes.append(
@@ -340,7 +387,9 @@ def convergence(
     if start != min(wanted) or end != max(wanted):
         notes.append(
             f"beta window {start}-{end}: first and last year with {min_countries} positive "
-            "values in each group"
+            "values in each group whose regional means pass the rule (thin years: "
+            + (_thin_text(sigma) or "none")
+            + ")"
         )
     sentence = convergence_sentence(meta, sigma, beta, pair, level)
     return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)

@@ -82,3 +82,10 @@ def test_figures_and_means_for_eu27_against_south_america(
     assert f"unweighted country means {means[0]:.3f} vs {means[1]:.3f}" in summary
     assert "index points" in summary and "resting on an effective" in summary
     assert any(t.startswith(f"In {PAIR[0]}, values in 2022") for t in text)
+    # what the weighted means rest on, recomputed: Kish n from the 2022 populations
+    pop = tidy[(tidy["indicator"] == "population") & (tidy["year"] == 2022)].set_index("iso3")
+    for group, codes in zip(PAIR, (eu, south), strict=True):
+        weights = pop["value"].reindex(sorted(codes & set(egdi.index))).dropna()
+        kish = weights.sum() ** 2 / (weights**2).sum()
+        assert f"{group}'s population-weighted mean" in summary
+        assert f"an effective {kish:.1f} (Kish)" in summary

@@ -496,7 +496,14 @@ def test_convergence_leaves_placeholders_out(built_home: Path, tidy: pd.DataFram
         assert sigma.at[(1992, group), "n"] == len(data)
         assert sigma.at[(1992, group), "sd"] == pytest.approx(data["value"].std(ddof=1))
     beta = result.beta.set_index("group")
-    assert (beta.at["Pooled", "start_year"], beta.at["Pooled", "end_year"]) == (1992, 2023)
+    # 2023 has 7 LAC countries with values, but they hold less than two thirds of LAC's
+    # population (a thin year): the window ends in 2022, and the note says why
+    assert (beta.at["Pooled", "start_year"], beta.at["Pooled", "end_year"]) == (1992, 2022)
+    window = next(n for n in result.notes if n.startswith("beta window"))
+    assert "Latin America & Caribbean 2023" in window
+    assert sigma.at[(2023, LAC), "mean_status"] == "thin"
+    assert sigma.at[(1991, LAC), "mean_status"] == "withheld"
+    assert math.isnan(sigma.at[(1991, LAC), "sd"])  # 2 countries: no dispersion shown
     left = next(n for n in result.notes if n.startswith("left out"))
     assert "ALB 1990–1994" in left and "ARG 1990–1991" in left
     assert not any("value <= 0 in 1992" in n for n in result.notes)
