@@ -53,7 +53,7 @@ def distribution(
         )
         traces = [
             _strip_box(rows, group, order, label, fmt),
-            *_mean_markers(stats, group, label, fmt, first=order == 0),
+            *_mean_markers(stats, group, label, fmt),
         ]
         for trace in traces:
             fig.add_trace(trace)
@@ -102,7 +102,7 @@ def _strip_box(rows: pd.DataFrame, group: str, order: int, label: str, fmt: str)
     )
 
 
-def _mean_markers(stats: Any, group: str, label: str, fmt: str, *, first: bool) -> list[Any]:
+def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
     """The unweighted mean (white diamond) and, unless withheld, the population-weighted mean
     (black cross) of one group."""
     import plotly.graph_objects as go  # noqa: PLC0415
@@ -124,7 +124,7 @@ def _mean_markers(stats: Any, group: str, label: str, fmt: str, *, first: bool) 
                     "line": {"color": "#888888" if thin else "#000000", "width": 2},
                 },
                 legendgroup="thin" if thin else "mean",
-                showlegend=True if thin else first,
+                showlegend=True,  # once per name: _dedupe_legend
                 hovertemplate=(
                     f"THIN: mean of the countries with data ({group}): {fmt}<br>"
                     f"{stats.n_with_data} of {stats.n_members} members<extra></extra>"
