@@ -240,8 +240,9 @@ def panel_geometry(
 
 def panel_for(group: str, members: Sequence[str], home: str | Path | None = None) -> MapPanel:
     """The map panel of a group given by its members: the panel of :data:`PANELS` whose M49
-    group has exactly these members; inside one of them, its projection with a window around
-    the members; otherwise an equal-area projection centred on the members."""
+    group has exactly these members; inside one of them (members of its M49 group, or drawn
+    inside its box, as Cyprus for EU27), its projection with a window around the members;
+    otherwise an equal-area projection centred on the members."""
     from compare.geo import regions  # noqa: PLC0415
 
     wanted = frozenset(members)
@@ -249,8 +250,10 @@ def panel_for(group: str, members: Sequence[str], home: str | Path | None = None
         own = frozenset(regions.members(preset.group, "m49"))
         if wanted == own:
             return MapPanel(group, preset.crs, preset.lonlat_box, preset.window)
-        if wanted and wanted <= own:
-            path = geometry_path(home)
+        path = geometry_path(home)
+        if wanted and wanted - own <= _inside(
+            preset.lonlat_box, str(path), path.stat().st_mtime_ns
+        ):
             window = _members_window(wanted, preset.crs, preset.lonlat_box, str(path),
                                      path.stat().st_mtime_ns)  # fmt: skip
             if window is not None:
@@ -267,6 +270,18 @@ def _within(
     """``window`` cut to ``outer`` (a member such as Russia reaching far beyond Europe)."""
     x0, y0, x1, y1 = window
     return max(x0, outer[0]), max(y0, outer[1]), min(x1, outer[2]), min(y1, outer[3])
+
+
+@functools.lru_cache(maxsize=8)
+def _inside(lonlat_box: tuple[float, float, float, float], path: str, mtime_ns: int) -> frozenset:
+    """Codes whose shape's representative point lies inside ``lonlat_box``."""
+    import shapely  # noqa: PLC0415
+
+    frame = _split(Path(path))
+    frame = frame[~frame.geometry.is_empty]
+    points = frame.geometry.representative_point()
+    box = shapely.box(*lonlat_box)
+    return frozenset(frame.loc[points.within(box).to_numpy(), "code"])
 
 
 @functools.lru_cache(maxsize=32)

@@ -410,3 +410,23 @@ def test_early_trend_draws_no_mean_from_too_few_or_placeholder_values(built_home
     assert "Left out, flagged as not measurements: Europe " in dist.layout.meta["caption"]
     with pytest.raises(ParameterError, match=r"unknown group 'Oceania'.*valid groups: Europe"):
         cf.trend("internet_users_pct", years, groups=[EUROPE, "Oceania"], home=built_home)
+
+
+def test_distribution_draws_a_thin_mean_as_thin(built_home: Path, processed) -> None:
+    """OECD DGI 2023: 24 European countries hold less than two thirds of Europe's population
+    (by hand here), so Europe's mean is a grey open diamond, never the plain mean marker."""
+    members = regions.members(EUROPE, year=2023)
+    rows = processed[(processed.year == 2023) & processed.iso3.isin(members)]
+    dgi = rows[rows.indicator == "dgi"].set_index("iso3")["value"]
+    pop = rows[rows.indicator == "population"].set_index("iso3")["value"]
+    assert pop.reindex(dgi.index).sum() / pop.sum() < 2 / 3 and len(dgi) >= 3
+    fig = cf.distribution("dgi", 2023, home=built_home)
+    assert not _roles(fig, "mean", EUROPE) and not _roles(fig, "weighted_mean", EUROPE)
+    (thin,) = _roles(fig, "thin_mean", EUROPE)
+    assert thin.x[0] == pytest.approx(dgi.mean()) and thin.marker.symbol == "diamond-open"
+    assert _roles(fig, "mean", LAC)  # LAC's 7 countries hold more than two thirds
+    assert {t.name for t in fig.data if t.showlegend} >= {
+        "Unweighted mean",
+        "Thin mean (not a regional mean)",
+    }
+    assert f"{EUROPE}: unweighted mean thin" in fig.layout.meta["caption"]
