@@ -60,7 +60,10 @@ def family_tests(
     rows = []
     for meta in metas:
         asked = None if years is None else years.get(meta.id)
-        rows.append(_row(panels[meta.id], asked, pair, classification, threshold, min_countries))
+        rows.append(
+            _row(panels[meta.id], asked, pair=pair, classification=classification,
+                 threshold=threshold, min_countries=min_countries)
+        )  # fmt: skip
     table = pd.DataFrame(rows, columns=FAMILY_COLUMNS)
     tested = table["welch_p"].notna()
     m = int(tested.sum())
@@ -74,9 +77,10 @@ def family_tests(
     return table
 
 
-def _row(  # noqa: PLR0917
+def _row(
     panel: Panel,
     year: int | None,
+    *,
     pair: tuple[str, ...],
     classification: str,
     threshold: float,
