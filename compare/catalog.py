@@ -45,6 +45,21 @@ READERS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class PlaceholderZeros:
+    """A catalog rule: values of exactly 0 (before ``before``, when given) are placeholders that
+    the publisher put where it had no measurement. They stay in the tidy table with ``flag`` and
+    are left out of every statistic (as missing, like the UN survey's "not assessed" rows)."""
+
+    flag: str
+    why: str
+    before: int | None = None  # only zeros of years before this one (None: every year)
+
+    def applies(self, year: int) -> bool:
+        """True when a zero of ``year`` falls under the rule."""
+        return self.before is None or year < self.before
+
+
+@dataclass(frozen=True)
 class Source:
     """One raw source folder and how to read it."""
 
@@ -63,6 +78,8 @@ class Source:
     zero_flag: str = ""
     #: False: no download from an API (a user's own file); `compare fetch --live` leaves it alone
     live: bool = True
+    #: zeros of every indicator of the source that are placeholders (an indicator may override)
+    placeholder_zeros: PlaceholderZeros | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,8 @@ class Indicator:
     derive: tuple[str, tuple[str, str]] | None = None
     #: every source its values come from (a derived indicator: its operands' sources)
     sources: tuple[str, ...] = ()
+    #: zeros that are placeholders, not measurements (catalog ``placeholder_zeros``)
+    placeholder_zeros: PlaceholderZeros | None = None
 
     @property
     def key(self) -> str:
@@ -165,6 +184,13 @@ class Catalog:
         ]
 
     @property
+    def placeholder_flags(self) -> tuple[str, ...]:
+        """Every flag a ``placeholder_zeros`` rule puts on values (sorted): values carrying one
+        are not measurements and are left out of the statistics."""
+        rules = [i.placeholder_zeros for i in self.indicators.values()]
+        return tuple(sorted({rule.flag for rule in rules if rule is not None}))
+
+    @property
     def derived(self) -> list[Indicator]:
         """Indicators computed from other indicators, in catalog order."""
         return [ind for ind in self.indicators.values() if ind.derive is not None]
@@ -205,6 +231,9 @@ def _parse_source(source_id: str, entry: Any, path: Path | str) -> Source:
         raise CatalogError(f"{where}: live must be true or false")
     if not isinstance(entry.get("options") or {}, dict):
         raise CatalogError(f"{where}: options must be a mapping")
+    rule = _placeholder_zeros(entry.get("placeholder_zeros"), where)
+    if rule is None and zero:  # the older spelling of the same rule
+        rule = PlaceholderZeros(str(zero["flag"]), "zeros flagged by zero_flag", zero["before"])
     return Source(
         id=source_id,
         reader=entry["reader"],
@@ -220,7 +249,25 @@ def _parse_source(source_id: str, entry: Any, path: Path | str) -> Source:
         zero_flag_before=zero.get("before"),
         zero_flag=str(zero.get("flag", "")),
         live=entry.get("live", True),
+        placeholder_zeros=rule,
     )
+
+
+def _placeholder_zeros(value: Any, where: str) -> PlaceholderZeros | None:
+    """``placeholder_zeros: {flag: TEXT, why: TEXT, before: YEAR}`` (``before`` optional)."""
+    if value is None:
+        return None
+    spec = "placeholder_zeros must be {flag: TEXT, why: TEXT, before: YEAR (optional)}"
+    if not isinstance(value, dict) or set(value) - {"flag", "why", "before"}:
+        raise CatalogError(f"{where}: {spec}")
+    flag, why, before = value.get("flag"), value.get("why"), value.get("before")
+    if not isinstance(flag, str) or not flag.strip() or any(c in flag for c in "; "):
+        raise CatalogError(f"{where}: {spec}; the flag is one word without ';'")
+    if not isinstance(why, str) or not why.strip():
+        raise CatalogError(f"{where}: {spec}; say why the zeros are placeholders")
+    if before is not None and (not isinstance(before, int) or isinstance(before, bool)):
+        raise CatalogError(f"{where}: {spec}; before is a year")
+    return PlaceholderZeros(flag.strip(), " ".join(why.split()), before)
 
 
 def _dimensions(value: Any, where: str) -> dict[str, str]:
@@ -257,6 +304,7 @@ def _parse_indicator(
         **_dimensions(source.options.get("dimensions"), f"{path}: sources.{source.id}.options"),
         **_dimensions(entry.get("dimensions"), where),
     }
+    own = _placeholder_zeros(entry.get("placeholder_zeros"), where)
     return Indicator(
         **_common(indicator_id, entry),
         source=entry["source"],
@@ -264,6 +312,7 @@ def _parse_indicator(
         scale=float(entry.get("scale", 1.0)),
         dimensions=tuple(sorted(dimensions.items())),
         sources=(entry["source"],),
+        placeholder_zeros=own or source.placeholder_zeros,
     )
 
 
@@ -310,7 +359,7 @@ def _parse_derived(
     where = f"{path}: indicators.{indicator_id}"
     _require(entry, ("title", "family", "unit"), where)
     _check_common(entry, units, where)
-    extra = sorted({"source", "series", "scale", "dimensions"} & set(entry))
+    extra = sorted({"source", "series", "scale", "dimensions", "placeholder_zeros"} & set(entry))
     if extra:
         raise CatalogError(f"{where}: a derived indicator takes no {', '.join(extra)}")
     spec = entry["derive"]

@@ -24,6 +24,11 @@ from compare.config import user_catalog_files
 from compare.errors import CatalogError, CompareError
 
 
+def stamp() -> tuple[tuple[str, int, int, int], ...]:
+    """(path, inode, mtime, size) of each user catalog: changes when one of them changes."""
+    return _stamps()
+
+
 def _stamps() -> tuple[tuple[str, int, int, int], ...]:
     found = []
     for path in user_catalog_files():
