@@ -12,12 +12,10 @@ Outputs are staged in a temporary folder and swapped in whole (see :mod:`compare
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import inspect
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +41,7 @@ from compare.ingest.sources.base import RECORD_COLUMNS
 from compare.ingest.values import parse_values, parse_years
 from compare.storage import atomic
 from compare.storage.checksums import sha256_file
+from compare.storage.locks import EXCLUSIVE, home_lock
 
 
 @dataclass
@@ -602,18 +601,6 @@ def _file_records(source: Source, folder: Path) -> list[dict[str, object]]:
     ]
 
 
-@contextlib.contextmanager
-def build_lock(where: Paths) -> Iterator[None]:
-    """One build at a time per project (an exclusive lock on data/.build.lock)."""
-    where.home.joinpath("data").mkdir(parents=True, exist_ok=True)
-    with open(where.home / "data" / ".build.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CompareError("another `compare build` is running on this project") from None
-        yield
-
-
 @dataclass
 class BuildReport:
     """What a build produced (also written as ``build_manifest.json``)."""
@@ -709,14 +696,16 @@ def build(
     *,
     catalog: Catalog | None = None,
     sources: list[str] | None = None,
+    wait: float = 0.0,
 ) -> BuildReport:
-    """Build ``data/processed`` from ``data/raw`` and return what was done."""
+    """Build ``data/processed`` from ``data/raw`` and return what was done (holding the project
+    lock exclusively: waits up to ``wait`` seconds for another command, then BusyError)."""
     where = paths(home)
     catalog = catalog or load_catalog()
     wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)
     chosen = [src for src in catalog.sources.values() if src.id in wanted]  # catalog order
     started = time.perf_counter()
-    with build_lock(where):
+    with home_lock(where.home, EXCLUSIVE, wait=wait):
         atomic.clean_stale_stages(where.processed.parent, where.processed.name)
         results = [build_source(src, where.raw / src.id, catalog) for src in chosen]
         kept = _previous_outputs(where, catalog, {src.id for src in chosen}) if sources else None
