@@ -16,7 +16,9 @@
    so a killed command leaves the previous reports and a consistent manifest.
 
 Exit status: 0 when every selected run succeeded (or was up to date), 1 when any failed,
-2 for a bad matrix or parameters (nothing executed).
+2 for a bad matrix or parameters (nothing executed), 3 when another command holds the project or
+the reports folder (:mod:`compare.storage.locks`, taken before planning), 4 when the machine
+refuses (see :mod:`compare.cli`); SIGTERM/SIGHUP stop the workers cleanly (143/129).
 """
 
 from __future__ import annotations
