@@ -70,7 +70,7 @@ def figure_html(fig: Any, caption: str | None = None) -> str:
         .replace("&", "\\u0026")
     )
     body = (
-        f'<div class="compare-plot" id="plot-{uuid.uuid4().hex[:12]}"></div>'
+        f'<div class="compare-plot" id="{uuid.uuid4()}"></div>'
         f'<script type="application/json" class="compare-plot-data">{data}</script>'
     )
     drawn = any(getattr(a, "name", None) == "caption" for a in fig.layout.annotations or ())
