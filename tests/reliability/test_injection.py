@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import http.server
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -149,7 +151,7 @@ def test_injected_markdown_runs_nothing_and_fetches_nothing(
         [sys.executable, "-m", "compare.cli", "report", "--only", "evidence_overview/*",
          "--matrix", str(REPO / "notebooks" / "reports.yml"),
          "--out", str(reports), "--workers", "1", "--no-progress"],
-        env={**__import__("os").environ, "COMPARE_HOME": str(home)},
+        env={**os.environ, "COMPARE_HOME": str(home)},
         capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -173,3 +175,54 @@ def test_injected_markdown_runs_nothing_and_fetches_nothing(
     index = _dom((reports / "index.html").resolve().as_uri())
     assert "evidence_overview/default" in index
     assert requests == []  # nothing reached the listening server
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_hostile_group_name_from_compare_regions_stays_text(
+    built_home: Path, tmp_path: Path, listening: tuple[int, list[str]]
+) -> None:
+    """A group named with Markdown links and a remote image in a SYNTHETIC `$COMPARE_REGIONS`
+    file (classification `synthetic`: the members of M49 Europe, and LAC), compared in
+    `indicator_comparison`: shown as text."""
+    port, requests = listening
+    group = f"Tec [Europa](javascript:alert(3)) ![g](http://127.0.0.1:{port}/beacon-group.png)"
+    with (REPO / "compare/geo/reference/regions.csv").open(encoding="utf-8") as handle:
+        m49 = [r for r in csv.DictReader(handle) if r["classification"] == "m49"]
+    names = {"Europe": group, "Latin America & Caribbean": "Latin America & Caribbean"}
+    regions = tmp_path / "SYNTHETIC_regions.csv"
+    with regions.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(m49[0]))
+        writer.writeheader()
+        writer.writerows(
+            {**row, "classification": "synthetic", "group": names[row["group"]]}
+            for row in m49
+            if row["group"] in names
+        )
+    home = tmp_path / "SYNTHETIC_group_home"
+    shutil.copytree(built_home / "data" / "processed", home / "data" / "processed")
+    matrix = tmp_path / "matrix.yml"
+    matrix.write_text(
+        f"runs:\n  - notebook: {REPO / 'notebooks' / 'indicator_comparison.ipynb'}\n"
+        "    parameters: {indicator: egdi, classification: synthetic, "
+        f"groups: [{json.dumps(group)}, "
+        '"Latin America & Caribbean"]}\n    name: hostile-group\n',
+        encoding="utf-8",
+    )
+    reports = tmp_path / "reports"
+    environ = {**os.environ, "COMPARE_HOME": str(home), "COMPARE_REGIONS": str(regions)}
+    done = subprocess.run(
+        [sys.executable, "-m", "compare.cli", "report", "--matrix", str(matrix),
+         "--out", str(reports), "--workers", "1", "--no-progress"],
+        env=environ, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = reports / "indicator_comparison" / "hostile-group.html"
+    html = page.read_text(encoding="utf-8")
+    assert "Europa" in html and CSP.search(html)
+    assert not re.search(r"href=[\"']?\s*javascript:", html, re.I)
+    assert not re.search(r"<img[^>]+src=[\"']?https?://", html, re.I)
+    dom = _dom(page.resolve().as_uri())
+    assert "javascript:" not in re.sub(r">[^<]*<", "><", dom)
+    assert "Tec Europa g" in dom  # the name, as text, in the sentences
+    assert requests == []

@@ -208,3 +208,25 @@ def test_a_reader_does_not_undo_a_live_writers_swap(tmp_path: Path) -> None:
         writer.wait()
     atomic.recover_directory(target)  # the writer died there: now the old folder comes back
     assert (target / "f").read_text() == "previous"
+
+
+def test_disk_full_during_a_report_is_exit_4(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], home: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from compare import cli as command
+    from compare.reports import render
+
+    def full(reports: Path) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(reports / "assets"))
+
+    monkeypatch.setenv("COMPARE_HOME", str(home))
+    monkeypatch.setattr(render, "write_assets", full)
+    matrix = slow_matrix(tmp_path / "m.yml", 0.1)
+    assert command.main(["report", "--matrix", str(matrix), "--no-progress"]) == 4
+    err = capsys.readouterr().err
+    assert err.startswith("compare report: error: ") and "assets: No space left" in err
+    assert "free some space" in err and "Traceback" not in err
+    monkeypatch.undo()  # the locks were released: a build may run at once
+    done = cli(home, "build", "--only", SOURCE)
+    assert done.returncode == 0, done.stderr
