@@ -55,11 +55,23 @@ def figure_html(fig: Any, caption: str | None = None) -> str:
     """``<figure>`` with the plot ``<div>`` (plotly.js not included) and an escaped caption
     (a ``<figcaption>``; kept for screen readers and search but not shown twice when the figure
     draws the caption itself, as every figure of :mod:`compare.figures` does)."""
-    import plotly.io as pio  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
 
     text = caption_of(fig) if caption is None else caption
-    body = pio.to_html(
-        fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG, validate=False
+    plot = figure_json(fig)
+    plot["config"] = _PLOT_CONFIG
+    # The page's Content-Security-Policy runs no inline script: the figure is data (a JSON
+    # block the browser never executes, with <, > and & escaped) that reports/assets/report.js
+    # draws with Plotly.newPlot.
+    data = (
+        json.dumps(plot, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    body = (
+        f'<div class="compare-plot" id="{uuid.uuid4()}"></div>'
+        f'<script type="application/json" class="compare-plot-data">{data}</script>'
     )
     drawn = any(getattr(a, "name", None) == "caption" for a in fig.layout.annotations or ())
     caption_html = f"<figcaption>{html.escape(text)}</figcaption>" if text else ""
@@ -92,10 +104,15 @@ def show(fig: Any, caption: str | None = None) -> None:
 
 
 def md(text: str) -> Any:
-    """Markdown for text computed from data, with ``<``, ``>`` and ``&`` escaped."""
+    """Markdown for text computed from data: ``<``, ``>`` and ``&`` escaped (no HTML), and no
+    link or image that could run code or fetch anything (:func:`compare.text.escape.safe_markdown`:
+    ``javascript:``/``data:`` links and remote images become their text). Data inserted into
+    the text should be escaped first with :func:`compare.text.escape.md_text`."""
     from IPython.display import Markdown  # noqa: PLC0415
 
-    return Markdown(html.escape(str(text), quote=False))
+    from compare.text.escape import safe_markdown  # noqa: PLC0415
+
+    return Markdown(safe_markdown(html.escape(str(text), quote=False)))
 
 
 def show_table(frame: Any, max_rows: int = 500) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from compare.reports.matrix import RunSpec
+from compare.reports.outputs import pending_path
 from compare.storage import atomic
 from compare.storage.stamps import utc_now
 
@@ -62,6 +63,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     worker: int = 0
     start_failed: bool = False  # the kernel did not start: no cell ran (retryable)
+    pending: dict[str, str] = field(default_factory=dict)  # final path -> written, not in place
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,6 +132,37 @@ def _at_exit(function: Any, *args: Any) -> None:
 
 
 _WORKER = _Worker()
+
+#: The kernel manager of the run in progress (for a worker told to stop), and the files a run
+#: has written but the runner has not yet put in place.
+_CURRENT: dict[str, Any] = {"km": None}
+_PENDING: dict[str, dict[str, str]] = {}
+
+
+def worker_signals() -> None:
+    """In a worker process: SIGTERM, SIGHUP and SIGINT end the run at once, cleanly (its kernel
+    killed, the fork server and its kernels ended, the runtime folder removed), then the worker
+    exits 128 + the signal. The runner never records a run cut short this way."""
+    import signal  # noqa: PLC0415
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, _stop_worker)
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    if _CURRENT["km"] is not None:
+        with contextlib.suppress(Exception):
+            _kill_now(_CURRENT["km"])
+    if _WORKER.zygote is not None:
+        with contextlib.suppress(Exception):
+            _WORKER.zygote.terminate()
+    for written in _PENDING.values():
+        for path in written.values():
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    if _WORKER.runtime is not None:
+        shutil.rmtree(_WORKER.runtime, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def _kernel_env(spec: RunSpec) -> dict[str, str]:
@@ -375,6 +408,7 @@ def execute_run(spec: RunSpec) -> RunResult:
         failing_cell=failing,
         outputs=outputs,
         start_failed=message.startswith(KERNEL_START_FAILED),
+        pending=_PENDING.pop(spec.run_id, {}),
     )
 
 
@@ -437,7 +471,11 @@ def _run_in_kernel(
     runtime = _WORKER.runtime_dir()
     log = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}.log"
     km = kernel_manager(zygote, runtime, _kernel_env(spec), log)
-    status, message = _execute(nb, spec, km, timings)
+    _CURRENT["km"] = km
+    try:
+        status, message = _execute(nb, spec, km, timings)
+    finally:
+        _CURRENT["km"] = None
     failing = _mark_failure(nb)
     if failing is not None and status == OK:
         status = FAILED
@@ -469,11 +507,14 @@ def _write_outputs(
     from compare.reports import render  # noqa: PLC0415
 
     outputs = {"ipynb": spec.output_ipynb}
-    atomic.write_text(Path(spec.output_ipynb), nbformat.v4.writes_json(nb) + "\n")
+    written = _PENDING.setdefault(spec.run_id, {})  # the runner puts them in place
+    written[spec.output_ipynb] = pending_path(spec.output_ipynb)
+    atomic.write_text(Path(written[spec.output_ipynb]), nbformat.v4.writes_json(nb) + "\n")
     render_start = time.perf_counter()
     try:
         page = render.render_notebook(nb, spec, status=status, failing=failing, message=message)
-        atomic.write_text(Path(spec.output_html), page)
+        written[spec.output_html] = pending_path(spec.output_html)
+        atomic.write_text(Path(written[spec.output_html]), page)
         outputs["html"] = spec.output_html
     except Exception as exc:  # a rendering bug must not lose the executed notebook
         status = FAILED

@@ -16,7 +16,9 @@
    so a killed command leaves the previous reports and a consistent manifest.
 
 Exit status: 0 when every selected run succeeded (or was up to date), 1 when any failed,
-2 for a bad matrix or parameters (nothing executed).
+2 for a bad matrix or parameters (nothing executed), 3 when another command holds the project or
+the reports folder (:mod:`compare.storage.locks`, taken before planning), 4 when the machine
+refuses (see :mod:`compare.cli`); SIGTERM/SIGHUP stop the workers cleanly (143/129).
 """
 
 from __future__ import annotations
@@ -26,17 +28,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from compare.config import paths
 from compare.errors import CompareError
-from compare.reports import executors, matrix
+from compare.reports import executors, matrix, outputs
 from compare.reports.index import write_index
-from compare.storage import atomic
+from compare.storage import atomic, signals
 from compare.storage.checksums import sha256_file
+from compare.storage.locks import EXCLUSIVE, SHARED, file_lock, home_lock
 from compare.storage.stamps import utc_now
 
 MANIFEST_FORMAT = 1
@@ -99,7 +102,8 @@ def _rel(path: str | Path, base: Path) -> str:
 
 
 def outputs_of(reports: Path, run_id: str) -> tuple[Path, Path]:
-    """Where a run's executed notebook and HTML page go."""
+    """Where a run's executed notebook and HTML page go (always inside ``reports``)."""
+    matrix.check_run_id(run_id)
     return reports / f"{run_id}.ipynb", reports / f"{run_id}.html"
 
 
@@ -225,6 +229,7 @@ def run(
     kernel: str = "warm",
     progress: bool = True,
     echo: Callable[[str], None] = print,
+    wait: float = 0.0,
 ) -> int:
     """Run the matrix; returns the exit status (see the module docstring)."""
     executors.check(executor, scheduler)  # before any work
@@ -232,35 +237,34 @@ def run(
     home = where.home
     matrix_path = Path(matrix_path) if matrix_path else where.notebooks / "reports.yml"
     reports = Path(reports).resolve() if reports else where.reports
-    manifest = read_manifest(reports)
-    plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
-                     timeout=timeout, kernel=kernel)  # fmt: skip
-    if not plan.todo:
-        if not (reports / "index.html").is_file():
-            write_index(matrix.plan(matrix_path), manifest, reports)
-        echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
-             f"({reports / 'index.html'})")  # fmt: skip
-        return 0
-    validate(plan, home)
-    with report_lock(reports):
+    if reports.exists() and not reports.is_dir():
+        raise CompareError(f"--out {reports} is a file, not a folder: name a folder")
+    # the project's data shared (no build swaps them mid-report), the reports folder exclusive,
+    # both before anything is planned
+    with home_lock(home, SHARED, wait=wait), report_lock(reports, wait=wait):
+        outputs.remove_stale_pending(reports)
+        manifest = read_manifest(reports)
+        plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
+                         timeout=timeout, kernel=kernel)  # fmt: skip
+        if not plan.todo:
+            if not (reports / "index.html").is_file():
+                write_index(matrix.plan(matrix_path), manifest, reports)
+            echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
+                 f"({reports / 'index.html'})")  # fmt: skip
+            return 0
+        validate(plan, home)
         return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
                         executor=executor, scheduler=scheduler, progress=progress,
                         echo=echo)  # fmt: skip
 
 
-@contextlib.contextmanager
-def report_lock(reports: Path) -> Iterator[None]:
+def report_lock(reports: Path, wait: float = 0.0) -> contextlib.AbstractContextManager:
     """One ``compare report`` at a time per reports folder (an exclusive lock on
-    ``reports/.lock``): two would overwrite each other's manifest."""
-    import fcntl  # noqa: PLC0415
-
+    ``.reports.lock`` beside it, so that nothing of the lock is inside the folder that is
+    published): two would overwrite each other's manifest."""
     reports.mkdir(parents=True, exist_ok=True)
-    with open(reports / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CompareError(f"another `compare report` is writing {reports}") from None
-        yield
+    lock = reports.parent / f".{reports.name}.lock"
+    return file_lock(lock, EXCLUSIVE, wait=wait, what=f"the reports {reports}")
 
 
 def _execute(
@@ -284,18 +288,22 @@ def _execute(
     git = git_state(home)
     manifest["git"] = git
     manifest["matrix"] = str(matrix_path)
-    all_runs = matrix.plan(matrix_path) if only else plan.runs
+    this_matrix = matrix.plan(matrix_path) if only else plan.runs
+    all_runs = this_matrix + outputs.other_matrices(
+        manifest, matrix_path, {r.run_id for r in this_matrix}, paths(home)
+    )
     specs = {s.run_id: s for s in plan.todo}
-    known = {r.run_id for r in all_runs}
-    manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
     failed: list[Any] = []
     bar = _progress(len(plan.todo), disabled=not progress or not sys.stderr.isatty())
 
     def on_result(result: Any) -> None:
         spec = specs[result.run_id]
-        manifest["runs"][result.run_id] = _entry(result, spec, plan, git, reports)
-        write_manifest(reports, manifest)
-        write_index(all_runs, manifest, reports)
+        with signals.deferred():  # the page in place and in the manifest, or neither
+            outputs.commit(result)
+            entry = _entry(result, spec, plan, git, reports)
+            manifest["runs"][result.run_id] = {**entry, "matrix": outputs.matrix_key(matrix_path)}
+            write_manifest(reports, manifest)
+            write_index(all_runs, manifest, reports)
         if result.status != "ok":
             failed.append(result)
             bar.write(f"FAILED {result.run_id}: {result.message.splitlines()[0][:200]}")
@@ -307,6 +315,7 @@ def _execute(
                           note=bar.write)  # fmt: skip
     finally:
         bar.close()
+        outputs.remove_stale_pending(reports, include_dead_only=False)
     done = len(plan.todo)
     echo(
         f"compare report: ran {done} ({done - len(failed)} ok, {len(failed)} failed), "
@@ -336,4 +345,5 @@ def main(args: Any) -> int:
         scheduler=getattr(args, "scheduler", None),
         kernel=getattr(args, "kernels", "warm") or "warm",
         progress=not args.no_progress,
+        wait=getattr(args, "wait", 0.0),
     )
