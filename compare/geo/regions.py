@@ -129,8 +129,12 @@ def groups(classification: str = "m49") -> list[str]:
 def _group_names(classification: str) -> list[str]:
     found = sorted({m.group for m in memberships() if m.classification == classification})
     if not found:
+        from compare.suggest import hint  # noqa: PLC0415
+
+        valid = classifications()
         raise ParameterError(
-            f"unknown classification {classification!r}; valid: {', '.join(classifications())}"
+            f"unknown classification {classification!r}{hint(str(classification), valid)}; "
+            f"valid: {', '.join(valid)}"
         )
     return found
 
@@ -147,9 +151,12 @@ def check_groups(
     valid = _group_names(classification)
     unknown = [g for g in chosen if g not in valid]
     if not chosen or unknown:
+        from compare.suggest import hint  # noqa: PLC0415
+
         what = f"unknown group {', '.join(map(repr, unknown))}" if unknown else "no group given"
+        hints = "".join(hint(str(g), valid) for g in unknown)
         raise ParameterError(
-            f"{what} in classification {classification!r}; valid groups: {', '.join(valid)}"
+            f"{what} in classification {classification!r}{hints}; valid groups: " + ", ".join(valid)
         )
     return chosen
 
