@@ -47,13 +47,18 @@ def _indicators(args: argparse.Namespace) -> int:
     chosen = catalog.by_family(args.family) if args.family else catalog.indicators.values()
     for ind in chosen:  # by_family raises a ParameterError listing the valid families
         print(f"{ind.id:34} {ind.family:17} {ind.unit:18} {ind.source}")
+    if args.family and not chosen:
+        from compare.text.families import empty_family  # noqa: PLC0415
+
+        print(empty_family(catalog, args.family))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
+    from compare.reports.publish import after_report  # noqa: PLC0415
     from compare.reports.runner import main as report_main  # noqa: PLC0415
 
-    return report_main(args)
+    return after_report(args, report_main(args))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -68,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
     _add_build(sub)
     _add_indicators(sub)
     _add_report(sub)
+    from compare.reports.commands import add_commands  # noqa: PLC0415 - argparse only
+
+    add_commands(sub)  # render, profile, lab, templates
     return top
 
 
@@ -156,6 +164,9 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         default="warm",
         help="warm: kernels forked from a pre-imported server (default); cold: a new process each",
     )
+    from compare.reports.commands import add_report_options  # noqa: PLC0415 - argparse only
+
+    add_report_options(report)  # --pdf, --bundle, --with-notebooks
     report.set_defaults(run=_report)
 
 
