@@ -73,6 +73,9 @@ def _add_profile(sub: argparse._SubParsersAction) -> None:
     profile.add_argument("--force", action="store_true", help="run again even if up to date")
     profile.add_argument("--pdf", action="store_true", help="also print the profiles to PDF")
     profile.add_argument("--no-progress", action="store_true", help="no progress bar")
+    profile.add_argument(
+        "--out", default=None, metavar="DIR", help="reports folder (default: <home>/reports)"
+    )
     profile.set_defaults(run=run_profile)
 
 
@@ -154,5 +157,9 @@ def run_profile(args: Any) -> int:
     from compare.reports.profiles import profile_reports  # noqa: PLC0415
 
     return profile_reports(
-        args.countries, force=args.force, pdf=args.pdf, progress=not args.no_progress
+        args.countries,
+        force=args.force,
+        pdf=args.pdf,
+        progress=not args.no_progress,
+        reports=Path(args.out) if args.out else None,
     )

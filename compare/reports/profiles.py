@@ -88,11 +88,18 @@ def _after(matrix_path: Path, reports: Path | None, pdf: bool, only: str) -> int
 
 
 def profile_reports(
-    countries: Sequence[str], *, force: bool = False, pdf: bool = False, progress: bool = True
+    countries: Sequence[str],
+    *,
+    force: bool = False,
+    pdf: bool = False,
+    progress: bool = True,
+    reports: Path | None = None,
 ) -> int:
-    """Run the profile of every country (see the module docstring); the exit status."""
+    """Run the profile of every country into ``reports`` (default ``<home>/reports``; see the
+    module docstring); the exit status."""
     codes = resolve(countries)
     where = paths()
+    reports = Path(reports).resolve() if reports else where.reports
     notebook = where.notebooks / NOTEBOOK
     if not notebook.is_file():
         raise ParameterError(f"no {NOTEBOOK} in {where.notebooks}")
@@ -104,15 +111,15 @@ def profile_reports(
     options = {"force": force, "progress": progress}
     if in_matrix:
         ids = [f"country_profile/{c}" for c in in_matrix]
-        status = max(status, _run(main, None, ids, **options))
-        status = max(status, _after(main, None, pdf, ",".join(ids)))
+        status = max(status, _run(main, reports, ids, **options))
+        status = max(status, _after(main, reports, pdf, ",".join(ids)))
     if elsewhere:
-        folder = where.reports / ON_REQUEST
+        folder = reports / ON_REQUEST
         matrix_path = _on_request_matrix(folder, notebook, elsewhere)
         ids = [f"country_profile/{c}" for c in elsewhere]
         status = max(status, _run(matrix_path, folder, ids, **options))
         status = max(status, _after(matrix_path, folder, pdf, ",".join(ids)))
     for code in codes:
-        base = where.reports if code in in_matrix else where.reports / ON_REQUEST
+        base = reports if code in in_matrix else reports / ON_REQUEST
         print(f"  {code}: {base / 'country_profile' / f'{code}.html'}")
     return status
