@@ -14,9 +14,9 @@ figures as the curated evidence tables give them (value, measure, where and how 
 states them, what it cites), the consistency findings that involve them and the data that do not
 exist (the catalog's ``gaps``).
 
-Computing takes seconds (two comparisons per comparable indicator), so the result is stored in
-``reports/findings.json`` with the fingerprint of the processed data, the evidence tables, the
-code and the rows asked for, and recomputed only when one of them changes.
+Computing takes seconds (a comparison per comparable indicator), so the rows are stored in
+``reports/findings.json`` under the fingerprint of the processed data, the evidence tables and
+the code: a row is computed once per fingerprint, when its report first exists.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,12 +50,17 @@ class Wanted:
 # --- which rows --------------------------------------------------------------------------------
 
 
-def wanted_rows(runs: Iterable[Any], complete: Any) -> list[Wanted]:
+def wanted_rows(
+    runs: Iterable[Any], complete: Any, reported: Container[str] | None = None
+) -> list[Wanted]:
     """The indicator reports of the matrix that run with the default year (first run per
-    indicator); ``complete(notebook, parameters)`` gives a run's full parameters."""
+    indicator; only run ids in ``reported`` when given, e.g. those with a page);
+    ``complete(notebook, parameters)`` gives a run's full parameters."""
     found: dict[str, Wanted] = {}
     for run in runs:
         if Path(run.notebook).stem != "indicator_comparison":
+            continue
+        if reported is not None and run.run_id not in reported:
             continue
         full = complete(run.notebook, run.parameters)
         indicator, groups = full.get("indicator"), full.get("groups")
@@ -265,42 +270,48 @@ def employer_section(home: Path | None) -> dict[str, Any]:
 # --- the stored result -------------------------------------------------------------------------
 
 
-def fingerprint(
-    data: dict[str, str], code: str, wanted: Sequence[Wanted], evidence: str | None
-) -> str:
-    """The key of a findings file: data, code, the rows asked for and the evidence report."""
-    text = json.dumps(
-        {
-            "format": FORMAT,
-            "data": data,
-            "code": code,
-            "evidence": evidence,
-            "rows": [w.__dict__ for w in wanted],
-        },
-        sort_keys=True,
-        default=list,
-    )
+def fingerprint(data: dict[str, str], code: str) -> str:
+    """The key a findings file is valid for: the processed data, the evidence tables (both in
+    ``data``) and the code."""
+    text = json.dumps({"format": FORMAT, "data": data, "code": code}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def row_key(want: Wanted) -> str:
+    """The key of one row under a fingerprint: what it was asked for."""
+    return json.dumps(want.__dict__, sort_keys=True, default=list)
+
+
 def compute(
-    wanted: Sequence[Wanted], evidence: str | None, home: Path | None = None
+    wanted: Sequence[Wanted],
+    evidence: str | None,
+    home: Path | None = None,
+    *,
+    known: dict[str, Any] | None = None,
+    employer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Every findings row and the employer section (see the module docstring)."""
+    """Every findings row and the employer section (see the module docstring); rows in
+    ``known`` (by :func:`row_key`) and a given ``employer`` section are reused."""
     from compare.stats.panel import read_panels  # noqa: PLC0415
 
-    panels = read_panels([w.indicator for w in wanted], home) if wanted else {}
-    rows = [indicator_row(w, panels[w.indicator], home) for w in wanted]
+    rows = {key: row for key, row in (known or {}).items()}
+    missing = [w for w in wanted if row_key(w) not in rows]
+    panels = read_panels([w.indicator for w in missing], home) if missing else {}
+    rows.update({row_key(w): indicator_row(w, panels[w.indicator], home) for w in missing})
+    ordered = [rows[row_key(w)] for w in wanted]
     families = [
-        {"family": family, "rows": [r for r in rows if r["family"] == family]}
+        {"family": family, "rows": [r for r in ordered if r["family"] == family]}
         for family in COMPARED_FAMILIES
     ]
+    if evidence and employer is None:
+        employer = employer_section(home)
     return {
         "format": FORMAT,
         "computed_at": utc_now(),
         "families": families,
+        "rows": {row_key(w): rows[row_key(w)] for w in wanted},
         "evidence_report": evidence,
-        "employer": employer_section(home) if evidence else None,
+        "employer": employer if evidence else None,
     }
 
 
@@ -322,13 +333,23 @@ def refresh(
     code: str,
     home: Path | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """The findings for these inputs: the stored ones when their key matches, else computed and
-    stored atomically. Returns (findings, whether they were computed now)."""
-    key = fingerprint(data, code, wanted, evidence)
+    """The findings for these inputs: stored rows reused while the data and code are those they
+    were computed from, the others computed; stored atomically when anything changed. Returns
+    (findings, whether anything was computed or dropped)."""
+    key = fingerprint(data, code)
     stored = read(reports)
-    if stored is not None and stored.get("key") == key:
+    valid = stored is not None and stored.get("key") == key
+    known = dict(stored.get("rows") or {}) if valid else {}
+    employer = stored.get("employer") if valid else None
+    wanted_keys = [row_key(w) for w in wanted]
+    if (
+        valid
+        and list(known) == wanted_keys
+        and stored.get("evidence_report") == evidence
+        and (evidence is None or employer is not None)
+    ):
         return stored, False
-    result = compute(wanted, evidence, home)
+    result = compute(wanted, evidence, home, known=known, employer=employer)
     result["key"] = key
     atomic.write_text(Path(reports) / FINDINGS, json.dumps(result, indent=1, ensure_ascii=False))
     return result, True

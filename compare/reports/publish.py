@@ -37,7 +37,12 @@ def refresh_index(
     if not manifest["runs"] and not (reports / "index.html").is_file():
         return  # nothing ran here yet
     runs = matrix.plan(matrix_path)
-    wanted = findings.wanted_rows(runs, declared.complete)
+    reported = {
+        run_id
+        for run_id, entry in manifest["runs"].items()
+        if (entry.get("outputs") or {}).get("html") and entry.get("status") == "ok"
+    }
+    wanted = findings.wanted_rows(runs, declared.complete, reported)
     evidence = findings.evidence_report(runs)
     if not wanted and evidence is None:
         return
