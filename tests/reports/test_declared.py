@@ -141,7 +141,7 @@ def test_a_bad_declaration_is_refused_naming_the_file(
 
 def test_an_undeclared_notebook_beside_a_declaration_is_refused(templates: Path) -> None:
     shutil.copy(templates / "data_coverage.ipynb", templates / "mine.ipynb")
-    with pytest.raises(declared.TemplateError, match="mine.ipynb: not declared in"):
+    with pytest.raises(declared.TemplateError, match=r"mine\.ipynb: not declared in"):
         declared.declaration(templates / "mine.ipynb")
 
 

@@ -132,8 +132,9 @@ def test_bundle_holds_pages_and_assets_without_notebooks_or_local_paths(tmp_path
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         names = sorted(archive.namelist())
         data = {name: archive.read(name).decode("utf-8") for name in names}
-    assert names == sorted([
-        "index.html", "manifest.json", "nb/a.html", *(f"assets/{n}" for n in bundle.ASSETS)])
+    assert names == sorted(
+        ["index.html", "manifest.json", "nb/a.html", *(f"assets/{n}" for n in bundle.ASSETS)]
+    )
     assert all(str(tmp_path) not in text for text in data.values())
     assert "compare-ipynb" not in data["nb/a.html"]
     assert data["nb/a.html"].endswith(" project/compare/x.py")
@@ -150,14 +151,14 @@ def test_bundle_holds_pages_and_assets_without_notebooks_or_local_paths(tmp_path
 
 def test_bundle_refuses_bad_targets_and_missing_reports(tmp_path: Path) -> None:
     reports = _reports(tmp_path)
-    with pytest.raises(CompareError, match="give a .zip file name"):
+    with pytest.raises(CompareError, match=r"give a \.zip file name"):
         bundle.write_bundle(reports, tmp_path / "out.tar", home=tmp_path)
     with pytest.raises(CompareError, match="write the bundle outside"):
         bundle.write_bundle(reports, reports / "x.zip", home=tmp_path)
     with pytest.raises(CompareError, match="run `compare report` first"):
         bundle.write_bundle(tmp_path / "none", tmp_path / "x.zip", home=tmp_path)
     (reports / "assets" / "plotly.min.js").unlink()
-    with pytest.raises(CompareError, match="missing assets/plotly.min.js"):
+    with pytest.raises(CompareError, match=r"missing assets/plotly\.min\.js"):
         bundle.write_bundle(reports, tmp_path / "x.zip", home=tmp_path)
     assert not (tmp_path / "x.zip").exists()
 
