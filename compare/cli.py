@@ -63,6 +63,10 @@ def _indicators(args: argparse.Namespace) -> int:
         )
     for path in catalog.user_files:
         print(f"user catalog: {path}")
+    if args.family and not chosen:
+        from compare.text.families import empty_family  # noqa: PLC0415
+
+        print(empty_family(catalog, args.family))
     return 0
 
 
@@ -77,9 +81,10 @@ def _origin(catalog: Catalog, indicator_id: str) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from compare.reports.publish import after_report  # noqa: PLC0415
     from compare.reports.runner import main as report_main  # noqa: PLC0415
 
-    return report_main(args)
+    return after_report(args, report_main(args))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -97,6 +102,10 @@ def parser() -> argparse.ArgumentParser:
     from compare.ingest.add.command import add_parser  # noqa: PLC0415
 
     add_parser(sub)  # `compare add wb CODE` / `compare add file PATH`
+
+    from compare.reports.commands import add_commands  # noqa: PLC0415 - argparse only
+
+    add_commands(sub)  # render, profile, lab, templates
     return top
 
 
@@ -215,6 +224,10 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         help="warm: kernels forked from a pre-imported server (default); cold: a new process each",
     )
     _add_wait(report)
+
+    from compare.reports.commands import add_report_options  # noqa: PLC0415 - argparse only
+
+    add_report_options(report)  # --pdf, --bundle, --with-notebooks
     report.set_defaults(run=_report)
 
 

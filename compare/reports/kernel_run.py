@@ -442,7 +442,9 @@ def _parameterized(spec: RunSpec) -> Any:
     nb = _load(spec.notebook)
     nb = parameterize_notebook(nb, dict(spec.parameters), kernel_name="python3",
                                language="python")  # fmt: skip
-    return prepare_notebook_metadata(nb, spec.notebook, spec.output_ipynb)
+    # paths relative to the project home: an executed notebook names no folder of this machine
+    source, output = (os.path.relpath(p, spec.home) for p in (spec.notebook, spec.output_ipynb))
+    return prepare_notebook_metadata(nb, source, output)
 
 
 def _await_fork_server(zygote: Any, kernel: str, timings: dict[str, float]) -> tuple[Any, str]:

@@ -289,20 +289,12 @@ def _text(value: Any) -> str:
 
 
 def select(runs: Iterable[RunDef], pattern: str | None) -> list[RunDef]:
-    """Runs whose id matches the glob ``pattern`` (all when None); none matching is an error."""
-    import fnmatch  # noqa: PLC0415
+    """Runs whose id matches ``pattern`` (all when None): comma-separated globs, any case,
+    country names for ISO3 codes; none matching is an error with suggestions
+    (:mod:`compare.reports.selection`)."""
+    from compare.reports.selection import select as chosen  # noqa: PLC0415
 
-    runs = list(runs)
-    if not pattern:
-        return runs
-    chosen = [r for r in runs if fnmatch.fnmatchcase(r.run_id, pattern)]
-    if not chosen:
-        sample = ", ".join(r.run_id for r in runs[:8])
-        raise CompareError(
-            f"--only {pattern!r} matches no run; run ids look like: {sample}"
-            + (", ..." if len(runs) > 8 else "")
-        )
-    return chosen
+    return chosen(runs, pattern)
 
 
 # --- fingerprints ------------------------------------------------------------------------------

@@ -56,9 +56,11 @@ def remove_stale_pending(reports: Path, include_dead_only: bool = True) -> None:
             path.unlink()
 
 
-def matrix_key(path: Path) -> str:
-    """How a manifest entry names the matrix it came from."""
-    return str(Path(path).resolve())
+def matrix_key(path: Path, home: Path) -> str:
+    """How a manifest entry names the matrix it came from: relative to the project home when
+    it lies inside it (no local path in a shared manifest), else its absolute path."""
+    resolved, base = Path(path).resolve(), Path(home).resolve()
+    return str(resolved.relative_to(base)) if resolved.is_relative_to(base) else str(resolved)
 
 
 def other_matrices(
@@ -67,8 +69,8 @@ def other_matrices(
     """Drop the entries of ``matrix_path`` that are no longer in it; keep those of other
     matrices (an entry without a matrix is the default matrix's) and return them as runs for
     the index."""
-    this = matrix_key(matrix_path)
-    default = matrix_key(where.notebooks / "reports.yml")
+    this = matrix_key(matrix_path, where.home)
+    default = matrix_key(where.notebooks / "reports.yml", where.home)
     kept: dict[str, Any] = {}
     others: list[matrix.RunDef] = []
     for run_id, entry in manifest.get("runs", {}).items():

@@ -118,8 +118,13 @@ def make_plan(
     timeout: float = 600.0,
     kernel: str = "warm",
 ) -> Plan:
-    """Expand, select and fingerprint the matrix; decide what must run."""
+    """Expand, select and fingerprint the matrix; decide what must run. Templates must be
+    clean; every run gets all its declared parameters (:mod:`compare.reports.declared`)."""
+    from compare.reports import declared  # noqa: PLC0415
+    from compare.reports.params import canonical  # noqa: PLC0415
+
     runs = matrix.select(matrix.plan(matrix_path), only)
+    declared.check_templates((run.notebook for run in runs), home)
     code = matrix.code_hash()
     data = matrix.data_checksums(home)
     warm = matrix.warm_key(data, code)
@@ -132,7 +137,8 @@ def make_plan(
         nb = str(run.notebook)
         if nb not in shas:
             shas[nb] = sha256_file(run.notebook)
-        key = matrix.run_key(shas[nb], run.parameters, data, code)
+        parameters = canonical(declared.complete(run.notebook, run.parameters))
+        key = matrix.run_key(shas[nb], parameters, data, code)
         keys[run.run_id] = key
         ipynb, page = outputs_of(reports, run.run_id)
         before = previous.get(run.run_id, {})
@@ -149,7 +155,7 @@ def make_plan(
             matrix.RunSpec(
                 run_id=run.run_id,
                 notebook=nb,
-                parameters=dict(run.parameters),
+                parameters=parameters,
                 home=str(home),
                 output_ipynb=str(ipynb),
                 output_html=str(page),
@@ -170,12 +176,14 @@ def make_plan(
 
 def validate(plan: Plan, home: Path) -> None:
     """Check the parameters of every run to execute (raises ParameterError listing them)."""
+    from compare.reports.declared import declared_parameters  # noqa: PLC0415
     from compare.reports.params import Vocabulary, validate_runs  # noqa: PLC0415
 
     by_id = {r.run_id: r for r in plan.runs}
     validate_runs(
         ((s.run_id, by_id[s.run_id].notebook, s.parameters) for s in plan.todo),
         Vocabulary(home),
+        declared_of=declared_parameters,
     )
 
 
@@ -287,7 +295,7 @@ def _execute(
     render.write_assets(reports)
     git = git_state(home)
     manifest["git"] = git
-    manifest["matrix"] = str(matrix_path)
+    manifest["matrix"] = _rel(matrix_path, home)  # relative: no local path in the manifest
     this_matrix = matrix.plan(matrix_path) if only else plan.runs
     all_runs = this_matrix + outputs.other_matrices(
         manifest, matrix_path, {r.run_id for r in this_matrix}, paths(home)
@@ -301,7 +309,10 @@ def _execute(
         with signals.deferred():  # the page in place and in the manifest, or neither
             outputs.commit(result)
             entry = _entry(result, spec, plan, git, reports)
-            manifest["runs"][result.run_id] = {**entry, "matrix": outputs.matrix_key(matrix_path)}
+            manifest["runs"][result.run_id] = {
+                **entry,
+                "matrix": outputs.matrix_key(matrix_path, home),
+            }
             write_manifest(reports, manifest)
             write_index(all_runs, manifest, reports)
         if result.status != "ok":
