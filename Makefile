@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -e ".[dev,lab]" \
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[dev,lab]" \
 	  || $(BIN)/python -m pip install --quiet -e ".[dev,lab]"
+	$(BIN)/python -m compileall -q compare >/dev/null  # bytecode even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 

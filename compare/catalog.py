@@ -10,6 +10,7 @@ from typing import Any
 
 from compare.config import CATALOG_PATH
 from compare.errors import CatalogError, ParameterError
+from compare.storage.yamlfiles import safe_load
 
 FAMILIES = ("employer_recognition", "digital_divide", "interoperability", "context")
 #: How a derived indicator is computed from two catalog indicators (``derive: {OP: [a, b]}``).
@@ -366,7 +367,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
     catalog_path = Path(path) if path else CATALOG_PATH
     try:
-        data = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+        data = safe_load(catalog_path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(f"cannot read catalog {catalog_path}: {exc}") from exc
     except yaml.YAMLError as exc:

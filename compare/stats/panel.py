@@ -95,7 +95,9 @@ def read_panels(
     for indicator in wanted:
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
     flags = tuple(NOT_MEASURED_FLAGS if exclude_flags is None else exclude_flags)
-    frame = add_derived(table(home), wanted, catalog)  # derived indicators: computed, not stored
+    stored = {o for i in wanted for o in (catalog.indicator(i).operands or (i,))}
+    frame = table(home, reads=[*stored, POPULATION])
+    frame = add_derived(frame, wanted, catalog)  # derived indicators: computed, not stored
     frame = frame[frame["indicator"].isin([*wanted, POPULATION])]
     dropped = not_measured(frame["flag"], flags)
     measured, set_apart = frame[~dropped], frame[dropped]
