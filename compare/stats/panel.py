@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from compare.errors import ParameterError
 from compare.geo import regions
@@ -77,6 +77,13 @@ def not_measured(flags: pd.Series, exclude: Iterable[str] = NOT_MEASURED_FLAGS) 
     return flags.fillna("").astype(str).map(lambda text: bool(wanted & set(text.split(";"))))
 
 
+#: Panels already read in this process, by (table object, indicators, flags): a report reads the
+#: same panels for its comparison, figures and convergence. The table object is kept with them,
+#: so that a new table (another file or mtime) is never matched by a reused object id.
+_PANELS: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[Any, dict[str, Panel]]] = {}
+_PANELS_KEPT = 32
+
+
 def read_panels(
     indicators: Iterable[str],
     home: str | Path | None = None,
@@ -96,8 +103,12 @@ def read_panels(
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
     flags = tuple(NOT_MEASURED_FLAGS if exclude_flags is None else exclude_flags)
     stored = {o for i in wanted for o in (catalog.indicator(i).operands or (i,))}
-    frame = table(home, reads=[*stored, POPULATION])
-    frame = add_derived(frame, wanted, catalog)  # derived indicators: computed, not stored
+    whole = table(home, reads=[*stored, POPULATION])  # the process's cached table
+    key = (id(whole), tuple(wanted), flags)
+    hit = _PANELS.get(key)
+    if hit is not None and hit[0] is whole:  # the same table object: the same panels
+        return dict(hit[1])
+    frame = add_derived(whole, wanted, catalog)  # derived indicators: computed, not stored
     frame = frame[frame["indicator"].isin([*wanted, POPULATION])]
     dropped = not_measured(frame["flag"], flags)
     measured, set_apart = frame[~dropped], frame[dropped]
@@ -108,7 +119,7 @@ def read_panels(
     }
     kept = dict(tuple(measured.groupby("indicator")))
     apart = dict(tuple(set_apart.groupby("indicator")))
-    return {
+    panels = {
         indicator: Panel(
             indicator,
             _by_year(kept.get(indicator)),
@@ -118,6 +129,10 @@ def read_panels(
         )
         for indicator in wanted
     }
+    if len(_PANELS) >= _PANELS_KEPT:
+        _PANELS.clear()
+    _PANELS[key] = (whole, panels)
+    return dict(panels)
 
 
 def _by_year(rows: pd.DataFrame | None) -> dict[int, pd.DataFrame]:
