@@ -11,7 +11,8 @@ LIVE ?=
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data fetch build report test test-fast lint format lab bench clean
+
+.PHONY: help setup data fetch build report report-plan test test-fast lint format lab bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -41,6 +42,9 @@ data: build ## fetch + build
 
 report: build ## MAIN JOB: fetch, build and regenerate every report into reports/ (WORKERS=n, EXECUTOR=dask, SCHEDULER=addr)
 	$(BIN)/compare report $(if $(WORKERS),--workers $(WORKERS),) $(if $(EXECUTOR),--executor $(EXECUTOR),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
+
+report-plan: build ## what `make report` would re-run and why, without running anything
+	$(BIN)/compare report --dry-run
 
 test: $(STAMP) ## run the whole test suite (reads the mirror at MIRROR)
 	COMPARE_MIRROR="$(MIRROR)" $(BIN)/python -m pytest -n 2 --dist loadgroup -q
