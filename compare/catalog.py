@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compare.config import CATALOG_PATH
+from compare.config import CATALOG_PATH, user_catalog_files
 from compare.errors import CatalogError, ParameterError
 from compare.storage.yamlfiles import safe_load
 
@@ -45,6 +46,21 @@ READERS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class PlaceholderZeros:
+    """A catalog rule: values of exactly 0 (before ``before``, when given) are placeholders that
+    the publisher put where it had no measurement. They stay in the tidy table with ``flag`` and
+    are left out of every statistic (as missing, like the UN survey's "not assessed" rows)."""
+
+    flag: str
+    why: str
+    before: int | None = None  # only zeros of years before this one (None: every year)
+
+    def applies(self, year: int) -> bool:
+        """True when a zero of ``year`` falls under the rule."""
+        return self.before is None or year < self.before
+
+
+@dataclass(frozen=True)
 class Source:
     """One raw source folder and how to read it."""
 
@@ -61,6 +77,10 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)
     zero_flag_before: int | None = None  # zeros before this year are kept but flagged
     zero_flag: str = ""
+    #: False: no download from an API (a user's own file); `compare fetch --live` leaves it alone
+    live: bool = True
+    #: zeros of every indicator of the source that are placeholders (an indicator may override)
+    placeholder_zeros: PlaceholderZeros | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,8 @@ class Indicator:
     derive: tuple[str, tuple[str, str]] | None = None
     #: every source its values come from (a derived indicator: its operands' sources)
     sources: tuple[str, ...] = ()
+    #: zeros that are placeholders, not measurements (catalog ``placeholder_zeros``)
+    placeholder_zeros: PlaceholderZeros | None = None
 
     @property
     def key(self) -> str:
@@ -125,6 +147,15 @@ class Catalog:
     gaps: dict[str, Gap]
     path: Path
     reference_sources: dict[str, ReferenceSource] = field(default_factory=dict)
+    #: "indicators.<id>" / "sources.<id>" / "units.<id>" -> the user catalog it comes from
+    origins: dict[str, str] = field(default_factory=dict)
+    #: the user catalogs merged over the package catalog (:mod:`compare.user_catalog`)
+    user_files: tuple[Path, ...] = ()
+    overrides: frozenset[str] = frozenset()
+
+    def origin(self, section: str, entry_id: str) -> str:
+        """Where an entry comes from: "package", or the path of the user catalog."""
+        return self.origins.get(f"{section}.{entry_id}", "package")
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator ``indicator_id``; unknown ids raise a ParameterError listing valid ones."""
@@ -154,6 +185,13 @@ class Catalog:
         ]
 
     @property
+    def placeholder_flags(self) -> tuple[str, ...]:
+        """Every flag a ``placeholder_zeros`` rule puts on values (sorted): values carrying one
+        are not measurements and are left out of the statistics."""
+        rules = [i.placeholder_zeros for i in self.indicators.values()]
+        return tuple(sorted({rule.flag for rule in rules if rule is not None}))
+
+    @property
     def derived(self) -> list[Indicator]:
         """Indicators computed from other indicators, in catalog order."""
         return [ind for ind in self.indicators.values() if ind.derive is not None]
@@ -173,7 +211,7 @@ def _require(entry: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
         raise CatalogError(f"{where}: missing key(s) {', '.join(missing)}")
 
 
-def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
+def _parse_source(source_id: str, entry: Any, path: Path | str) -> Source:
     where = f"{path}: sources.{source_id}"
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: expected a mapping")
@@ -190,6 +228,13 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
         isinstance(zero, dict) and isinstance(zero.get("before"), int) and zero.get("flag")
     ):
         raise CatalogError(f"{where}: zero_flag must be {{before: YEAR, flag: TEXT}}")
+    if not isinstance(entry.get("live", True), bool):
+        raise CatalogError(f"{where}: live must be true or false")
+    if not isinstance(entry.get("options") or {}, dict):
+        raise CatalogError(f"{where}: options must be a mapping")
+    rule = _placeholder_zeros(entry.get("placeholder_zeros"), where)
+    if rule is None and zero:  # the older spelling of the same rule
+        rule = PlaceholderZeros(str(zero["flag"]), "zeros flagged by zero_flag", zero["before"])
     return Source(
         id=source_id,
         reader=entry["reader"],
@@ -204,7 +249,26 @@ def _parse_source(source_id: str, entry: Any, path: Path) -> Source:
         options=dict(entry.get("options") or {}),
         zero_flag_before=zero.get("before"),
         zero_flag=str(zero.get("flag", "")),
+        live=entry.get("live", True),
+        placeholder_zeros=rule,
     )
+
+
+def _placeholder_zeros(value: Any, where: str) -> PlaceholderZeros | None:
+    """``placeholder_zeros: {flag: TEXT, why: TEXT, before: YEAR}`` (``before`` optional)."""
+    if value is None:
+        return None
+    spec = "placeholder_zeros must be {flag: TEXT, why: TEXT, before: YEAR (optional)}"
+    if not isinstance(value, dict) or set(value) - {"flag", "why", "before"}:
+        raise CatalogError(f"{where}: {spec}")
+    flag, why, before = value.get("flag"), value.get("why"), value.get("before")
+    if not isinstance(flag, str) or not flag.strip() or any(c in flag for c in "; "):
+        raise CatalogError(f"{where}: {spec}; the flag is one word without ';'")
+    if not isinstance(why, str) or not why.strip():
+        raise CatalogError(f"{where}: {spec}; say why the zeros are placeholders")
+    if before is not None and (not isinstance(before, int) or isinstance(before, bool)):
+        raise CatalogError(f"{where}: {spec}; before is a year")
+    return PlaceholderZeros(flag.strip(), " ".join(why.split()), before)
 
 
 def _dimensions(value: Any, where: str) -> dict[str, str]:
@@ -223,7 +287,11 @@ def _dimensions(value: Any, where: str) -> dict[str, str]:
 
 
 def _parse_indicator(
-    indicator_id: str, entry: Any, sources: dict[str, Source], units: dict[str, str], path: Path
+    indicator_id: str,
+    entry: Any,
+    sources: dict[str, Source],
+    units: dict[str, str],
+    path: Path | str,
 ) -> Indicator:
     where = f"{path}: indicators.{indicator_id}"
     if not isinstance(entry, dict):
@@ -237,6 +305,7 @@ def _parse_indicator(
         **_dimensions(source.options.get("dimensions"), f"{path}: sources.{source.id}.options"),
         **_dimensions(entry.get("dimensions"), where),
     }
+    own = _placeholder_zeros(entry.get("placeholder_zeros"), where)
     return Indicator(
         **_common(indicator_id, entry),
         source=entry["source"],
@@ -244,6 +313,7 @@ def _parse_indicator(
         scale=float(entry.get("scale", 1.0)),
         dimensions=tuple(sorted(dimensions.items())),
         sources=(entry["source"],),
+        placeholder_zeros=own or source.placeholder_zeros,
     )
 
 
@@ -253,8 +323,19 @@ def _check_common(entry: dict[str, Any], units: dict[str, str], where: str) -> N
     if entry["unit"] not in units:
         raise CatalogError(f"{where}: unit {entry['unit']!r} not one of {', '.join(units)}")
     bounds = entry.get("range")
-    if bounds is not None and (len(bounds) != 2 or float(bounds[0]) > float(bounds[1])):
-        raise CatalogError(f"{where}: range must be [min, max]")
+    if bounds is not None and not (
+        isinstance(bounds, list)
+        and len(bounds) == 2
+        and all(_is_number(b) for b in bounds)
+        and float(bounds[0]) <= float(bounds[1])
+    ):
+        raise CatalogError(f"{where}: range must be [min, max], two numbers, not {bounds!r}")
+    if not _is_number(entry.get("scale", 1.0)):
+        raise CatalogError(f"{where}: scale must be a number, not {entry['scale']!r}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _common(indicator_id: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -272,14 +353,14 @@ def _common(indicator_id: str, entry: dict[str, Any]) -> dict[str, Any]:
 
 def _parse_derived(
     indicator_id: str, entry: dict[str, Any], read: dict[str, Indicator], units: dict[str, str],
-    path: Path,
+    path: Path | str,
 ) -> Indicator:  # fmt: skip
     """An indicator computed from two read indicators (``derive: {difference: [a, b]}``: a - b
     per country and year where both exist); it names no source or series of its own."""
     where = f"{path}: indicators.{indicator_id}"
     _require(entry, ("title", "family", "unit"), where)
     _check_common(entry, units, where)
-    extra = sorted({"source", "series", "scale", "dimensions"} & set(entry))
+    extra = sorted({"source", "series", "scale", "dimensions", "placeholder_zeros"} & set(entry))
     if extra:
         raise CatalogError(f"{where}: a derived indicator takes no {', '.join(extra)}")
     spec = entry["derive"]
@@ -310,22 +391,33 @@ def _parse_derived(
     )
 
 
-def parse_catalog(data: Any, path: Path) -> Catalog:
-    """Validate a parsed YAML document and build a :class:`Catalog`."""
+def parse_catalog(data: Any, path: Path, where: Mapping[str, str] | None = None) -> Catalog:
+    """Validate a parsed YAML document and build a :class:`Catalog`. ``where`` names the place
+    of entries that come from elsewhere ("sources.<id>" -> "file:line"; user catalogs), so that
+    an error names the file the entry is in."""
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: the catalog must be a mapping")
     _require(data, ("units", "sources", "indicators"), str(path))
+    at = dict(where or {})
+
+    def place(section: str, entry_id: str) -> str:
+        return at.get(f"{section}.{entry_id}", str(path))
+
     units = {str(k): str(v) for k, v in data["units"].items()}
-    sources = {sid: _parse_source(sid, entry, path) for sid, entry in data["sources"].items()}
+    sources = {
+        sid: _parse_source(sid, entry, place("sources", sid))
+        for sid, entry in data["sources"].items()
+    }
     entries = data["indicators"]
     derived_ids = {i for i, e in entries.items() if isinstance(e, dict) and "derive" in e}
     read = {
-        iid: _parse_indicator(iid, entry, sources, units, path)
+        iid: _parse_indicator(iid, entry, sources, units, place("indicators", iid))
         for iid, entry in entries.items()
         if iid not in derived_ids
     }
     derived = {
-        iid: _parse_derived(iid, entries[iid], read, units, path) for iid in sorted(derived_ids)
+        iid: _parse_derived(iid, entries[iid], read, units, place("indicators", iid))
+        for iid in sorted(derived_ids)
     }
     indicators = {iid: read.get(iid) or derived[iid] for iid in entries}  # catalog order
     series_seen: dict[tuple[str, str], str] = {}
@@ -333,8 +425,8 @@ def parse_catalog(data: Any, path: Path) -> Catalog:
         key = (ind.source, ind.key.casefold())
         if key in series_seen:
             raise CatalogError(
-                f"{path}: indicators {series_seen[key]} and {ind.id} read the same series "
-                f"{(ind.source, ind.key)}"
+                f"{place('indicators', ind.id)}: indicators {series_seen[key]} and {ind.id} read "
+                f"the same series {(ind.source, ind.key)}"
             )
         series_seen[key] = ind.id
     gaps = {
@@ -360,16 +452,62 @@ def parse_catalog(data: Any, path: Path) -> Catalog:
     )
 
 
-@functools.cache
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Read and validate the catalog (default: the one shipped with the package)."""
+def load_catalog(path: str | Path | None = None, *, home: str | Path | None = None) -> Catalog:
+    """The catalog: the package's, with the user catalogs of ``home`` (default: the project
+    home) merged over it (:mod:`compare.user_catalog`); ``path``: that one file alone.
+
+    Read once per content: a user catalog edited since is read again (its inode, size and
+    modification time are part of the cache key)."""
+    if path is not None:
+        return _load_file(str(path))
+    files = user_catalog_files(home)
+    if not files:
+        return _load_file(str(CATALOG_PATH))
+    stamps = []
+    for file in files:
+        try:
+            info = file.stat()
+        except OSError as exc:
+            raise CatalogError(f"cannot read user catalog {file}: {exc}") from exc
+        stamps.append((str(file), info.st_ino, info.st_mtime_ns, info.st_size))
+    return _load_merged(tuple(stamps))
+
+
+def _read_yaml(catalog_path: Path) -> Any:
     import yaml  # noqa: PLC0415 - keep `import compare` light
 
-    catalog_path = Path(path) if path else CATALOG_PATH
     try:
-        data = safe_load(catalog_path.read_text(encoding="utf-8"))
+        return safe_load(catalog_path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(f"cannot read catalog {catalog_path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise CatalogError(f"{catalog_path}: invalid YAML: {exc}") from exc
-    return parse_catalog(data, catalog_path)
+
+
+@functools.cache
+def _load_file(path: str) -> Catalog:
+    catalog_path = Path(path)
+    return parse_catalog(_read_yaml(catalog_path), catalog_path)
+
+
+@functools.cache
+def _load_merged(stamps: tuple[tuple[str, int, int, int], ...]) -> Catalog:
+    from compare import user_catalog  # noqa: PLC0415
+
+    return merged_catalog([user_catalog.read_user_file(Path(stamp[0])) for stamp in stamps])
+
+
+def merged_catalog(files: list[Any]) -> Catalog:
+    """The package catalog with the user catalogs ``files`` (:class:`~compare.user_catalog.
+    UserFile`, in merge order) merged over it and the result validated."""
+    from compare import user_catalog  # noqa: PLC0415
+
+    package = _read_yaml(CATALOG_PATH)
+    merged = user_catalog.merge(package, files)
+    catalog = parse_catalog(merged.data, CATALOG_PATH, where=merged.where)
+    return dataclasses.replace(
+        catalog,
+        origins=merged.origins,
+        user_files=tuple(f.path for f in files),
+        overrides=frozenset(merged.overrides),
+    )

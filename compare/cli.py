@@ -6,6 +6,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compare.catalog import Catalog
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -46,8 +50,22 @@ def _indicators(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     chosen = catalog.by_family(args.family) if args.family else catalog.indicators.values()
     for ind in chosen:  # by_family raises a ParameterError listing the valid families
-        print(f"{ind.id:34} {ind.family:17} {ind.unit:18} {ind.source}")
+        print(
+            f"{ind.id:34} {ind.family:17} {ind.unit:18} {ind.source:36} {_origin(catalog, ind.id)}"
+        )
+    for path in catalog.user_files:
+        print(f"user catalog: {path}")
     return 0
+
+
+def _origin(catalog: Catalog, indicator_id: str) -> str:
+    """Where an indicator comes from: "package", or "user: FILE" ("(override)" when it
+    replaces a built-in entry)."""
+    origin = catalog.origin("indicators", indicator_id)
+    if origin == "package":
+        return origin
+    override = f"indicators.{indicator_id}" in catalog.overrides
+    return f"user: {os.path.basename(origin)}" + (" (override)" if override else "")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -68,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     _add_build(sub)
     _add_indicators(sub)
     _add_report(sub)
+    from compare.ingest.add.command import add_parser  # noqa: PLC0415
+
+    add_parser(sub)  # `compare add wb CODE` / `compare add file PATH`
     return top
 
 

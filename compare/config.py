@@ -11,9 +11,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from compare.errors import CatalogError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REFERENCE_DIR = PACKAGE_DIR / "geo" / "reference"
 CATALOG_PATH = PACKAGE_DIR / "catalog.yml"
+
+#: The user catalog of a project home (merged over the package catalog; see docs/OWN_DATA.md).
+USER_CATALOG_NAME = "catalog.local.yml"
+#: More user catalog files, separated by ``os.pathsep`` (merged after the home's, in order).
+CATALOG_ENV = "COMPARE_CATALOG"
+#: ``1``: read the package catalog only (the test suite sets it, so that a developer's own
+#: catalog does not change what the tests see).
+NO_USER_CATALOG_ENV = "COMPARE_NO_USER_CATALOG"
 
 #: The 14 focus countries of the comparison (6 European, 8 Latin American).
 FOCUS_COUNTRIES: tuple[str, ...] = (
@@ -87,6 +97,25 @@ def project_home() -> Path:
 def paths(home: str | os.PathLike[str] | None = None) -> Paths:
     """Paths for ``home`` (default: :func:`project_home`)."""
     return Paths(Path(home).resolve() if home else project_home())
+
+
+def user_catalog_files(home: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The user catalog files merged over the package catalog, in merge order:
+    ``<home>/catalog.local.yml`` when it exists, then every file named by ``$COMPARE_CATALOG``
+    (each must exist). None when ``$COMPARE_NO_USER_CATALOG`` is ``1``."""
+    if os.environ.get(NO_USER_CATALOG_ENV, "").strip() == "1":
+        return []
+    own = paths(home).home / USER_CATALOG_NAME
+    found = [own] if own.is_file() else []
+    for text in os.environ.get(CATALOG_ENV, "").split(os.pathsep):
+        if not text.strip():
+            continue
+        path = Path(text.strip()).expanduser().resolve()
+        if not path.is_file():
+            raise CatalogError(f"${CATALOG_ENV} names {path}: no such file")
+        if path not in found:
+            found.append(path)
+    return found
 
 
 def mirror_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:

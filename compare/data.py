@@ -83,20 +83,49 @@ def load(
     classification: str = "m49",
     family: str | None = None,
     home: str | Path | None = None,
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
     """The tidy table filtered by indicator(s), years, countries (ISO3 or names) and region
     group(s), with a ``region`` column from ``classification`` (default UN M49). Rows of derived
     indicators (catalog ``derive:``) are computed on the way (:mod:`compare.derived`); their
     ``raw_file`` / ``raw_row`` / ``raw_column`` name both raw cells, ``a;b``.
 
+    ``groups`` may name groups of other classifications as ``"CLASSIFICATION:GROUP"``
+    (``["eu27:EU27", "m49_intermediate:South America"]``); ``region`` is then the group, as
+    named, that the country belongs to that year (a country in two of the groups gets one row
+    per group).
+
+    An indicator asked for that has no row in the ``years`` asked (under the other filters) is
+    a ParameterError listing the years that have rows; ``allow_empty=True`` returns the empty
+    frame instead.
+
     >>> df = compare.load("internet_users_pct", years=2022,
     ...                   groups=["Europe", "Latin America & Caribbean"])
     """
+    year_list = as_years(years)
+    filters = {"countries": countries, "groups": groups, "classification": classification,
+               "family": family, "home": home}  # fmt: skip
+    frame = _filtered(indicators, year_list, **filters)
+    if year_list is not None and not allow_empty:
+        _check_not_empty(frame, indicators, year_list, **filters)
+    return frame
+
+
+def _filtered(
+    indicators: str | Iterable[str] | None,
+    year_list: list[int] | None,
+    *,
+    countries: str | Iterable[str] | None,
+    groups: str | Iterable[str] | None,
+    classification: str,
+    family: str | None,
+    home: str | Path | None,
+) -> pd.DataFrame:
+    """The rows of :func:`load` (no check that the years asked have rows)."""
     from compare.geo import countries as country_names  # noqa: PLC0415
     from compare.geo import regions  # noqa: PLC0415
 
     catalog = load_catalog()
-    year_list = as_years(years)
     wanted = _as_list(indicators)
     for indicator in wanted or ():
         catalog.indicator(indicator)  # raises with the list of valid ids
@@ -113,12 +142,68 @@ def load(
     if wanted_countries:
         frame = frame[frame["iso3"].isin(country_names.require_iso3(wanted_countries))]
     frame = frame.copy()
-    frame["region"] = _regions(frame, classification)
     wanted_groups = _as_list(groups)
-    if wanted_groups:
-        regions.check_groups(wanted_groups, classification)
-        frame = frame[frame["region"].isin(wanted_groups)]
-    return frame.reset_index(drop=True)
+    if not wanted_groups:
+        frame["region"] = _regions(frame, classification)
+        return frame.reset_index(drop=True)
+    chosen = regions.check_groups(wanted_groups, classification)
+    return _in_groups(frame, chosen, classification)
+
+
+def _in_groups(frame: pd.DataFrame, chosen: tuple[str, ...], classification: str) -> pd.DataFrame:
+    """The rows of members of the ``chosen`` groups, ``region`` = the group as named (one row per
+    group a country belongs to in that year)."""
+    from compare.geo import regions  # noqa: PLC0415
+
+    parts = []
+    for group in chosen:
+        inside = pd.Series(False, index=frame.index)
+        for year, rows in frame.groupby("year", sort=False):
+            inside[rows.index] = rows["iso3"].isin(
+                regions.members(group, classification, int(year))
+            )
+        parts.append(frame[inside].assign(region=group))
+    if not parts:
+        return frame.iloc[0:0].assign(region=None).reset_index(drop=True)
+    out = pd.concat(parts) if len(parts) > 1 else parts[0]
+    return out.sort_index(kind="stable").reset_index(drop=True)
+
+
+def _check_not_empty(
+    frame: pd.DataFrame,
+    indicators: str | Iterable[str] | None,
+    year_list: list[int],
+    *,
+    countries: str | Iterable[str] | None,
+    groups: str | Iterable[str] | None,
+    classification: str,
+    family: str | None,
+    home: str | Path | None,
+) -> None:
+    """A ParameterError naming each indicator asked for that has no row in ``year_list``, with
+    the years that have rows under the same filters."""
+    from compare.text.words import years_text  # noqa: PLC0415
+
+    wanted = _as_list(indicators) or [None]
+    present = set(frame["indicator"])
+    empty = [i for i in wanted if (i is None and frame.empty) or (i and i not in present)]
+    if not empty:
+        return
+    every = _filtered(
+        indicators, None, countries=countries, groups=groups, classification=classification,
+        family=family, home=home,
+    )  # fmt: skip
+    parts = []
+    for indicator in empty:
+        rows = every if indicator is None else every[every["indicator"] == indicator]
+        found = sorted({int(y) for y in rows["year"]})
+        name = indicator or "the selection"
+        parts.append(f"{name}: years with data {years_text(found) if found else 'none'}")
+    where = " for the countries and groups asked" if countries or groups else ""
+    raise ParameterError(
+        f"no rows in {years_text(year_list)}{where} ({'; '.join(parts)}); pass "
+        "allow_empty=True to get an empty table instead"
+    )
 
 
 def _reads_of(wanted: list[str] | None, family: str | None, catalog: Any) -> list[str] | None:

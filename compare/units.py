@@ -25,7 +25,7 @@ class UnitStyle:
 
 UNITS: dict[str, UnitStyle] = {
     "percent": UnitStyle(1, False, "", "%", "%", " pp", "%"),
-    "index_0_1": UnitStyle(3, False, "", "", "", "", "index (0-1)"),
+    "index_0_1": UnitStyle(3, False, "", "", "", " index points", "index (0-1)"),
     "score_0_100": UnitStyle(1, False, "", "", "", " points", "score (0-100)"),
     "per_100_people": UnitStyle(
         digits=1,
@@ -57,6 +57,20 @@ UNITS: dict[str, UnitStyle] = {
         title="int. $ (PPP)",
     ),
 }
+
+
+#: the unit of a difference (a gap, a region effect) of two values of a level unit
+DIFFERENCE_UNITS: dict[str, str] = {
+    "percent": "percentage_points",
+    "index_0_1": "index_points",
+    "score_0_100": "score_points",
+}
+
+
+def difference_unit(unit: str) -> str:
+    """The unit of a difference of two values in ``unit`` (``percent`` ->
+    ``percentage_points``, ``index_0_1`` -> ``index_points``; other units are their own)."""
+    return DIFFERENCE_UNITS.get(unit, unit)
 
 
 def style(unit: str) -> UnitStyle | None:

@@ -5,7 +5,7 @@
 Needs the processed data (``compare fetch --from DIR && compare build``) and Chrome/Chromium for
 kaleido (``$BROWSER_PATH`` or ``chromium`` on PATH). All PNGs are exported in one Chromium
 session. ``--html DIR`` also writes each figure as stand-alone HTML (plotly.js embedded) and
-prints the sizes. The claims-vs-data chart is drawn only when ``compare.evidence.claims`` provides
+prints the sizes. The claims-vs-data chart is drawn only when ``compare.evidence`` provides
 ``claims_vs_data`` (no synthetic data in the docs).
 """
 
@@ -34,9 +34,17 @@ FIGURES = {
         "population-weighted (cross) means.",
         lambda home: cf.distribution("egdi", home=home),
     ),
+    "map_egdi_eu27_south_america": (
+        "Choropleth of two groups of two classifications: EGDI 2022, EU27 against UN M49 South "
+        "America (groups named eu27:EU27 and m49_intermediate:South America).",
+        lambda home: cf.choropleth(
+            "egdi", 2022, ("eu27:EU27", "m49_intermediate:South America"), home=home
+        ),
+    ),
     "trend_internet_users": (
         "Trend: regional mean internet use 2000-2023 with 95% bootstrap bands, weighted means "
-        "(dashed) and population coverage (lower panel).",
+        "(dashed) and population coverage (lower panel); the line stops where a mean fails the "
+        "rule: LAC 2023 (7 countries, 66% of the population) is an open marker off the line.",
         lambda home: cf.trend("internet_users_pct", range(2000, 2024), home=home),
     ),
     "scatter_internet_egdi": (
@@ -58,9 +66,10 @@ FIGURES = {
 
 
 def _claims_figure(home: str | None) -> tuple[str, object] | None:
-    """The claims chart from compare.evidence.claims, when that module provides the table."""
+    """The claims chart from compare.evidence (the public facade; the table moved out of
+    compare.evidence.claims in the restructure), when it provides the table."""
     try:
-        from compare.evidence import claims as evidence  # noqa: PLC0415
+        from compare import evidence  # noqa: PLC0415
     except ImportError:
         return None
     build = getattr(evidence, "claims_vs_data", None)
@@ -93,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {name} in {time.perf_counter() - started:.2f} s")
     claims = _claims_figure(args.home)
     if claims is None:
-        print("claims_vs_data: compare.evidence.claims.claims_vs_data is not available; skipped")
+        print("claims_vs_data: compare.evidence.claims_vs_data is not available; skipped")
     else:
         lines["claims_vs_data"], figures["claims_vs_data"] = claims
 
@@ -128,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         doc += [f"**{name}** — {lines[name]}", "", f"![{name}](img/{name}.png)", ""]
     if claims is None:
         doc += [
-            "*Claims vs data*: not generated (needs `compare.evidence.claims.claims_vs_data`).",
+            "*Claims vs data*: not generated (needs `compare.evidence.claims_vs_data`).",
             "",
         ]
     atomic.write_text(out.parent / "FIGURES.md", "\n".join(doc))

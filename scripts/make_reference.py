@@ -62,6 +62,12 @@ EU_AGGREGATES = {
 }
 
 M49_GROUPS = {"Europe": "Europe", "Latin America and the Caribbean": "Latin America & Caribbean"}
+#: Classifications of every UN M49 level, from the ``countries.csv`` column that names the group.
+M49_LEVELS = {
+    "m49_region": "m49_region",
+    "m49_subregion": "m49_subregion",
+    "m49_intermediate": "m49_intermediate",
+}
 
 
 #: Every UNTERM formal-name column of ``country-codes`` (six UN languages).
@@ -345,6 +351,17 @@ def _regions(
                     "to_year": "",
                 }
             )
+        for classification, column in M49_LEVELS.items():
+            if country[column]:
+                rows.append(
+                    {
+                        "classification": classification,
+                        "group": country[column],
+                        "iso3": country["iso3"],
+                        "from_year": "",
+                        "to_year": "",
+                    }
+                )
         if country["wb_region"]:
             rows.append(
                 {

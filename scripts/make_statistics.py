@@ -27,16 +27,66 @@ def _num(value: float | None, digits: int) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
-def _effect(comparison: object) -> str:
-    """The region effect with the income control (fractional logit AME, else OLS)."""
-    glm, ols = comparison.glm, comparison.ols
-    if glm and glm.get("adjusted"):
-        a = glm["adjusted"]
-        return f"{a['ame_pp']:.1f} pp [{a['ci_low_pp']:.1f}, {a['ci_high_pp']:.1f}] (n={a['n']})"
-    if ols and ols.get("adjusted"):
-        a = ols["adjusted"]
-        return f"{a['effect']:.1f} [{a['ci_low']:.1f}, {a['ci_high']:.1f}] (OLS, n={a['n']})"
+def _mean(group: object, digits: int) -> str:
+    """The unweighted mean, marked when the rule calls it thin ("—" when withheld)."""
+    text = _num(group.mean, digits)
+    return f"{text} (thin)" if group.mean_status == "thin" else text
+
+
+def _effect(comparison: object, digits: int) -> str:
+    """The region effect with the income control, in the indicator's own unit, model named."""
+    from compare.units import difference_unit  # noqa: PLC0415
+
+    unit = difference_unit(comparison.unit).replace("_", " ")
+    for model, name in ((comparison.glm, "fractional logit AME"), (comparison.ols, "OLS")):
+        if model and model.get("adjusted"):
+            a = model["adjusted"]
+            return (
+                f"{_num(a['effect'], digits)} {unit} [{_num(a['ci_low'], digits)}, "
+                f"{_num(a['ci_high'], digits)}] ({name}, {a['cov_type']}, n={a['n']})"
+            )
     return "not estimated"
+
+
+def _basis(group: object) -> str:
+    """Kish effective n and the largest country's share of the weight ("—" when withheld)."""
+    if group.weighted_mean is None:
+        return "—"
+    largest = f"{group.largest_weight_iso3} {100 * group.largest_weight_share:.0f}%"
+    return f"{group.n_effective:.1f} ({largest})"
+
+
+def _bounds(group: object, digits: int) -> str:
+    if group.weighted_mean is None or group.bound_low is None:
+        return "—"
+    return f"[{_num(group.bound_low, digits)}, {_num(group.bound_high, digits)}]"
+
+
+def _holm(indicators: list[str]) -> dict[str, dict]:
+    """Welch p-values and their Holm adjustment across each indicator's family."""
+    import compare  # noqa: PLC0415
+
+    found: dict[str, dict] = {}
+    catalog = compare.load_catalog()
+    for family in dict.fromkeys(catalog.indicator(i).family for i in indicators):
+        table = compare.stats.family_tests(family).set_index("indicator")
+        for indicator in indicators:
+            if indicator in table.index:
+                found[indicator] = {**table.loc[indicator].to_dict(), "family": family}
+    return found
+
+
+HEADER = (
+    "| indicator | year | Europe: mean / weighted | LAC: mean / weighted "
+    "| weighted gap [95% CI] | unweighted gap [95% CI] | Welch p (Holm) | Hedges' g | Cliff's δ "
+    "| region effect with income control | countries with data (population covered) "
+    "| effective n, Kish (largest weight) | weighted-mean bounds |"
+)
+SHORT_HEADER = (
+    "| indicator, year | Europe (weighted) | LAC (weighted) | gap, 95% CI "
+    "| region effect with income control | population covered (Europe / LAC) "
+    "| effective n, Kish (Europe / LAC) |"
+)
 
 
 def render(indicators: list[str]) -> tuple[str, str]:
@@ -50,21 +100,24 @@ def render(indicators: list[str]) -> tuple[str, str]:
         "`compare.compare_regions(indicator)` (UN M49 groups; year = the latest in which the "
         "countries with data cover at least two thirds of both groups' population, else the latest "
         "year with at least 3 countries in each, as the sentences below say; bootstrap "
-        "seed 20251225, 2000 draws). Gaps are Europe − LAC with 95% intervals; the region effect "
-        "is the average marginal effect of being in Europe once log GDP per capita (PPP, same "
-        "year) is controlled for.",
+        "seed 20251225, 2000 draws). Gaps are Europe − LAC with 95% intervals, in the "
+        "indicator's own unit (percentage points, index points, per 100 people). A mean marked "
+        "*thin* rests on countries holding less than two thirds of the group's population: "
+        "the mean of the countries that reported, not of the group. The region effect is the "
+        "average marginal effect of being in Europe in a fractional logit (OLS coefficient for "
+        "unbounded indicators) once log GDP per capita (PPP, same year) is controlled for, "
+        "robust HC1 errors. Welch p is shown with its Holm adjustment across the comparisons of "
+        "the indicator's family (`compare.stats.family_tests`). Beside each weighted mean: the "
+        "Kish effective number of countries, the largest country's share of the weight and, for "
+        "bounded indicators, the range the weighted mean could take were the members without a "
+        "value at the indicator's bounds (a sensitivity bound, not an estimate).",
         "",
-        "| indicator | year | Europe: mean / weighted | LAC: mean / weighted "
-        "| weighted gap [95% CI] | unweighted gap [95% CI] | Welch p | Hedges' g | Cliff's δ "
-        "| region effect with income control | countries with data (population covered) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        HEADER,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    sentences = []
-    short = [
-        "| indicator, year | Europe (weighted) | LAC (weighted) | gap, 95% CI "
-        "| region effect with income control | population covered (Europe / LAC) |",
-        "|---|---|---|---|---|---|",
-    ]
+    sentences, vintages = [], []
+    short = [SHORT_HEADER, "|---|---|---|---|---|---|---|"]
+    holm = _holm(indicators)
     for indicator in indicators:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -83,13 +136,16 @@ def render(indicators: list[str]) -> tuple[str, str]:
             else f"{g.n_with_data}/{g.n_with_data + g.n_without}"
             for g in (a, b)
         )
+        adjusted = holm.get(indicator, {}).get("welch_p_holm", math.nan)
         lines.append(
-            f"| `{indicator}` | {c.year} | {_num(a.mean, digits)} / {_num(a.weighted_mean, digits)}"
-            f" | {_num(b.mean, digits)} / {_num(b.weighted_mean, digits)} | {gap(c.gap_weighted)}"
-            f" | {gap(c.gap_unweighted)} | {c.welch.pvalue:.2g} | {c.hedges_g:.2f}"
-            f" | {c.cliffs_delta:.2f} | {_effect(c)} | {coverage} |"
+            f"| `{indicator}` | {c.year} | {_mean(a, digits)} / {_num(a.weighted_mean, digits)}"
+            f" | {_mean(b, digits)} / {_num(b.weighted_mean, digits)} | {gap(c.gap_weighted)}"
+            f" | {gap(c.gap_unweighted)} | {c.welch.pvalue:.2g} ({adjusted:.2g})"
+            f" | {c.hedges_g:.2f} | {c.cliffs_delta:.2f} | {_effect(c, digits)} | {coverage}"
+            f" | {_basis(a)}; {_basis(b)} | {_bounds(a, digits)}; {_bounds(b, digits)} |"
         )
-        sentences.append(f"- `{indicator}`: {c.sentence} {c.verdict}")
+        sentences.append(f"- `{indicator}`: {c.sentence} {compare.text.weights(c)} {c.verdict}")
+        vintages.append(f"- `{indicator}`: {compare.text.vintage(c)}")
         if indicator in README_KEYS:
             covered = " / ".join(
                 f"{_num(100 * g.coverage_pop, 1)}%" if g.coverage_pop is not None else "unknown"
@@ -97,10 +153,12 @@ def render(indicators: list[str]) -> tuple[str, str]:
             )
             short.append(
                 f"| `{indicator}`, {c.year} | {_num(a.weighted_mean, digits)} "
-                f"| {_num(b.weighted_mean, digits)} | {gap(c.gap_weighted)} | {_effect(c)} "
-                f"| {covered} |"
+                f"| {_num(b.weighted_mean, digits)} | {gap(c.gap_weighted)} | {_effect(c, digits)} "
+                f"| {covered} | {_basis(a)} / {_basis(b)} |"
             )
-    page = "\n".join([*lines, "", "## In words", "", *sentences, ""])
+    page = "\n".join(
+        [*lines, "", "## In words", "", *sentences, "", "## Vintage", "", *vintages, ""]
+    )
     return page, "\n".join(short)
 
 

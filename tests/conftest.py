@@ -13,6 +13,11 @@ from tests.paths import REPO
 
 __all__ = ["FOCUS", "skip_or_fail"]
 
+# The suite tests the package catalog: a user catalog of the developer's own checkout
+# (catalog.local.yml, $COMPARE_CATALOG) must not change what it sees. Tests of user catalogs
+# take this away with monkeypatch.
+os.environ["COMPARE_NO_USER_CATALOG"] = "1"
+
 
 def skip_or_fail(reason: str) -> None:
     """Skip a test whose real inputs are absent, except in CI (``CI=true``), where missing

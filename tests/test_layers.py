@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("compare.config", "compare.errors", "compare.units")),
     ("storage", ("compare.storage",)),
     ("geo", ("compare.geo",)),
-    ("catalog", ("compare.catalog",)),
+    ("catalog", ("compare.catalog", "compare.user_catalog")),
     ("text", ("compare.text",)),
     ("ingest", ("compare.ingest",)),
     # the curated claims tables and their consistency checks are raw input the build checks

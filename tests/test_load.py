@@ -99,3 +99,41 @@ def test_cli_indicators_bad_family_lists_valid_ones(use_home: Path) -> None:
     good = subprocess.run([*run, "context"], capture_output=True, text=True, check=True)
     listed = [line.split()[0] for line in good.stdout.splitlines()]
     assert listed == [i.id for i in compare.load_catalog().by_family("context")]
+
+
+def test_years_without_rows_are_an_error_listing_the_years_with_data(use_home: Path) -> None:
+    processed = pd.read_parquet(use_home / "data" / "processed" / "indicators.parquet")
+    years = sorted(processed.loc[processed["indicator"] == "egdi", "year"].unique())
+    assert 2019 not in years and 2022 in years
+    with pytest.raises(ParameterError, match=r"no rows in 2019 \(egdi: years with data "
+                       r"2003–2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022\)"):  # fmt: skip
+        compare.load("egdi", years=2019)
+    assert compare.load("egdi", years=2019, allow_empty=True).empty
+    # one indicator of two without rows is named; the other's rows do not hide it
+    with pytest.raises(ParameterError, match="dgi: years with data 2023"):
+        compare.load(["egdi", "dgi"], years=2022)
+    # the filters count: DESI has no Latin American values in any year
+    with pytest.raises(ParameterError, match=r"for the countries and groups asked .*none"):
+        compare.load("desi_egov_users_pct", years=2022, groups="Latin America & Caribbean")
+    assert (
+        len(compare.load("egdi", years=[2019, 2022]))
+        == ((processed["indicator"] == "egdi") & (processed["year"] == 2022)).sum()
+    )
+
+
+def test_groups_of_two_classifications(use_home: Path, mirror: Path) -> None:
+    import csv
+
+    with (mirror / "country-codes" / "country-codes.csv").open(encoding="utf-8-sig") as handle:
+        south = {r["ISO3166-1-Alpha-3"] for r in csv.DictReader(handle)
+                 if r["Intermediate Region Name"] == "South America"}  # fmt: skip
+    pair = ["eu27:EU27", "m49_intermediate:South America"]
+    df = compare.load("egdi", years=2022, groups=pair)
+    processed = pd.read_parquet(use_home / "data" / "processed" / "indicators.parquet")
+    egdi = processed[(processed["indicator"] == "egdi") & (processed["year"] == 2022)]
+    eu = set(compare.members("EU27", "eu27", 2022))
+    assert set(df.loc[df["region"] == pair[0], "iso3"]) == eu & set(egdi["iso3"])
+    assert set(df.loc[df["region"] == pair[1], "iso3"]) == south & set(egdi["iso3"])
+    # overlapping groups: a country gets one row per group it belongs to
+    both = compare.load("egdi", years=2022, groups=["Europe", "eu27:EU27"])
+    assert (both["iso3"] == "ESP").sum() == 2 and (both["iso3"] == "NOR").sum() == 1

@@ -41,6 +41,7 @@ from compare.evidence.claims import CLAIMS_FILE, evidence_dir, load_claims
 from compare.ingest.sources import get_reader
 from compare.ingest.sources.base import RECORD_COLUMNS
 from compare.ingest.values import parse_values, parse_years
+from compare.ingest.vintage import source_dates
 from compare.storage import atomic
 from compare.storage.checksums import sha256_file
 
@@ -57,10 +58,22 @@ class SourceResult:
     rows_not_selected: int
     seconds: float = 0.0
     files: list[dict[str, object]] = field(default_factory=list)
+    #: flags of the catalog's placeholder_zeros rules (set by build_source)
+    placeholder_flag_names: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
         return self.rows_in_file - self.rows_not_selected
+
+    @property
+    def placeholder_counts(self) -> dict[str, int]:
+        """Kept values flagged as placeholder zeros, per indicator (part of ``kept``)."""
+        wanted = set(self.placeholder_flag_names)
+        if not wanted or self.tidy.empty:
+            return {}
+        flagged = self.tidy["flag"].str.split(";").map(lambda parts: bool(wanted & set(parts)))
+        counts = self.tidy.loc[flagged.astype(bool), "indicator"].value_counts().sort_index()
+        return {str(k): int(v) for k, v in counts.items()}
 
     def accounting(self) -> dict[str, object]:
         """The per-source line of the build manifest."""
@@ -73,6 +86,7 @@ class SourceResult:
             "quarantined": len(self.quarantine),
             "aggregates": len(self.aggregates),
             "quarantine_reasons": {str(k): int(v) for k, v in reasons.items()},
+            "placeholder_zeros": self.placeholder_counts,
             "seconds": round(self.seconds, 3),
             "files": self.files,
         }
@@ -359,18 +373,30 @@ def _default_regions(iso3: pd.Series) -> pd.Series:
     return pd.Series([g or "" for g in found], index=iso3.index, dtype=object)
 
 
-def _flags(records: pd.DataFrame, source: Source) -> pd.Series:
-    """Source flags, value-parsing flags, the source-wide flag and the catalog's zero flag."""
-    zero = pd.Series("", index=records.index, dtype=object)
-    if source.zero_flag_before is not None:
-        early_zero = (records["number"] == 0) & (records["year_int"] < source.zero_flag_before)
-        zero[early_zero.fillna(False).astype(bool)] = source.zero_flag
+def _flags(records: pd.DataFrame, source: Source, catalog: Catalog) -> pd.Series:
+    """Source flags, value-parsing flags, the source-wide flag and the flag of the catalog's
+    ``placeholder_zeros`` rule (values of exactly 0 that are not measurements)."""
+    zero = placeholder_flags(records, catalog)
     parts = zip(records["flag"], records["value_flag"], zero, strict=True)
     return pd.Series(
         [";".join(p for p in (*triple, source.flag) if p) for triple in parts],
         index=records.index,
         dtype=object,
     )
+
+
+def placeholder_flags(records: pd.DataFrame, catalog: Catalog) -> pd.Series:
+    """Per record, the flag of its indicator's ``placeholder_zeros`` rule where the value is
+    exactly 0 in a year the rule covers ("" elsewhere)."""
+    zero = pd.Series("", index=records.index, dtype=object)
+    is_zero = records["number"] == 0
+    for indicator_id, rows in records[is_zero].groupby("indicator", sort=False):
+        rule = catalog.indicators[indicator_id].placeholder_zeros
+        if rule is None:
+            continue
+        covered = rows["year_int"].map(rule.applies).astype(bool)
+        zero[rows.index[covered.to_numpy()]] = rule.flag
+    return zero
 
 
 def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult:
@@ -397,6 +423,7 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         rows_not_selected=int((~selected).sum()) + skipped,
         seconds=time.perf_counter() - started,
         files=_file_records(source, folder),
+        placeholder_flag_names=catalog.placeholder_flags,
     )
     result.check_invariant()
     return result
@@ -438,7 +465,7 @@ def _tidy(records: pd.DataFrame, source: Source, catalog: Catalog) -> pd.DataFra
             "unit": records["indicator"].map(unit),
             "source_id": source.id,
             "licence": source.licence,
-            "flag": _flags(records, source),
+            "flag": _flags(records, source, catalog),
             "raw_file": records["raw_file"].astype(str),
             "raw_row": records["raw_row"].astype("int64"),
             "raw_column": records["raw_column"].astype(str),
@@ -513,6 +540,8 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     #: indicator -> sha256 of its rows in the tidy table (what a report reading it depends on)
     slices: dict[str, str] = field(default_factory=dict)
+    #: kept values flagged by a catalog ``placeholder_zeros`` rule, per indicator (all sources)
+    placeholder_zeros: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A short table for the terminal."""
@@ -528,6 +557,12 @@ class BuildReport:
             f"{len(self.sources)} sources: {self.rows} values kept, {self.aggregates} aggregate "
             f"values set aside, {self.quarantined} quarantined, {self.seconds:.1f} s"
         )
+        zeros = self.placeholder_zeros
+        if zeros:
+            lines.append(
+                f"placeholder zeros (kept, flagged, left out of statistics): {sum(zeros.values())}"
+                " = " + ", ".join(f"{k} {v}" for k, v in sorted(zeros.items()))
+            )
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -552,11 +587,12 @@ def _write_frame_outputs(stage: Path, name: str, frame: pd.DataFrame) -> None:
 
 def _retrieval(raw: Path, source_id: str) -> dict[str, object]:
     """Where and when the raw folder was obtained (its ``_manifest.json``): a mirror import or a
-    live download, with the publisher's last-update date when the download gave one."""
+    live download, with the publisher's last-update date when the download gave one, and the
+    vintage the folder states (``updated``, ``updated_basis``; :mod:`compare.ingest.vintage`)."""
     try:
         manifest = json.loads((raw / source_id / "_manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return source_dates(raw / source_id)
     found: dict[str, object] = {
         "origin": manifest.get("origin", ""),
         "retrieved": manifest.get("imported_at", ""),
@@ -571,7 +607,7 @@ def _retrieval(raw: Path, source_id: str) -> dict[str, object]:
     )
     if updated:
         found["publisher_last_updated"] = ", ".join(updated)
-    return found
+    return {**found, **source_dates(raw / source_id)}
 
 
 def _datapackage(catalog: Catalog, tidy: pd.DataFrame, raw: Path) -> dict[str, object]:
@@ -612,9 +648,10 @@ def build(
 ) -> BuildReport:
     """Build ``data/processed`` from ``data/raw`` and return what was done."""
     where = paths(home)
-    catalog = catalog or load_catalog()
+    catalog = catalog or load_catalog(home=home)
     wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)
     chosen = [src for src in catalog.sources.values() if src.id in wanted]  # catalog order
+    _check_user_folders(catalog, chosen, where)
     started = time.perf_counter()
     with build_lock(where):
         atomic.clean_stale_stages(where.processed.parent, where.processed.name)
@@ -653,6 +690,13 @@ def build(
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             outputs={},
             slices=slice_digests(tidy),
+            placeholder_zeros=dict(
+                sorted(
+                    (indicator, int(n))
+                    for acc in accounts.values()
+                    for indicator, n in dict(acc.get("placeholder_zeros") or {}).items()
+                )
+            ),
         )
         with atomic.staged_directory(where.processed) as stage:
             _write_frame_outputs(stage, "indicators", tidy)
@@ -670,6 +714,24 @@ def build(
                 json.dumps(asdict(report), indent=2, default=str), encoding="utf-8"
             )
     return report
+
+
+def _check_user_folders(catalog: Catalog, chosen: list[Source], where: Paths) -> None:
+    """A source of a user catalog whose folder is absent: say where it is declared (a mirror
+    import would not bring it)."""
+    for source in chosen:
+        origin = catalog.origin("sources", source.id)
+        if origin == "package":
+            continue
+        folder = where.raw / source.id
+        atomic.recover_directory(folder)  # a swap killed midway left the folder aside
+        if not folder.is_dir():
+            raise DataError(
+                f"source folder missing: {source.id} is declared in {origin}; add its files "
+                f"with `compare add file PATH --source-id {source.id}` after removing the "
+                "entry, copy them there, or remove the entry",
+                file=str(folder),
+            )
 
 
 def _catalog_order(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

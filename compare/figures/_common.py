@@ -3,6 +3,8 @@ caption and provenance record every figure ends with, colours and legend tidying
 
 from __future__ import annotations
 
+import dataclasses
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,16 +23,37 @@ WIDTH, HEIGHT = 1000, 600
 
 
 def _catalog() -> Any:
+    """The catalog with its titles escaped for plotly's HTML-like labels (titles, axes, hover
+    text): a title from a user catalog such as ``"A <b>new</b> & odd one"`` shows as written,
+    never as markup."""
     from compare.catalog import load_catalog  # noqa: PLC0415
 
-    return load_catalog()
+    catalog = load_catalog()
+    if _SAFE.get("for") is not catalog:
+        _SAFE.update(
+            {
+                "for": catalog,
+                "safe": dataclasses.replace(
+                    catalog,
+                    indicators={
+                        k: dataclasses.replace(i, title=html.escape(i.title, quote=False))
+                        for k, i in catalog.indicators.items()
+                    },
+                ),
+            }
+        )
+    return _SAFE["safe"]
 
 
-def _groups(groups: Sequence[str]) -> tuple[str, ...]:
-    """The groups of a figure, checked against the default classification."""
+_SAFE: dict[str, Any] = {}
+
+
+def _groups(groups: Sequence[str], classification: str = DEFAULT_CLASSIFICATION) -> tuple[str, ...]:
+    """The groups of a figure, checked against ``classification`` (a group of another
+    classification is named ``CLASSIFICATION:GROUP``)."""
     from compare.geo.regions import check_groups  # noqa: PLC0415
 
-    return check_groups(groups, DEFAULT_CLASSIFICATION)
+    return check_groups(groups, classification)
 
 
 def _colour(group: str, order: int) -> str:
@@ -44,7 +67,11 @@ def _load(indicators: str | list[str], home: Any, **kwargs: Any) -> pd.DataFrame
 
 
 def _resolve_year(
-    indicator: str, year: int | None, groups: tuple[str, ...], home: Any
+    indicator: str,
+    year: int | None,
+    groups: tuple[str, ...],
+    home: Any,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> tuple[int, str]:
     """The year asked for (checked: some member of a group has data), else the statistics
     module's latest common year of the two groups (one group: its latest year), with the
@@ -52,9 +79,11 @@ def _resolve_year(
     if year is None and len(groups) == 2:
         from compare.stats.comparison import latest_common_year  # noqa: PLC0415
 
-        found, note = latest_common_year(indicator, groups=groups, home=home)
+        found, note = latest_common_year(
+            indicator, groups=groups, classification=classification, home=home
+        )
         return int(found), note
-    frame = _load(indicator, home, groups=list(groups))
+    frame = _load(indicator, home, groups=list(groups), classification=classification)
     available = sorted({int(y) for y in frame.loc[frame["value"].notna(), "year"]})
     if year is None:  # one group: its latest year with a value
         if not available:

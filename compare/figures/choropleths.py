@@ -23,20 +23,25 @@ def choropleth(
     year: int | None = None,
     groups: Sequence[str] = DEFAULT_GROUPS,
     home: Any = None,
+    *,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> go.Figure:
-    """Europe and LAC maps of one indicator-year with one shared colour scale.
+    """Maps of one indicator-year, one panel per group, with one shared colour scale (Europe and
+    LAC by default; any groups of any classification, ``"eu27:EU27"``).
 
     Members without a value are grey and hatched ("No data"), members too small for 1:110m are
-    tiles under their panel, countries outside the groups are light grey and silent.
+    tiles under their panel, countries outside the groups are light grey and silent. The
+    caption says, per group, how much of its population the data cover and whether a regional
+    mean of that year would pass the rule (:mod:`compare.stats.rule`).
     """
     from compare.figures import maps  # noqa: PLC0415
     from compare.geo import regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
-    chosen = _groups(groups)
-    year, year_note = _resolve_year(indicator, year, chosen, home)
-    frame = _load(indicator, home, years=year, groups=list(chosen))
-    members = {g: regions.members(g, DEFAULT_CLASSIFICATION, year) for g in chosen}
+    chosen = _groups(groups, classification)
+    year, year_note = _resolve_year(indicator, year, chosen, home, classification)
+    frame = _load(indicator, home, years=year, groups=list(chosen), classification=classification)
+    members = {g: regions.members(g, classification, year) for g in chosen}
     fig = maps.map_figure(
         frame,
         groups=chosen,
@@ -49,12 +54,7 @@ def choropleth(
         height=640,
     )
     with_data = {g: int(frame.loc[frame["region"] == g, "value"].notna().sum()) for g in chosen}
-    extra = (
-        GEOMETRY_CREDIT
-        + " "
-        + "; ".join(f"{g}: {with_data[g]} of {len(members[g])} members with data" for g in chosen)
-        + "."
-    )
+    extra = GEOMETRY_CREDIT + " " + _coverage_note(indicator, year, chosen, classification, home)
     return _finish(
         fig,
         kind="choropleth",
@@ -70,3 +70,31 @@ def choropleth(
             "members": {g: len(m) for g, m in members.items()},
         },
     )
+
+
+def _coverage_note(
+    indicator: str, year: int, chosen: Sequence[str], classification: str, home: Any
+) -> str:
+    """Per group: members with data, population covered, and what the rule for regional means
+    says of that year (thin: the map shows the countries that reported, not the group)."""
+    from compare.stats.panel import coverage, read_panel  # noqa: PLC0415
+    from compare.stats.rule import judge  # noqa: PLC0415
+    from compare.text.numbers import share  # noqa: PLC0415
+
+    panel = read_panel(indicator, home)
+    parts = []
+    for group in chosen:
+        cov = coverage(panel.rows(group, classification, year))
+        rule = judge(cov)
+        text = (
+            f"{group}: {cov.n_with_data} of {cov.n_members} members with data, "
+            f"{share(cov.share)} of the population"
+        )
+        if rule.unweighted == "thin":
+            text += (
+                " (thin: a regional mean of this year would be marked, not shown as the group's)"
+            )
+        elif rule.unweighted == "withheld":
+            text += f" (no regional mean: {rule.reason})"
+        parts.append(text)
+    return "; ".join(parts) + "."

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
 from compare.figures import theme
-from compare.figures._common import WIDTH, _catalog, _country_codes, _finish, _load, _new
+from compare.figures._common import (
+    WIDTH,
+    _catalog,
+    _country_codes,
+    _finish,
+    _groups,
+    _load,
+    _new,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,9 +30,13 @@ def coverage_heatmap(
     indicators: Iterable[str] | None = None,
     countries: str | Iterable[str] | None = None,
     home: Any = None,
+    *,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> go.Figure:
     """Indicator x country: the number of years with a value (blank = none); first and latest
-    year on hover.
+    year on hover. Columns are ordered and labelled by ``groups`` (of any classification,
+    ``"eu27:EU27"``).
 
     Defaults: every catalog indicator, every member of the two default groups (M49).
     """
@@ -34,7 +46,8 @@ def coverage_heatmap(
     chosen = list(indicators) if indicators is not None else list(catalog.indicators)
     for indicator in chosen:
         catalog.indicator(indicator)
-    codes, region = _ordered_countries(countries)
+    chosen_groups = _groups(groups, classification)
+    codes, region = _ordered_countries(countries, chosen_groups, classification)
     frame = _load(chosen, home, countries=codes)
     n, span = _year_counts(frame, chosen, codes)
     height = max(420, 13 * len(chosen) + 260)
@@ -44,7 +57,7 @@ def coverage_heatmap(
     fig.update_xaxes(**_country_axis(codes, region))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, showgrid=False)
     fig.update_layout(plot_bgcolor=theme.CONTEXT_COLOUR)
-    _mark_regions(fig, codes, region)
+    _mark_regions(fig, codes, region, chosen_groups)
     years = sorted({int(y) for y in frame["year"]})
     with_data = int(np.isfinite(n).sum())
     extra = (
@@ -64,22 +77,20 @@ def coverage_heatmap(
 
 def _ordered_countries(
     countries: str | Iterable[str] | None,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> tuple[list[str], dict[str, str | None]]:
-    """The ISO3 codes (default: the members of the default groups), once each, ordered by
-    default group (others last), then code; and each code's region."""
+    """The ISO3 codes (default: the members of ``groups``), once each, ordered by group (others
+    last), then code; and each code's group (the first of ``groups`` it belongs to)."""
     from compare.geo import regions  # noqa: PLC0415
 
     codes = _country_codes(countries)
     if codes is None:
-        codes = [c for g in DEFAULT_GROUPS for c in regions.members(g, DEFAULT_CLASSIFICATION)]
-    region = dict(zip(codes, regions.region_of(codes, DEFAULT_CLASSIFICATION), strict=True))
-    codes = sorted(
-        dict.fromkeys(codes),
-        key=lambda c: (
-            list(DEFAULT_GROUPS).index(region[c]) if region[c] in DEFAULT_GROUPS else 9,
-            c,
-        ),
-    )
+        codes = [c for g in groups for c in regions.members(g, classification)]
+    codes = list(dict.fromkeys(codes))
+    region = dict(zip(codes, regions.group_of(codes, groups, classification), strict=True))
+    order = list(groups)
+    codes = sorted(codes, key=lambda c: (order.index(region[c]) if region[c] in order else 9, c))
     return codes, region
 
 
@@ -137,12 +148,19 @@ def _country_axis(codes: list[str], region: dict[str, str | None]) -> dict[str, 
     }
 
 
-def _mark_regions(fig: go.Figure, codes: list[str], region: dict[str, str | None]) -> None:
-    """A line between the two default groups and each group's name over its columns."""
-    boundary = sum(1 for c in codes if region[c] == DEFAULT_GROUPS[0])
-    if 0 < boundary < len(codes):
-        fig.add_vline(x=boundary - 0.5, line={"color": "#333333", "width": 1.5})
-    for order, group in enumerate(DEFAULT_GROUPS):
+def _mark_regions(
+    fig: go.Figure,
+    codes: list[str],
+    region: dict[str, str | None],
+    groups: Sequence[str] = DEFAULT_GROUPS,
+) -> None:
+    """A line between the groups and each group's name over its columns."""
+    boundary = 0
+    for group in groups[:-1]:
+        boundary += sum(1 for c in codes if region[c] == group)
+        if 0 < boundary < len(codes):
+            fig.add_vline(x=boundary - 0.5, line={"color": "#333333", "width": 1.5})
+    for order, group in enumerate(groups):
         members = [j for j, c in enumerate(codes) if region[c] == group]
         if members:
             fig.add_annotation(

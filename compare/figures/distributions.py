@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from compare.config import DEFAULT_GROUPS
+from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
 from compare.figures import theme
 from compare.figures._common import (
     POPULATION,
@@ -27,14 +27,20 @@ def distribution(
     year: int | None = None,
     groups: Sequence[str] = DEFAULT_GROUPS,
     home: Any = None,
+    *,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> go.Figure:
     """Strip + box per region with the unweighted and population-weighted means marked
-    (from :func:`compare.stats.compare_regions`); a withheld weighted mean is said, not drawn."""
+    (from :func:`compare.stats.compare_regions`), under the rule for regional means: a
+    withheld mean is said, not drawn; a thin unweighted mean is drawn as a grey open diamond
+    labelled thin. ``groups`` may be of any classification (``"eu27:EU27"``)."""
     from compare.stats.comparison import compare_regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
-    chosen = _groups(groups)
-    comparison = compare_regions(indicator, year, groups=tuple(chosen), home=home)
+    chosen = _groups(groups, classification)
+    comparison = compare_regions(
+        indicator, year, groups=tuple(chosen), classification=classification, home=home
+    )
     values = comparison.values
     fig = _new()
     fmt = theme.hover_format(info.unit, "x")
@@ -47,7 +53,7 @@ def distribution(
         )
         traces = [
             _strip_box(rows, group, order, label, fmt),
-            *_mean_markers(stats, group, label, fmt, first=order == 0),
+            *_mean_markers(stats, group, label, fmt),
         ]
         for trace in traces:
             fig.add_trace(trace)
@@ -96,30 +102,38 @@ def _strip_box(rows: pd.DataFrame, group: str, order: int, label: str, fmt: str)
     )
 
 
-def _mean_markers(stats: Any, group: str, label: str, fmt: str, *, first: bool) -> list[Any]:
+def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
     """The unweighted mean (white diamond) and, unless withheld, the population-weighted mean
     (black cross) of one group."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    traces = [
-        go.Scatter(
-            x=[stats.mean],
-            y=[label],
-            mode="markers",
-            name="Unweighted mean",
-            legendrank=10,
-            marker={
-                "symbol": "diamond",
-                "size": 14,
-                "color": "white",
-                "line": {"color": "#000000", "width": 2},
-            },
-            legendgroup="mean",
-            showlegend=first,
-            hovertemplate=f"Unweighted mean ({group}): {fmt}<extra></extra>",
-            meta={"role": "mean", "group": group},
+    thin = stats.mean_status == "thin"
+    traces = []
+    if stats.mean_status != "withheld":
+        traces.append(
+            go.Scatter(
+                x=[stats.mean],
+                y=[label],
+                mode="markers",
+                name="Thin mean (not a regional mean)" if thin else "Unweighted mean",
+                legendrank=12 if thin else 10,
+                marker={
+                    "symbol": "diamond-open" if thin else "diamond",
+                    "size": 14,
+                    "color": "#888888" if thin else "white",
+                    "line": {"color": "#888888" if thin else "#000000", "width": 2},
+                },
+                legendgroup="thin" if thin else "mean",
+                showlegend=True,  # once per name: _dedupe_legend
+                hovertemplate=(
+                    f"THIN: mean of the countries with data ({group}): {fmt}<br>"
+                    f"{stats.n_with_data} of {stats.n_members} members<extra></extra>"
+                    if thin
+                    else f"Unweighted mean ({group}): {fmt}<extra></extra>"
+                ),
+                meta={"role": "thin_mean" if thin else "mean", "group": group},
+            )
         )
-    ]
     if stats.weighted_mean is not None:
         traces.append(
             go.Scatter(
@@ -154,6 +168,11 @@ def _weights_note(comparison: Any) -> str:
     notes = [
         f"{group}: weighted mean withheld ({stats.weighted_withheld_reason})"
         for group, stats in withheld.items()
+    ]
+    notes += [
+        f"{group}: unweighted mean {s.mean_status} ({s.mean_reason})"
+        for group, s in comparison.per_group.items()
+        if s.mean_status != "shown"
     ]
     if notes:
         extra += " " + "; ".join(notes) + "."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
@@ -13,6 +13,7 @@ from compare.figures._common import (
     _colour,
     _country_codes,
     _finish,
+    _groups,
     _load,
     _new,
     _rgba,
@@ -29,11 +30,16 @@ def dumbbell(
     indicator_b: str,
     countries: str | Iterable[str] | None = None,
     home: Any = None,
+    *,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> go.Figure:
     """Per country, ``indicator_a`` (filled dot) and ``indicator_b`` (open dot) joined by a bar,
-    both from the latest year in which the country has both; grouped by region.
+    both from the latest year in which the country has both; grouped by ``groups`` (of any
+    classification, ``"eu27:EU27"``; countries in none of them: "Other").
 
-    ``countries=None``: every member of the two default groups with both values.
+    ``countries=None``: every member of ``groups`` with both values. No regional mean is
+    drawn: the countries' years differ (each its latest), so a mean would mix years.
     """
     from compare.geo import regions  # noqa: PLC0415
 
@@ -44,10 +50,11 @@ def dumbbell(
             f"{indicator_a} ({ia.unit}) and {indicator_b} ({ib.unit}) have different units"
         )
     codes = _country_codes(countries)
-    latest, order_groups = _latest_pairs(indicator_a, indicator_b, codes, home)
-    wanted = codes or sorted(
-        {c for g in DEFAULT_GROUPS for c in regions.members(g, DEFAULT_CLASSIFICATION)}
+    chosen = _groups(groups, classification)
+    latest, order_groups = _latest_pairs(
+        indicator_a, indicator_b, codes, home, (chosen, classification)
     )
+    wanted = codes or sorted({c for g in chosen for c in regions.members(g, classification)})
     missing = sorted(set(wanted) - set(latest["iso3"]))
     fig = _new(height=max(420, 22 * len(latest) + 220))
     pair = ((indicator_a, ia), (indicator_b, ib))
@@ -66,22 +73,29 @@ def dumbbell(
         indicators=[indicator_a, indicator_b],
         years=years,
         title=f"{ia.title} (●) and {ib.title} (○), by country",
-        extra=_missing_note(years, missing, wanted),
-        meta={"countries": list(latest["iso3"]), "missing": missing},
+        extra=_missing_note(years, missing, wanted)
+        + " No regional mean is drawn: each country's latest year differs.",
+        meta={"countries": list(latest["iso3"]), "missing": missing, "groups": list(chosen)},
     )
 
 
 def _latest_pairs(
-    indicator_a: str, indicator_b: str, codes: list[str] | None, home: Any
+    indicator_a: str,
+    indicator_b: str,
+    codes: list[str] | None,
+    home: Any,
+    grouping: tuple[tuple[str, ...], str] = (DEFAULT_GROUPS, DEFAULT_CLASSIFICATION),
 ) -> tuple[pd.DataFrame, list[str]]:
     """Per country, both values from its latest year with both (iso3, country, year, the two
-    indicators, region, gap = b - a), ordered by group, then by gap; and the groups drawn."""
+    indicators, region, gap = b - a), ordered by group, then by gap; and the groups drawn.
+    ``grouping``: the groups and their classification."""
     from compare.geo import regions  # noqa: PLC0415
 
-    groups = list(DEFAULT_GROUPS)
+    groups, classification = list(grouping[0]), grouping[1]
     frame = _load(
-        [indicator_a, indicator_b], home, countries=codes, groups=None if codes else groups
-    )
+        [indicator_a, indicator_b], home, countries=codes,
+        groups=None if codes else groups, classification=classification,
+    )  # fmt: skip
     wide = frame.pivot_table(
         index=["iso3", "country", "year"], columns="indicator", values="value", aggfunc="first"
     ).reset_index()
@@ -90,7 +104,7 @@ def _latest_pairs(
             wide[column] = float("nan")
     wide = wide.dropna(subset=[indicator_a, indicator_b])
     latest = wide.sort_values("year").groupby("iso3").tail(1).copy()
-    latest["region"] = regions.region_of(list(latest["iso3"]), DEFAULT_CLASSIFICATION)
+    latest["region"] = regions.group_of(list(latest["iso3"]), groups, classification)
     latest["region"] = latest["region"].fillna("Other")
     latest["gap"] = latest[indicator_b] - latest[indicator_a]
     order_groups = [g for g in [*groups, "Other"] if (latest["region"] == g).any()]

@@ -18,6 +18,10 @@ Geometry (``data/raw/natural-earth-110m`` of the project home, imported by ``com
 - Europe is drawn in ETRS89-LAEA (EPSG:3035), Latin America & Caribbean in a Lambert azimuthal
   equal-area projection centred on the region; both are clipped to a window (Svalbard, most of
   Russia and the USA fall outside), simplified to 5 km and rounded to 0.1 km (coordinates in km).
+- any other group gets a panel of its own (:func:`panel_for`): a group inside one of those two
+  (EU27, Southern Europe, South America, the Caribbean ...) keeps that projection with a window
+  around its members; any other group a Lambert azimuthal equal-area projection centred on its
+  members, with a window around them.
 - shapely orients rings counter-clockwise; exteriors are re-oriented clockwise with interiors the
   other way, so SVG's non-zero fill rule keeps holes (Lesotho inside South Africa) empty.
 """
@@ -185,13 +189,12 @@ def _rings_xy(geometry: Any) -> tuple[list[float | None], list[float | None]]:
     return xs, ys
 
 
-@functools.lru_cache(maxsize=8)
-def _panel_geometry(group: str, path: str, mtime_ns: int) -> PanelGeometry:
+@functools.lru_cache(maxsize=16)
+def _panel_geometry(panel: MapPanel, path: str, mtime_ns: int) -> PanelGeometry:
     import shapely  # noqa: PLC0415
 
     from compare.geo.countries import country_name  # noqa: PLC0415
 
-    panel = PANELS[group]
     frame = _split(Path(path))
     frame = frame[~frame.geometry.is_empty]
     frame = frame.set_geometry(frame.geometry.clip_by_rect(*panel.lonlat_box))
@@ -222,14 +225,106 @@ def _panel_geometry(group: str, path: str, mtime_ns: int) -> PanelGeometry:
     return result
 
 
-def panel_geometry(group: str, home: str | Path | None = None) -> PanelGeometry:
-    """Projected, clipped, simplified shapes of one panel (cached until the file changes)."""
-    if group not in PANELS:
+def panel_geometry(
+    group: str, home: str | Path | None = None, members: Sequence[str] | None = None
+) -> PanelGeometry:
+    """Projected, clipped, simplified shapes of one panel (cached until the file changes): the
+    panel of :data:`PANELS` for ``group``, or with ``members`` the panel of :func:`panel_for`."""
+    if members is None and group not in PANELS:
         raise ParameterError(
-            f"no map panel for group {group!r}; maps exist for: {', '.join(PANELS)}"
+            f"no map panel for group {group!r}; maps exist for: {', '.join(PANELS)} (other "
+            "groups: give their members)"
         )
     path = geometry_path(home)
-    return _panel_geometry(group, str(path), path.stat().st_mtime_ns)
+    panel = PANELS[group] if members is None else panel_for(group, members, home)
+    return _panel_geometry(panel, str(path), path.stat().st_mtime_ns)
+
+
+def panel_for(group: str, members: Sequence[str], home: str | Path | None = None) -> MapPanel:
+    """The map panel of a group given by its members: the panel of :data:`PANELS` whose M49
+    group has exactly these members; inside one of them (members of its M49 group, or drawn
+    inside its box, as Cyprus for EU27), its projection with a window around the members;
+    otherwise an equal-area projection centred on the members."""
+    from compare.geo import regions  # noqa: PLC0415
+
+    wanted = frozenset(members)
+    for preset in PANELS.values():
+        own = frozenset(regions.members(preset.group, "m49"))
+        if wanted == own:
+            return MapPanel(group, preset.crs, preset.lonlat_box, preset.window)
+        path = geometry_path(home)
+        if wanted and wanted - own <= _inside(
+            preset.lonlat_box, str(path), path.stat().st_mtime_ns
+        ):
+            window = _members_window(wanted, preset.crs, preset.lonlat_box, str(path),
+                                     path.stat().st_mtime_ns)  # fmt: skip
+            if window is not None:
+                return MapPanel(
+                    group, preset.crs, preset.lonlat_box, _within(window, preset.window)
+                )
+    path = geometry_path(home)
+    return _centred_panel(group, wanted, str(path), path.stat().st_mtime_ns)
+
+
+def _within(
+    window: tuple[float, float, float, float], outer: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """``window`` cut to ``outer`` (a member such as Russia reaching far beyond Europe)."""
+    x0, y0, x1, y1 = window
+    return max(x0, outer[0]), max(y0, outer[1]), min(x1, outer[2]), min(y1, outer[3])
+
+
+@functools.lru_cache(maxsize=8)
+def _inside(lonlat_box: tuple[float, float, float, float], path: str, mtime_ns: int) -> frozenset:
+    """Codes whose shape's representative point lies inside ``lonlat_box``."""
+    import shapely  # noqa: PLC0415
+
+    frame = _split(Path(path))
+    frame = frame[~frame.geometry.is_empty]
+    points = frame.geometry.representative_point()
+    box = shapely.box(*lonlat_box)
+    return frozenset(frame.loc[points.within(box).to_numpy(), "code"])
+
+
+@functools.lru_cache(maxsize=32)
+def _members_window(
+    members: frozenset[str],
+    crs: str,
+    lonlat_box: tuple[float, float, float, float],
+    path: str,
+    mtime_ns: int,
+) -> tuple[float, float, float, float] | None:
+    """The projected bounds (metres) of the members' shapes inside ``lonlat_box``, padded by
+    8% (None when no member has a shape there)."""
+    frame = _split(Path(path))
+    frame = frame[frame["code"].isin(members) & ~frame.geometry.is_empty]
+    frame = frame.set_geometry(frame.geometry.clip_by_rect(*lonlat_box))
+    frame = frame[~frame.geometry.is_empty]
+    if frame.empty:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in frame.to_crs(crs).total_bounds)
+    pad = 0.08 * max(x1 - x0, y1 - y0, 200_000.0)
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
+@functools.lru_cache(maxsize=32)
+def _centred_panel(group: str, members: frozenset[str], path: str, mtime_ns: int) -> MapPanel:
+    """A Lambert azimuthal equal-area panel centred on the members' shapes (the whole globe in
+    view when no member has a shape)."""
+    frame = _split(Path(path))
+    frame = frame[frame["code"].isin(members) & ~frame.geometry.is_empty]
+    if frame.empty:
+        lon0 = lat0 = 0.0
+        box = (-180.0, -90.0, 180.0, 90.0)
+    else:
+        x0, y0, x1, y1 = (float(v) for v in frame.total_bounds)
+        lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
+        box = (max(x0 - 10, -180.0), max(y0 - 10, -90.0), min(x1 + 10, 180.0), min(y1 + 10, 90.0))
+    crs = f"+proj=laea +lat_0={lat0:.2f} +lon_0={lon0:.2f} +datum=WGS84 +units=m +no_defs"
+    window = _members_window(members, crs, box, path, mtime_ns) or (
+        -6_000_000.0, -6_000_000.0, 6_000_000.0, 6_000_000.0,
+    )  # fmt: skip
+    return MapPanel(group, crs, box, window)
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -348,7 +443,7 @@ def map_figure(
     are drawn as tiles under their panel, other countries in light grey for orientation."""
     by_code = {row["iso3"]: row for row in values.to_dict("records")}
     low, high = _colour_range(values, cmin, cmax)
-    geometries = [panel_geometry(group, home) for group in groups]
+    geometries = [panel_geometry(group, home, members[group]) for group in groups]
     extents = [_extent(g, members[g.panel.group]) for g in geometries]
     fig = _panels(groups, extents, width, height)
     hover = _Hover(label=label, unit=unit, year=year)

@@ -25,7 +25,9 @@ def profile_chart(table: pd.DataFrame) -> go.Figure:
 
     name = country_name(table.attrs.get("iso3", ""))
     a, b = table.attrs.get("groups", DEFAULT_GROUPS)
-    ordered = table.sort_values(["family", "title"])
+    compared = table["compared"].astype(bool) if "compared" in table else table["year"].notna()
+    skipped = list(table.loc[~compared, "indicator"])
+    ordered = table[compared].sort_values(["family", "title"])
     labels = [f"{shorten(t)} ({y})" for t, y in zip(ordered["title"], ordered["year"], strict=True)]
     fig = go.Figure()
     for group, column, symbol in ((a, "mean_a", "line-ns-open"), (b, "mean_b", "line-ns-open")):
@@ -64,10 +66,15 @@ def profile_chart(table: pd.DataFrame) -> go.Figure:
                "ticktext": labels, "tickfont": {"size": 11}},
         margin={"l": 420, "r": 30, "t": 110, "b": 60},
     )  # fmt: skip
+    extra = (
+        "Means are unweighted means of the countries of each group in the same year, drawn only "
+        "for years in which both groups' means pass the rule (at least 3 countries with data "
+        "holding two thirds of the population)."
+    )
+    if skipped:
+        extra += f" Not compared (no year whose means pass): {', '.join(skipped)}."
     caption = theme.caption_text(
-        list(ordered["indicator"]),
-        sorted({int(y) for y in ordered["year"]}),
-        extra="Means are unweighted means of the countries of each group in the same year.",
+        list(ordered["indicator"]), sorted({int(y) for y in ordered["year"]}), extra=extra
     )
     return theme.add_caption(fig, caption, {"indicators": list(ordered["indicator"])})
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from compare.config import DEFAULT_GROUPS
+from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
 from compare.errors import ParameterError
 from compare.figures import theme
 from compare.figures._common import _catalog, _colour, _finish, _groups, _load, _new, _rgba
@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 
-def _pairs(x: str, y: str, groups: tuple[str, ...], home: Any) -> pd.DataFrame:
+def _pairs(
+    x: str, y: str, groups: tuple[str, ...], home: Any, classification: str = DEFAULT_CLASSIFICATION
+) -> pd.DataFrame:
     """Country-years with both values: iso3, country, region, year, x, y, x_source, y_source."""
-    frame = _load([x, y], home, groups=list(groups))
+    frame = _load([x, y], home, groups=list(groups), classification=classification)
     wide = frame.pivot_table(
         index=["iso3", "country", "region", "year"],
         columns="indicator",
@@ -59,15 +61,18 @@ def scatter(
     year: int | None = None,
     groups: Sequence[str] = DEFAULT_GROUPS,
     home: Any = None,
+    *,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> go.Figure:
     """One point per country (coloured by region) and an OLS line with its 95% band per region.
 
     ``year=None``: the latest year in which each group has at least 3 countries with both values.
+    ``groups`` may be of any classification (``"eu27:EU27"``).
     """
     catalog = _catalog()
     xi, yi = catalog.indicator(x_indicator), catalog.indicator(y_indicator)
-    chosen = _groups(groups)
-    pairs = _pairs(x_indicator, y_indicator, chosen, home)
+    chosen = _groups(groups, classification)
+    pairs = _pairs(x_indicator, y_indicator, chosen, home, classification)
     if year is None:
         year = _scatter_year(pairs, chosen)
         note = f"{year}: latest year with at least 3 countries with both values in each group"

@@ -8,6 +8,7 @@ data" is a neutral grey that is not part of that scale.
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from collections.abc import Iterable
@@ -105,8 +106,11 @@ def caption_text(
     parts = []
     for source_id in source_ids:
         source = catalog.source(source_id)
-        parts.append(
-            f"{source.publisher or source.citation} [{source_id}], licence {source.licence}"
+        parts.append(  # escaped: plotly reads "<...>" in a caption as markup
+            html.escape(
+                f"{source.publisher or source.citation} [{source_id}], licence {source.licence}",
+                quote=False,
+            )
         )
     label = "Source" if len(parts) == 1 else "Sources"
     text = f"{label}: {'; '.join(parts)}. Years: {years_text(years)}."

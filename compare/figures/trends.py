@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from compare.config import COVERAGE_THRESHOLD, DEFAULT_GROUPS, MIN_COUNTRIES
+from compare.config import COVERAGE_THRESHOLD, DEFAULT_CLASSIFICATION, DEFAULT_GROUPS, MIN_COUNTRIES
 from compare.errors import ParameterError
 from compare.figures import theme
 from compare.figures._common import POPULATION, _catalog, _colour, _finish, _groups, _new, _rgba
@@ -23,14 +23,25 @@ def trend(
     home: Any = None,
     *,
     threshold: float = COVERAGE_THRESHOLD,
+    classification: str = DEFAULT_CLASSIFICATION,
 ) -> go.Figure:
     """Regional means over time with 95% bootstrap bands (:func:`compare.stats.regional_means`),
-    population-weighted means where coverage allows, and a lower panel of coverage."""
+    population-weighted means where coverage allows, and a lower panel of coverage.
+
+    The rule for regional means (:mod:`compare.stats.rule`) decides what is drawn: the solid
+    line and its band join only the years whose unweighted mean passes; a thin year (the
+    countries with data hold less than ``threshold`` of the population) is an open marker off
+    the line, a withheld year (fewer than the minimum countries) is a gap; the dashed weighted
+    line is drawn only where it is shown. ``groups`` may be of any classification
+    (``"eu27:EU27"``)."""
     from compare.stats import regional_means  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
-    chosen = _groups(groups)
-    means = regional_means(indicator, years, groups=tuple(chosen), threshold=threshold, home=home)
+    chosen = _groups(groups, classification)
+    means = regional_means(
+        indicator, years, groups=tuple(chosen), classification=classification,
+        threshold=threshold, home=home,
+    )  # fmt: skip
     if means.empty:
         raise ParameterError(f"no {indicator} values for {', '.join(chosen)} in the years asked")
     fig = _new(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
@@ -38,7 +49,7 @@ def trend(
     for order, group in enumerate(chosen):
         rows = means[means["group"] == group].sort_values("year")
         colour = _colour(group, order)
-        for trace in _mean_traces(rows, group, colour, info.unit, threshold):
+        for trace in _mean_traces(rows, group, colour, info.unit):
             fig.add_trace(trace, row=1, col=1)
         fig.add_trace(_coverage_trace(rows, group, colour), row=2, col=1)
     _style_axes(fig, info.unit, threshold, used_years)
@@ -48,29 +59,62 @@ def trend(
         indicators=[indicator, POPULATION],
         years=used_years,
         title=f"{info.title}: regional means",
-        extra=_reading_note(threshold) + _gaps_note(means),
-        meta={"groups": list(chosen)},
+        extra=_reading_note(threshold) + _gaps_note(means, indicator),
+        meta={"groups": list(chosen), "thin_years": _thin_years(means)},
     )
 
 
-def _mean_traces(
-    rows: pd.DataFrame, group: str, colour: str, unit: str, threshold: float
-) -> list[go.Scatter]:
-    """One group's upper-panel traces: the 95% band, the unweighted mean (open markers where
-    coverage is below ``threshold``) and, where coverage allows, the weighted mean."""
-    traces = [_band_trace(rows, group, colour), _mean_markers(rows, group, colour, unit, threshold)]
+def _thin_years(means: pd.DataFrame) -> dict[str, list[int]]:
+    """Per group, the years whose unweighted mean is thin (drawn off the line)."""
+    thin = means[means["mean_thin"].astype(bool)]
+    return {str(g): sorted(int(y) for y in rows["year"]) for g, rows in thin.groupby("group")}
+
+
+def _mean_traces(rows: pd.DataFrame, group: str, colour: str, unit: str) -> list[go.Scatter]:
+    """One group's upper-panel traces: the 95% band and the unweighted mean over the years that
+    pass the rule, the thin years as open markers, and, where shown, the weighted mean."""
+    shown = rows["mean_status"] == "shown"
+    traces = [
+        _band_trace(rows, shown, group, colour),
+        _mean_markers(rows, shown, group, colour, unit),
+    ]
+    if rows["mean_thin"].astype(bool).any():
+        traces.append(_thin_markers(rows[rows["mean_thin"].astype(bool)], group, colour, unit))
     if (~rows["weighted_withheld"].astype(bool)).any():
         traces.append(_weighted_trace(rows, group, colour, unit))
     return traces
 
 
-def _band_trace(rows: pd.DataFrame, group: str, colour: str) -> go.Scatter:
+def _runs(flags: list[bool]) -> list[list[int]]:
+    """Positions of consecutive True entries of ``flags``, run by run."""
+    runs: list[list[int]] = []
+    for index, flag in enumerate(flags):
+        if not flag:
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _band_trace(rows: pd.DataFrame, shown: pd.Series, group: str, colour: str) -> go.Scatter:
+    """The 95% band, one closed shape per run of consecutive years (of the table) that pass."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    x = [int(y) for y in rows["year"]]
+    years = [int(y) for y in rows["year"]]
+    low, high = list(rows["mean_ci_low"]), list(rows["mean_ci_high"])
+    x: list[int | None] = []
+    y: list[float | None] = []
+    for run in _runs(list(shown)):
+        if x:
+            x.append(None)
+            y.append(None)
+        x += [years[i] for i in run] + [years[i] for i in run[::-1]]
+        y += [high[i] for i in run] + [low[i] for i in run[::-1]]
     return go.Scatter(
-        x=x + x[::-1],
-        y=list(rows["mean_ci_high"]) + list(rows["mean_ci_low"])[::-1],
+        x=x,
+        y=y,
         fill="toself",
         fillcolor=_rgba(colour, 0.18),
         line={"width": 0},
@@ -83,22 +127,20 @@ def _band_trace(rows: pd.DataFrame, group: str, colour: str) -> go.Scatter:
 
 
 def _mean_markers(
-    rows: pd.DataFrame, group: str, colour: str, unit: str, threshold: float
+    rows: pd.DataFrame, shown: pd.Series, group: str, colour: str, unit: str
 ) -> go.Scatter:
+    """The unweighted mean, a value only in the years that pass (the line breaks elsewhere)."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    low_cover = [not c >= threshold for c in rows["coverage_pop"].astype(float)]
     return go.Scatter(
         x=[int(y) for y in rows["year"]],
-        y=rows["mean"],
+        y=[v if ok else None for v, ok in zip(rows["mean"], shown, strict=True)],
         mode="lines+markers",
         name=f"{group}: mean",
         line={"color": colour, "width": 2.4},
         legendgroup=group,
-        marker={
-            "size": [8 if low else 5 for low in low_cover],
-            "symbol": ["circle-open" if low else "circle" for low in low_cover],
-        },
+        marker={"size": 5},
+        connectgaps=False,
         customdata=rows[["n", "n_members", "mean_ci_low", "mean_ci_high"]].to_numpy(),
         hovertemplate=f"{group} %{{x}}<br>Unweighted mean: {theme.hover_format(unit, 'y')}"
         "<br>95% CI: "
@@ -107,6 +149,25 @@ def _mean_markers(
         + theme.hover_format(unit, "customdata[3]")
         + "<br>Countries: %{customdata[0]} of %{customdata[1]}<extra></extra>",
         meta={"role": "mean", "group": group},
+    )
+
+
+def _thin_markers(rows: pd.DataFrame, group: str, colour: str, unit: str) -> go.Scatter:
+    """Thin years: the mean of the countries with data as an open marker off the line."""
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    return go.Scatter(
+        x=[int(y) for y in rows["year"]],
+        y=rows["mean"],
+        mode="markers",
+        name=f"{group}: thin (not a regional mean)",
+        legendgroup=group,
+        marker={"size": 10, "symbol": "circle-open", "color": colour, "line": {"width": 2}},
+        customdata=rows[["n", "n_members", "coverage_pop"]].to_numpy(),
+        hovertemplate=f"{group} %{{x}}: THIN<br>Mean of the countries with data: "
+        f"{theme.hover_format(unit, 'y')}<br>%{{customdata[0]}} of %{{customdata[1]}} members, "
+        "%{customdata[2]:.1%} of the population<extra></extra>",
+        meta={"role": "thin_mean", "group": group},
     )
 
 
@@ -166,18 +227,19 @@ def _style_axes(fig: go.Figure, unit: str, threshold: float, used_years: list[in
 def _reading_note(threshold: float) -> str:
     """How to read the bands, markers and lines."""
     return (
-        "Bands: 95% bootstrap intervals over countries (unweighted mean); open markers: "
-        f"years in which the countries with data hold less than {threshold:.0%} of the "
-        "group's population; dashed: population-weighted mean, drawn only where that "
-        "coverage is reached; lower panel: share of the population covered (dotted: "
-        "threshold)."
+        "Solid line and band: unweighted mean with its 95% bootstrap interval, drawn only for "
+        f"years in which at least {MIN_COUNTRIES} countries with data hold {threshold:.0%} or "
+        "more of the group's population; open markers off the line: thin years (fewer "
+        "people covered: the mean of the countries that reported, not of the group); dashed: "
+        "population-weighted mean, drawn only where that coverage is reached; lower panel: "
+        "share of the population covered (dotted: threshold)."
     )
 
 
-def _gaps_note(means: Any) -> str:
+def _gaps_note(means: Any, indicator: str) -> str:
     """What the figure leaves out: unweighted means from too few countries, and values that
     are not measurements (see :func:`compare.stats.regional_means`)."""
-    from compare.stats.panel import NOT_MEASURED_FLAGS  # noqa: PLC0415
+    from compare.stats.panel import not_measured_flags  # noqa: PLC0415
 
     text = ""
     few = means[means["mean_withheld"] & (means["n"] > 0)]
@@ -190,11 +252,22 @@ def _gaps_note(means: Any) -> str:
             )
             + ")."
         )
+    thin = means[means["mean_thin"].astype(bool)]
+    if len(thin):
+        text += (
+            " Thin, off the line: "
+            + "; ".join(
+                f"{group} {years_text(rows['year'])}"
+                for group, rows in thin.groupby("group", sort=False)
+            )
+            + "."
+        )
     left = means.loc[means["left_out"] != "", ["year", "left_out"]]
     if len(left):
         n = sum(len(codes.split(", ")) for codes in left["left_out"])
         text += (
-            f" Left out: {n} values flagged {' or '.join(NOT_MEASURED_FLAGS)} (not measurements) "
+            f" Left out: {n} values flagged {' or '.join(not_measured_flags([indicator]))} (not "
+            "measurements) "
             f"in {years_text(left['year'])}."
         )
     return text

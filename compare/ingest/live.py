@@ -66,6 +66,7 @@ UN_EGOV_REASON = (
 )
 NOT_LIVE_BY_READER = {"un_egdi": UN_EGOV_REASON}
 MIRROR_ONLY = "no official API: mirror-only (`compare fetch --from DIR`)"
+USER_FILE = "a user's own file (live: false in the catalog): not downloaded"
 
 
 @dataclass
@@ -112,6 +113,8 @@ def un_egov_template() -> str:
 
 
 def _downloadable(source: Source, template: str) -> bool:
+    if not source.live:  # a user's own file (`compare add file`): no API holds it
+        return False
     return source.reader in WB_READERS or (bool(template) and source.id == UN_EGOV_SOURCE)
 
 
@@ -130,7 +133,7 @@ def live_plan(
     chosen = [s for s in catalog.sources.values() if not only or s.id in only]
     plan = [s for s in chosen if _downloadable(s, template)]
     not_live = {
-        s.id: NOT_LIVE_BY_READER.get(s.reader, MIRROR_ONLY)
+        s.id: USER_FILE if not s.live else NOT_LIVE_BY_READER.get(s.reader, MIRROR_ONLY)
         for s in chosen
         if not _downloadable(s, template)
     }
@@ -148,7 +151,8 @@ def series_codes(catalog: Catalog, source: Source) -> list[str]:
     return list(dict.fromkeys(ind.series for ind in catalog.indicators_of(source.id)))
 
 
-def _session() -> requests.Session:
+def api_session() -> requests.Session:
+    """A requests session with the API's retry rules (no connect retries: offline fails fast)."""
     session = requests.Session()
     retry = Retry(
         total=3,
@@ -177,7 +181,8 @@ def _why_unreachable(exc: requests.RequestException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def _get_page(session: requests.Session, url: str, page: int, first: bool) -> tuple[dict, list]:
+def get_page(session: requests.Session, url: str, page: int, first: bool) -> tuple[dict, list]:
+    """(meta, items) of one page of an API v2 answer; FetchError saying what went wrong."""
     params = {"format": "json", "per_page": PER_PAGE, "page": page}
     try:
         response = session.get(url, params=params, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
@@ -238,10 +243,10 @@ def download_indicator(
 ) -> Download:
     """Every page of ``/country/all/indicator/<code>``; checks the count against ``total``."""
     url = f"{base}/country/all/indicator/{code}"
-    meta, observations = _get_page(session, url, 1, first)
+    meta, observations = get_page(session, url, 1, first)
     urls = [f"{url}?format=json&per_page={PER_PAGE}&page=1"]
     for page in range(2, meta["pages"] + 1):
-        _, more = _get_page(session, url, page, False)
+        _, more = get_page(session, url, page, False)
         observations += more
         urls.append(f"{url}?format=json&per_page={PER_PAGE}&page={page}")
     if len(observations) != meta["total"]:
@@ -454,11 +459,11 @@ def fetch_live(
     session: requests.Session | None = None,
 ) -> LiveFetchResult:
     """Download the World Bank sources of the catalog (or ``only`` those) into ``data/raw``."""
-    catalog = load_catalog()
+    catalog = load_catalog(home=home)
     plan, not_live = live_plan(catalog, only)
     base = wb_api_base()
     own = session is None
-    http = session or _session()
+    http = session or api_session()
     template = un_egov_template()
     downloads: dict[str, list[Download]] = {}
     un_files: dict[str, dict[str, tuple[bytes, str]]] = {}

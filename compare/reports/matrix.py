@@ -311,8 +311,8 @@ def code_hash(package: Path = PACKAGE_DIR) -> str:
 
 
 def data_checksums(home: str | Path | None = None) -> dict[str, str]:
-    """Checksums of the processed data (from ``build_manifest.json``) and of the curated
-    evidence tables under ``data/raw/evidence``."""
+    """Checksums of the processed data (from ``build_manifest.json``), of the user catalogs and
+    of the curated evidence tables under ``data/raw/evidence``."""
     from compare.storage import atomic  # noqa: PLC0415
 
     where = paths(home)
@@ -326,6 +326,9 @@ def data_checksums(home: str | Path | None = None) -> dict[str, str]:
             "`compare build` first"
         ) from None
     sums = {f"processed/{name}": str(value) for name, value in sorted(outputs.items())}
+    from compare.user_catalog import checksums  # noqa: PLC0415
+
+    sums.update(checksums(home))  # titles, units and ranges of the user's own indicators
     evidence = where.evidence
     if evidence.is_dir():
         for file in sorted(p for p in evidence.rglob("*") if p.is_file()):

@@ -356,7 +356,7 @@ class Vocabulary:
     def catalog(self) -> Any:
         from compare.catalog import load_catalog  # noqa: PLC0415
 
-        return load_catalog()
+        return load_catalog(home=self.home)
 
     def indicator(self, value: str) -> None:
         self.catalog.indicator(value)  # raises with the valid ids
@@ -372,11 +372,13 @@ class Vocabulary:
     def groups(self, values: Iterable[str], classification: str) -> None:
         from compare.geo import regions  # noqa: PLC0415
 
-        valid = list(regions.groups(classification))
-        for value in values:
-            if value not in valid:
+        regions.groups(classification)  # an unknown classification lists the valid ones
+        for value in values:  # "CLASSIFICATION:GROUP" names a group of another classification
+            where, name = regions.resolve(value, classification)
+            valid = list(regions.groups(where))
+            if name not in valid:
                 raise ParameterError(
-                    f"unknown group {short(value)} in classification {classification!r}; "
+                    f"unknown group {short(value)} in classification {where!r}; "
                     f"valid groups: {_listing(valid)}"
                 )
 

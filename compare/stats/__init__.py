@@ -17,6 +17,7 @@ _EXPORTS = {
     "GroupStats": "compare.stats.comparison",
     "compare_regions": "compare.stats.comparison",
     "latest_common_year": "compare.stats.comparison",
+    "family_tests": "compare.stats.family",
     "Convergence": "compare.stats.over_time",
     "convergence": "compare.stats.over_time",
     "regional_means": "compare.stats.over_time",

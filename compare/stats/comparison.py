@@ -10,10 +10,13 @@ Rules (see ``docs`` of each function):
 
 - weights are the ``population`` indicator of the same year; a member with a value but no
   population counts in the unweighted statistics only, and the coverage says so;
-- World Bank rule: the population-weighted mean of a group is withheld when the countries with
-  data cover less than ``threshold`` (default 2/3) of the group's population;
-- tests, effect sizes, intervals and models need ``min_countries`` (3) countries per group, and
-  so does an unweighted regional mean in :func:`regional_means`;
+- one rule for every regional mean (:mod:`compare.stats.rule`): below ``min_countries`` (3)
+  countries both means are withheld; below ``threshold`` (2/3) of the group's population the
+  population-weighted mean is withheld (World Bank rule) and the unweighted mean is marked thin;
+- tests, effect sizes, intervals and models need ``min_countries`` countries per group;
+- beside every weighted mean: the Kish effective number of countries, the largest country's
+  share of the weight and, for bounded indicators, the sensitivity bounds
+  (:mod:`compare.stats.weights`);
 - values flagged as not measurements (``compare.stats.panel.NOT_MEASURED_FLAGS``, e.g. the
   internet-use zeros before 2000 that the World Bank/ITU publish as placeholders) are left out
   of every statistic, and the notes and verdicts name the countries and years left out;
@@ -50,8 +53,13 @@ from compare.stats.panel import (
     left_out_text,
     read_panel,
 )
+from compare.stats.rule import WITHHELD, judge
+from compare.stats.vintage import vintages
+from compare.stats.weights import weight_basis
 from compare.text import numbers as fmt
-from compare.text.comparisons import comparison_sentence, group_verdict, withheld_reason
+from compare.text.comparisons import comparison_sentence, group_verdict
+from compare.text.comparisons import vintage as vintage_text
+from compare.units import difference_unit
 
 __all__ = [
     "Comparison",
@@ -92,6 +100,20 @@ class GroupStats:
     population_covered: float = 0.0  # members with a value and a population value
     verdict: str = ""
     left_out: list[str] = field(default_factory=list)  # values flagged as not measurements
+    #: the rule for regional means (compare.stats.rule): "shown", "thin" or "withheld"
+    mean_status: str = "shown"
+    mean_reason: str = ""  # why the unweighted mean is thin or withheld ("" when shown)
+    #: what the weighted mean rests on (None when it is withheld; compare.stats.weights)
+    n_effective: float | None = None  # Kish effective number of countries
+    largest_weight_iso3: str | None = None
+    largest_weight_share: float | None = None  # share (0-1) of the weight
+    bound_low: float | None = None  # sensitivity bounds: missing members at the lower bound
+    bound_high: float | None = None  # ... at the upper bound (bounded indicators only)
+
+    @property
+    def passes(self) -> bool:
+        """Both means shown (see :mod:`compare.stats.rule`)."""
+        return self.mean_status == "shown" and self.weighted_mean is not None
 
 
 @dataclass
@@ -121,6 +143,8 @@ class Comparison:
     threshold: float = COVERAGE_THRESHOLD
     notes: list[str] = field(default_factory=list)
     ols: dict | None = None  # linear region model (indicators that are not bounded)
+    #: the sources' vintages: values, population weights, control (compare.stats.vintage)
+    vintage: list = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (NaN -> None; tables as lists of records)."""
@@ -152,16 +176,25 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------- groups, coverage
 
 
-def group_stats(rows: pd.DataFrame, threshold: float) -> GroupStats:
-    """Statistics of one group-year from :meth:`Panel.rows`."""
+def group_stats(
+    rows: pd.DataFrame,
+    threshold: float,
+    min_countries: int = MIN_COUNTRIES,
+    bounds: tuple[float, float] | None = None,
+) -> GroupStats:
+    """Statistics of one group-year from :meth:`Panel.rows`, under the rule of
+    :mod:`compare.stats.rule`; ``bounds``: the indicator's range when it is bounded (for the
+    sensitivity bounds of the weighted mean)."""
     cov = coverage(rows)
+    rule = judge(cov, threshold, min_countries)
     data = rows.dropna(subset=["value"])
     values = data["value"].to_numpy(float)
-    reason = withheld_reason(cov, threshold)
     weighted = None
-    if not reason:
+    basis = None
+    if rule.weighted != WITHHELD:
         both = data.dropna(subset=["population"])
         weighted = float(np.average(both["value"], weights=both["population"]))
+        basis = weight_basis(rows, bounds)
     if len(values):
         q1, median, q3 = (float(v) for v in np.percentile(values, [25, 50, 75]))
         low, high = data.loc[data["value"].idxmin()], data.loc[data["value"].idxmax()]
@@ -175,9 +208,9 @@ def group_stats(rows: pd.DataFrame, threshold: float) -> GroupStats:
         n_without=cov.n_without,
         members_without=cov.members_without,
         coverage_pop=cov.share,
-        mean=float(values.mean()) if len(values) else math.nan,
+        mean=float(values.mean()) if rule.unweighted != WITHHELD else math.nan,
         weighted_mean=weighted,
-        weighted_withheld_reason=reason,
+        weighted_withheld_reason=rule.weighted_reason,
         median=median,
         q1=q1,
         q3=q3,
@@ -190,8 +223,15 @@ def group_stats(rows: pd.DataFrame, threshold: float) -> GroupStats:
         with_data_without_population=cov.data_no_population,
         population_total=cov.population_total,
         population_covered=cov.population_covered,
-        verdict=group_verdict(cov, reason),
+        verdict=group_verdict(cov, rule),
         left_out=cov.left_out,
+        mean_status=rule.unweighted,
+        mean_reason=rule.reason,
+        n_effective=basis.n_effective if basis else None,
+        largest_weight_iso3=basis.largest_iso3 if basis else None,
+        largest_weight_share=basis.largest_share if basis else None,
+        bound_low=basis.bound_low if basis else None,
+        bound_high=basis.bound_high if basis else None,
     )
 
 
@@ -208,8 +248,8 @@ def _choose_year(
     skipped: list[str] = []
     fallback: tuple[int, list[Coverage]] | None = None
     for year in reversed(panel.years):
-        covs = [coverage(panel.rows(g, classification, year)) for g in groups]
-        if all(c.passes(threshold, min_countries) for c in covs):
+        covs = [panel.coverage(g, classification, year) for g in groups]
+        if all(judge(c, threshold, min_countries).passes for c in covs):
             note = (
                 f"{year}: the latest year in which the data cover at least "
                 f"{fmt.share(threshold)} of the population of both groups ("
@@ -222,7 +262,7 @@ def _choose_year(
                 note += "; later years fall short: " + "; ".join(skipped[:3])
                 note += " ..." if len(skipped) > 3 else ""
             return year, note
-        short = [c for c in covs if not c.passes(threshold, min_countries)]
+        short = [c for c in covs if not judge(c, threshold, min_countries).passes]
         skipped.append(
             f"{year} ("
             + ", ".join(f"{c.group} {fmt.share(c.share)}, {c.n_with_data} countries" for c in short)
@@ -378,8 +418,12 @@ def compare_regions(
         panel, year, pair, classification=classification, threshold=threshold,
         min_countries=min_countries,
     )  # fmt: skip
+    _check_disjoint(pair, classification, year)
     rows = [panel.rows(g, classification, year) for g in pair]
-    stats = {g: group_stats(r, threshold) for g, r in zip(pair, rows, strict=True)}
+    bounds = meta.range if meta.bounded else None
+    stats = {
+        g: group_stats(r, threshold, min_countries, bounds) for g, r in zip(pair, rows, strict=True)
+    }
     values = _values_frame(rows)
     a = values.loc[values["region"] == pair[0], "value"].to_numpy(float)
     b = values.loc[values["region"] == pair[1], "value"].to_numpy(float)
@@ -393,6 +437,12 @@ def compare_regions(
         min_countries=min_countries,
     )  # fmt: skip
     notes = [year_note]
+    notes += [
+        f"{g}: the unweighted mean is thin ({stats[g].mean_reason}): read it as the mean of the "
+        "countries with data, not of the group"
+        for g in pair
+        if stats[g].mean_status == "thin"
+    ]
     left_out = left_out_text(
         ((i, year) for r in rows for i in r.loc[r["left_out"], "iso3"]), panel.exclude_flags
     )
@@ -410,9 +460,26 @@ def compare_regions(
         summary=pd.DataFrame(columns=SUMMARY_COLUMNS), sentence="", unit=meta.unit,
         title=meta.title, threshold=threshold, notes=notes,
     )  # fmt: skip
+    result.vintage = vintages(indicator, home, control)
+    stated = vintage_text(result.vintage)
+    if stated:
+        result.notes.append(stated)
     result.summary = _summary(result)
     result.sentence = comparison_sentence(result, enough, why)
     return result
+
+
+def _check_disjoint(pair: tuple[str, str], classification: str, year: int) -> None:
+    """Two groups compared must not share members (the tests assume independent samples)."""
+    from compare.geo.regions import shared_members  # noqa: PLC0415
+
+    shared = shared_members(pair, classification, year)
+    if shared:
+        raise ParameterError(
+            f"{pair[0]} and {pair[1]} share {len(shared)} members in {year} "
+            f"({', '.join(shared[:12])}{' ...' if len(shared) > 12 else ''}): compare groups "
+            "without common members (add your own with compare.regions.add_groups)"
+        )
 
 
 def _year_of_comparison(
@@ -492,6 +559,39 @@ def _row(
     return {"measure": measure, "group": group, "value": value, "unit": unit, "note": note, **extra}
 
 
+def _mean_note(s: GroupStats) -> str:
+    if s.mean_status == "withheld":
+        return f"withheld: {s.mean_reason}"
+    if s.mean_status == "thin":
+        return f"THIN (not a regional mean): {s.mean_reason}"
+    return "unweighted mean of countries"
+
+
+def _basis_rows(s: GroupStats, group: str, unit: str, n: int) -> list[dict]:
+    """What the weighted mean rests on (rows only when it is shown)."""
+    if s.weighted_mean is None:
+        return []
+    rows = [
+        _row("n_effective", group, s.n_effective, "countries",
+             f"Kish effective number of countries behind the weighted mean ({n} with data)", n=n),
+        _row("largest_weight_share", group, s.largest_weight_share, "share_0_1",
+             f"{s.largest_weight_iso3}: the largest country's share of the weight", n=n),
+    ]  # fmt: skip
+    if s.bound_low is not None:
+        missing = [m for m in s.members_without if m not in s.members_without_population]
+        note = (
+            "sensitivity bounds, not estimates: the weighted mean if every member without a "
+            f"value were at the indicator's lower / upper bound ({', '.join(missing)})"
+            if missing
+            else "every member with a population figure has a value: nothing to bound"
+        )
+        rows += [
+            _row("weighted_mean_bound_low", group, s.bound_low, unit, note, n=n),
+            _row("weighted_mean_bound_high", group, s.bound_high, unit, note, n=n),
+        ]
+    return rows
+
+
 def _summary(c: Comparison) -> pd.DataFrame:
     rows = []
     for g in c.groups:
@@ -501,9 +601,10 @@ def _summary(c: Comparison) -> pd.DataFrame:
             _row("n_with_data", g, s.n_with_data, "countries", n=n),
             _row("n_without", g, s.n_without, "countries", ", ".join(s.members_without), n=n),
             _row("coverage_pop", g, s.coverage_pop, "share_0_1", s.verdict, n=n),
-            _row("mean", g, s.mean, c.unit, "unweighted mean of countries", n=n),
+            _row("mean", g, s.mean, c.unit, _mean_note(s), n=n),
             _row("weighted_mean", g, s.weighted_mean, c.unit,
                  s.weighted_withheld_reason or "population-weighted", n=n),
+            *_basis_rows(s, g, c.unit, n),
             _row("median", g, s.median, c.unit, n=n),
             _row("q1", g, s.q1, c.unit, n=n),
             _row("q3", g, s.q3, c.unit, n=n),
@@ -512,15 +613,16 @@ def _summary(c: Comparison) -> pd.DataFrame:
         ]  # fmt: skip
     pair = f"{c.groups[0]} − {c.groups[1]}"
     n = sum(c.per_group[g].n_with_data for g in c.groups)
+    gap_unit = difference_unit(c.unit)
     for measure, est, absent in (
         ("gap_unweighted", c.gap_unweighted, ""),
         ("gap_weighted", c.gap_weighted, "withheld: a group's weighted mean is withheld"),
     ):
         if est is None:
-            rows.append(_row(measure, pair, None, c.unit, absent, n=n))
+            rows.append(_row(measure, pair, None, gap_unit, absent, n=n))
         else:
             rows.append(
-                _row(measure, pair, est.value, c.unit, est.note, ci_low=est.ci_low,
+                _row(measure, pair, est.value, gap_unit, est.note, ci_low=est.ci_low,
                      ci_high=est.ci_high, n=n)
             )  # fmt: skip
     for test, measure in ((c.welch, "welch_t"), (c.mann_whitney, "mann_whitney_u")):
@@ -528,11 +630,10 @@ def _summary(c: Comparison) -> pd.DataFrame:
         rows.append(_row(measure, pair, test.statistic, "statistic", note, pvalue=test.pvalue, n=n))
     for measure in ("cohen_d", "hedges_g", "cliffs_delta"):
         rows.append(_row(measure, pair, getattr(c, measure), "effect_size", n=n))
-    glm_keys = ("ame_pp", "ci_low_pp", "ci_high_pp")
-    ols_keys = ("effect", "ci_low", "ci_high")
-    for model, names, unit, keys in (
-        (c.glm, ("glm_ame_pp", "glm_ame_pp_controlled"), "pp_0_100", glm_keys),
-        (c.ols, ("ols_effect", "ols_effect_controlled"), c.unit, ols_keys),
+    unit = difference_unit(c.unit)
+    for model, names in (
+        (c.glm, ("glm_ame", "glm_ame_controlled")),
+        (c.ols, ("ols_effect", "ols_effect_controlled")),
     ):
         if model is None:
             continue
@@ -541,10 +642,12 @@ def _summary(c: Comparison) -> pd.DataFrame:
             if m is None:
                 rows.append(_row(measure, pair, None, unit, model["adjusted_note"]))
                 continue
-            note = "region only" if key == "unadjusted" else model["adjusted_note"]
+            note = model["model"] + (
+                "; region only" if key == "unadjusted" else f"; {model['adjusted_note']}"
+            )
             rows.append(
-                _row(measure, pair, m[keys[0]], unit, note, ci_low=m[keys[1]], ci_high=m[keys[2]],
-                     pvalue=m["pvalue"], n=m["n"])
+                _row(measure, pair, m["effect"], unit, note, ci_low=m["ci_low"],
+                     ci_high=m["ci_high"], pvalue=m["pvalue"], n=m["n"])
             )  # fmt: skip
     frame = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
     for column in ("value", "ci_low", "ci_high", "pvalue"):

@@ -1,10 +1,13 @@
-"""Region effect models with and without a control (log GDP per capita PPP), robust errors:
+"""Region effect models with and without a control (log GDP per capita PPP), robust HC1 errors:
 
 - bounded indicators: fractional logit (Papke-Wooldridge), statsmodels GLM Binomial with a logit
-  link on the value rescaled to 0-1; the region effect is the average marginal effect of the
-  dummy, in points of the 0-100 scale;
-- other indicators: OLS of the value; the region effect is the dummy coefficient, in the
-  indicator's unit.
+  link on the value rescaled to 0-1 for the coefficients; the HC1 sandwich and the average
+  marginal effect of the dummy with its delta-method interval are computed in
+  :mod:`compare.stats.sandwich` (statsmodels' GLM applies no HC1 correction); the effect is
+  given in the indicator's own unit (percentage points for a percentage, index points for a 0-1
+  index, points for a 0-100 score);
+- other indicators: OLS of the value (statsmodels, which applies HC1); the region effect is the
+  dummy coefficient, in the indicator's unit.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-COV_TYPE = "HC1"
+from compare.stats.sandwich import COV_TYPE, coefficient_pvalues, dummy_effect, sandwich
 
 #: divide values in these units by this to get a 0-1 share
 TO_SHARE = {"percent": 100.0, "score_0_100": 100.0, "index_0_1": 1.0}
@@ -27,35 +30,43 @@ def share_divisor(unit: str) -> float | None:
 
 
 def fit(frame: pd.DataFrame, regressors: list[str]) -> Any:
-    """GLM Binomial(logit) of ``y`` on a constant and ``regressors`` with robust errors."""
+    """GLM Binomial(logit) of ``y`` on a constant and ``regressors`` (the point estimates; the
+    covariance is :func:`compare.stats.sandwich.sandwich`)."""
+    import warnings  # noqa: PLC0415
+
     import statsmodels.api as sm  # noqa: PLC0415
 
     exog = sm.add_constant(frame[regressors].astype(float), has_constant="add")
     model = sm.GLM(frame["y"].astype(float), exog, family=sm.families.Binomial())
-    return model.fit(cov_type=COV_TYPE)
-
-
-def region_effect(frame: pd.DataFrame, regressors: list[str], level: float = 0.95) -> dict:
-    """Average marginal effect of the ``dummy`` column (0 -> 1, averaged over the sample), in
-    points of the 0-100 scale, with its delta-method CI and p-value under robust errors."""
-    import warnings  # noqa: PLC0415
-
     with warnings.catch_warnings():
         # fractional outcomes are legitimate in a quasi-likelihood Binomial GLM
         warnings.filterwarnings("ignore", message=".*non-integer.*")
-        result = fit(frame, regressors)
-    margins = result.get_margeff(at="overall", dummy=True)
-    k = regressors.index("dummy")
-    low, high = margins.conf_int(alpha=1 - level)[k]
+        return model.fit()
+
+
+def region_effect(
+    frame: pd.DataFrame, regressors: list[str], level: float = 0.95, divisor: float = 100.0
+) -> dict:
+    """Average marginal effect of the ``dummy`` column (0 -> 1, averaged over the sample) with
+    its delta-method CI and p-value under HC1 errors, in the indicator's unit (the 0-1 effect
+    times ``divisor``, the number values were divided by to make shares)."""
+    result = fit(frame, regressors)
+    exog = np.asarray(result.model.exog, float)
+    params = np.asarray(result.params, float)
+    cov = sandwich(exog, np.asarray(result.model.endog, float), params, COV_TYPE)
+    k = list(result.params.index).index("dummy")
+    ame = dummy_effect(exog, params, cov, k, level)
     return {
         "n": int(result.nobs),
-        "ame_pp": float(margins.margeff[k]) * 100,
-        "ci_low_pp": float(low) * 100,
-        "ci_high_pp": float(high) * 100,
-        "se_pp": float(margins.margeff_se[k]) * 100,
-        "pvalue": float(margins.pvalues[k]),
-        "coef_dummy": float(result.params["dummy"]),
-        "pvalue_coef_dummy": float(result.pvalues["dummy"]),
+        "effect": ame.effect * divisor,
+        "ci_low": ame.ci_low * divisor,
+        "ci_high": ame.ci_high * divisor,
+        "se": ame.se * divisor,
+        "pvalue": ame.pvalue,
+        "effect_share": ame.effect,
+        "cov_type": COV_TYPE,
+        "coef_dummy": float(params[k]),
+        "pvalue_coef_dummy": float(coefficient_pvalues(params, cov)[k]),
         "coefficients": {name: float(v) for name, v in result.params.items()},
     }
 
@@ -69,6 +80,7 @@ def ols_effect(frame: pd.DataFrame, regressors: list[str], level: float = 0.95) 
     result = sm.OLS(frame["value"].astype(float), exog).fit(cov_type=COV_TYPE)
     low, high = result.conf_int(alpha=1 - level).loc["dummy"]
     return {
+        "cov_type": COV_TYPE,
         "n": int(result.nobs),
         "effect": float(result.params["dummy"]),
         "ci_low": float(low),
@@ -111,13 +123,18 @@ def fractional_logit(
     frame = _frame(values, group_a)
     frame["y"] = frame["value"] / divisor
     header = {
-        "model": f"GLM Binomial, logit link (fractional logit), robust {COV_TYPE} errors",
+        "model": f"fractional logit (GLM Binomial, logit link), robust {COV_TYPE} errors",
         "outcome": "value / 100" if divisor == 100 else "value (already 0-1)",
         "dummy": f"1 = {group_a}",
-        "effect": "average marginal effect of the dummy (0 -> 1), points of the 0-100 scale",
+        "effect": "average marginal effect of the dummy (0 -> 1), in the indicator's unit",
+        "unit": unit,
     }
+
+    def effect(sample: pd.DataFrame, regressors: list[str], level: float) -> dict:
+        return region_effect(sample, regressors, level, divisor)
+
     return _both(
-        frame, region_effect, header, control, control_name, year, control_max_lag, level,
+        frame, effect, header, control, control_name, year, control_max_lag, level,
         min_countries,
     )  # fmt: skip
 
@@ -135,7 +152,7 @@ def linear_model(
 ) -> dict:
     """OLS of the value on a dummy (1 = ``group_a``), without and with ``log(control)``."""
     header = {
-        "model": f"OLS, robust {COV_TYPE} errors",
+        "model": f"linear model (OLS), robust {COV_TYPE} errors",
         "outcome": "value (the indicator's unit)",
         "dummy": f"1 = {group_a}",
         "effect": "coefficient of the dummy, in the indicator's unit",

@@ -24,7 +24,11 @@ from compare.geo.regions import check_groups
 from compare.stats import inference as inf
 from compare.stats.comparison import check_common
 from compare.stats.panel import Panel, check_threshold, coverage, left_out_text, read_panel
-from compare.text.comparisons import convergence_sentence, withheld_reason
+from compare.stats.rule import SHOWN, THIN, WITHHELD, judge
+from compare.stats.vintage import vintages
+from compare.stats.weights import weight_basis
+from compare.text.comparisons import convergence_sentence
+from compare.text.words import years_text
 
 COV_TYPE = "HC1"
 BETA_COLUMNS = [
@@ -59,14 +63,47 @@ def sigma_table(long: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "group", "n", "mean", "sd", "cv"])
 
 
+def _with_status(sigma: pd.DataFrame, status: dict) -> pd.DataFrame:
+    """``sigma`` with ``mean_status`` per row (the rule for regional means; the pooled row is
+    ``shown`` only when both groups' means are); a withheld group-year (fewer than the minimum
+    countries) shows no mean, SD or CV."""
+
+    def row_status(year: int, group: str) -> str:
+        if group == POOLED:
+            found = [v.unweighted for (y, _), v in status.items() if y == year]
+            return "shown" if found and all(f == "shown" for f in found) else "thin"
+        rule = status.get((year, group))
+        return rule.unweighted if rule is not None else "withheld"
+
+    out = sigma.assign(
+        mean_status=[
+            row_status(int(y), g) for y, g in zip(sigma["year"], sigma["group"], strict=True)
+        ]
+    )
+    out.loc[out["mean_status"] == "withheld", ["mean", "sd", "cv"]] = math.nan
+    return out
+
+
+def _thin_text(sigma: pd.DataFrame) -> str:
+    """The group-years whose mean is thin, e.g. ``Latin America & Caribbean 2023``."""
+    thin = sigma[(sigma["mean_status"] == "thin") & (sigma["group"] != POOLED)]
+    return "; ".join(f"{g} {years_text(rows['year'])}" for g, rows in thin.groupby("group"))
+
+
 def beta_window(
-    long: pd.DataFrame, groups: tuple[str, str], min_countries: int
+    long: pd.DataFrame,
+    groups: tuple[str, str],
+    min_countries: int,
+    passing: set[int] | None = None,
 ) -> tuple[int, int] | None:
-    """First and last year in which every group has ``min_countries`` positive values."""
+    """First and last year in which every group has ``min_countries`` positive values (and,
+    when ``passing`` is given, whose regional means pass the rule in both groups)."""
     positive = long[long["value"] > 0]
     counts = positive.groupby(["year", "group"]).size().unstack("group")
     counts = counts.reindex(columns=list(groups)).fillna(0)
     good = counts[(counts >= min_countries).all(axis=1)].index
+    if passing is not None:
+        good = [y for y in good if int(y) in passing]
     if len(good) < 2:
         return None
     return int(min(good)), int(max(good))
@@ -165,14 +202,6 @@ def _mean_with_ci(
     return est.value, est.ci_low, est.ci_high
 
 
-def _mean_withheld_reason(n: int, min_countries: int) -> str:
-    if n == 0:
-        return "no data"
-    if n < min_countries:
-        return f"{n} {'country' if n == 1 else 'countries'} with data (fewer than {min_countries})"
-    return ""
-
-
 def regional_means(
     indicator: str,
     years: int | Iterable[int] | None = None,
@@ -188,68 +217,106 @@ def regional_means(
 ) -> pd.DataFrame:
     """One row per (year, group): unweighted and population-weighted means with bootstrap CIs
     over countries (seeded per year and group, so a cell does not depend on the other years),
-    coverage, and whether the weighted mean is withheld (World Bank rule). The unweighted mean
-    and intervals need ``min_countries`` countries (below that the mean is NaN, ``mean_withheld``
-    is True and ``mean_withheld_reason`` says why); years without data give rows with
-    ``n == 0``. Values flagged as not measurements are left out: ``left_out`` lists the members
-    concerned and ``.attrs["left_out"]`` says which, with the flags."""
+    coverage, and what the rule for regional means says (:mod:`compare.stats.rule`):
+
+    - ``mean_status``: ``shown``, ``thin`` (the countries with data hold less than
+      ``threshold`` of the population: the mean is computed but must be shown marked, never as
+      a regional mean) or ``withheld`` (fewer than ``min_countries`` countries: NaN;
+      ``mean_withheld`` is True); ``mean_reason`` says why;
+    - ``weighted_withheld`` / ``withheld_reason``: the population-weighted mean is withheld
+      below ``threshold`` (World Bank rule) or ``min_countries``; beside a shown one,
+      ``n_effective`` (Kish), ``largest_weight_iso3`` / ``largest_weight_share`` and, for bounded
+      indicators, ``bound_low`` / ``bound_high`` (sensitivity bounds: the members without a value
+      at the indicator's bounds; never estimates).
+
+    ``groups`` may be two groups of any classifications (``"eu27:EU27"``, see
+    :mod:`compare.geo.regions`). Years without data give rows with ``n == 0``. Values flagged as
+    not measurements are left out: ``left_out`` lists the members concerned and
+    ``.attrs["left_out"]`` says which, with the flags."""
     pair = check_groups(groups, classification, count=2)
     threshold = check_threshold(threshold)
     check_common(n_boot, min_countries)
+    meta = load_catalog().indicator(indicator)
+    bounds = meta.range if meta.bounded else None
     panel = read_panel(indicator, home)
     out = []
     dropped: list[tuple[str, int]] = []
     for year in _years_of(panel, years):
         for index, group in enumerate(pair):
             rows = panel.rows(group, classification, year)
-            cov = coverage(rows)
-            dropped += [(iso3, year) for iso3 in cov.left_out]
-            data = rows.dropna(subset=["value"])
-            weighted = data.dropna(subset=["population"])
-            reason = withheld_reason(cov, threshold) if len(data) else "no data"
-            cell_seed = [int(seed), int(year), index]
-            mean: tuple[float, float | None, float | None] = (math.nan, None, None)
-            mean_reason = _mean_withheld_reason(cov.n_with_data, min_countries)
-            if not mean_reason:
-                mean = _mean_with_ci(
-                    data["value"], None, n_boot=n_boot, seed=cell_seed, level=level,
-                    min_countries=min_countries,
-                )  # fmt: skip
-            wtd = (math.nan, None, None)
-            if not reason:
-                wtd = _mean_with_ci(
-                    weighted["value"], weighted["population"], n_boot=n_boot, seed=cell_seed,
-                    level=level, min_countries=min_countries,
-                )  # fmt: skip
-            out.append(
-                {
-                    "year": year,
-                    "group": group,
-                    "n": cov.n_with_data,
-                    "n_members": cov.n_members,
-                    "coverage_pop": cov.share,
-                    "mean": mean[0],
-                    "mean_ci_low": mean[1],
-                    "mean_ci_high": mean[2],
-                    "weighted_mean": wtd[0],
-                    "weighted_ci_low": wtd[1],
-                    "weighted_ci_high": wtd[2],
-                    "weighted_withheld": bool(reason),
-                    "withheld_reason": reason,
-                    "no_population": ", ".join(cov.data_no_population),
-                    "mean_withheld": bool(mean_reason),
-                    "mean_withheld_reason": mean_reason,
-                    "left_out": ", ".join(cov.left_out),
-                }
-            )
+            cell = _cell(
+                rows, [int(seed), int(year), index], threshold=threshold, bounds=bounds,
+                n_boot=n_boot, level=level, min_countries=min_countries,
+            )  # fmt: skip
+            dropped += [(iso3, year) for iso3 in cell["left_out"].split(", ") if iso3]
+            out.append({"year": year, "group": group, **cell})
     frame = pd.DataFrame(out)
     frame.attrs["left_out"] = left_out_text(dropped, panel.exclude_flags)
+    frame.attrs["exclude_flags"] = panel.exclude_flags
+    frame.attrs["vintage"] = vintages(indicator, home)
     if frame.empty:
         return frame
-    for column in ("coverage_pop", "mean", "mean_ci_low", "mean_ci_high", "weighted_mean",
-                   "weighted_ci_low", "weighted_ci_high"):  # fmt: skip
+    for column in NUMBER_COLUMNS:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
+
+
+#: the float columns of :func:`regional_means`
+NUMBER_COLUMNS = (
+    "coverage_pop", "mean", "mean_ci_low", "mean_ci_high", "weighted_mean", "weighted_ci_low",
+    "weighted_ci_high", "n_effective", "largest_weight_share", "bound_low", "bound_high",
+)  # fmt: skip
+
+
+def _cell(
+    rows: pd.DataFrame,
+    seed: list[int],
+    *,
+    threshold: float,
+    bounds: tuple[float, float] | None,
+    n_boot: int,
+    level: float,
+    min_countries: int,
+) -> dict:
+    """One (year, group) row of :func:`regional_means` from :meth:`Panel.rows`."""
+    cov = coverage(rows)
+    rule = judge(cov, threshold, min_countries)
+    data = rows.dropna(subset=["value"])
+    options = {"n_boot": n_boot, "seed": seed, "level": level, "min_countries": min_countries}
+    mean: tuple[float, float | None, float | None] = (math.nan, None, None)
+    if rule.unweighted != WITHHELD:
+        mean = _mean_with_ci(data["value"], None, **options)
+    weighted: tuple[float, float | None, float | None] = (math.nan, None, None)
+    basis = None
+    if rule.weighted == SHOWN:
+        both = data.dropna(subset=["population"])
+        weighted = _mean_with_ci(both["value"], both["population"], **options)
+        basis = weight_basis(rows, bounds)
+    return {
+        "n": cov.n_with_data,
+        "n_members": cov.n_members,
+        "coverage_pop": cov.share,
+        "mean": mean[0],
+        "mean_ci_low": mean[1],
+        "mean_ci_high": mean[2],
+        "weighted_mean": weighted[0],
+        "weighted_ci_low": weighted[1],
+        "weighted_ci_high": weighted[2],
+        "weighted_withheld": rule.weighted != SHOWN,
+        "withheld_reason": rule.weighted_reason,
+        "no_population": ", ".join(cov.data_no_population),
+        "mean_status": rule.unweighted,
+        "mean_reason": rule.reason,
+        "mean_thin": rule.unweighted == THIN,
+        "mean_withheld": rule.unweighted == WITHHELD,
+        "mean_withheld_reason": rule.reason if rule.unweighted == WITHHELD else "",
+        "n_effective": basis.n_effective if basis else math.nan,
+        "largest_weight_iso3": basis.largest_iso3 if basis else "",
+        "largest_weight_share": basis.largest_share if basis else math.nan,
+        "bound_low": basis.bound_low if basis and basis.bound_low is not None else math.nan,
+        "bound_high": basis.bound_high if basis and basis.bound_high is not None else math.nan,
+        "left_out": ", ".join(cov.left_out),
+    }
 
 
 def convergence(
@@ -284,8 +351,21 @@ def convergence(
     frames = [r.dropna(subset=["value"]) for y, r in every if y in panel.values]
     long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["iso3", "group", "year", "value"])  # fmt: skip
-    sigma = sigma_table(long, pair)
-    window = beta_window(long, pair, min_countries) if len(long) else None
+    status = {
+        (y, g): judge(panel.coverage(g, classification, y), min_countries=min_countries)
+        for y in wanted
+        for g in pair
+    }
+    sigma = _with_status(sigma_table(long, pair), status)
+    passing = {y for y in wanted if all(status[(y, g)].passes for g in pair)}
+    window = beta_window(long, pair, min_countries, passing) if len(long) else None
+    if window is None and len(long):
+        window = beta_window(long, pair, min_countries)
+        if window is not None:
+            notes.append(
+                "no two years in which both groups' means pass the rule for regional means: "
+                f"beta window from the years with {min_countries} positive values in each group"
+            )
     if window is None:
         beta = pd.DataFrame(columns=BETA_COLUMNS)
         notes.append(
@@ -307,7 +387,9 @@ def convergence(
     if start != min(wanted) or end != max(wanted):
         notes.append(
             f"beta window {start}-{end}: first and last year with {min_countries} positive "
-            "values in each group"
+            "values in each group whose regional means pass the rule (thin years: "
+            + (_thin_text(sigma) or "none")
+            + ")"
         )
     sentence = convergence_sentence(meta, sigma, beta, pair, level)
     return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)

@@ -1,10 +1,11 @@
 """The country values behind a region comparison: members of a group in a year, their value of
 one indicator and their population (the weight), and the population coverage of the data.
 
-Values whose flag names one of :data:`NOT_MEASURED_FLAGS` are not measurements (e.g. the zeros
-that the World Bank and ITU put before 2000 for internet use, see the source's PROVENANCE.md):
-they are left out of every statistic, and the panel keeps them apart so that notes can say
-which countries and years were left out.
+Values whose flag is one that a catalog ``placeholder_zeros`` rule puts on values (e.g. the zeros
+that the World Bank and ITU put before 2000 for internet use, see the source's PROVENANCE.md, or
+the UN survey's Human Capital Index of 0 where it had no education data), or one of
+:data:`NOT_MEASURED_FLAGS`, are not measurements: they are left out of every statistic, and the
+panel keeps them apart so that notes can say which countries and years were left out.
 
 Importing this module is cheap (pandas is imported inside the functions).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from compare.errors import ParameterError
 from compare.geo import regions
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 
 #: the indicator whose value of the same year weights a country
 POPULATION = "population"
-#: flags (one of the ``;``-separated parts of ``flag``) that mean "not a measurement"
-NOT_MEASURED_FLAGS: tuple[str, ...] = ("zero_possibly_placeholder",)
+#: flags (one of the ``;``-separated parts of ``flag``) that mean "not a measurement", beyond the
+#: flags of the catalog's ``placeholder_zeros`` rules (:func:`not_measured_flags`)
+NOT_MEASURED_FLAGS: tuple[str, ...] = ()
 ROW_COLUMNS = (
     "iso3", "country", "group", "year", "value", "population", "source_id", "flag", "left_out",
 )  # fmt: skip
@@ -43,7 +45,8 @@ class Panel:
     population: dict[int, pd.Series]  # year -> population by iso3
     #: year -> the rows left out (flag in ``exclude_flags``), same columns as ``values``
     left_out: dict[int, pd.DataFrame] = field(default_factory=dict)
-    exclude_flags: tuple[str, ...] = NOT_MEASURED_FLAGS
+    exclude_flags: tuple[str, ...] = ()
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def years(self) -> list[int]:
@@ -70,18 +73,73 @@ class Panel:
         frame["left_out"] = frame["iso3"].isin([] if dropped is None else dropped.index)
         return frame[list(ROW_COLUMNS)]
 
+    def coverage(self, group: str, classification: str, year: int) -> Coverage:
+        """:func:`coverage` of :meth:`rows` without building the frame (plain dicts, cached per
+        year): the year loops of the rule and of the profiles call it for every year."""
+        values, population, left_out = self._lookups(int(year))
+        members = regions.members(group, classification, year)
+        with_data = [m for m in members if m in values]
+        no_pop = [m for m in members if m not in population]
+        total = sum(population[m] for m in members if m in population)
+        covered = sum(population[m] for m in with_data if m in population)
+        return Coverage(
+            group=group,
+            year=int(year),
+            n_members=len(members),
+            n_with_data=len(with_data),
+            members_without=sorted(m for m in members if m not in values),
+            no_population=sorted(no_pop),
+            data_no_population=sorted(m for m in with_data if m not in population),
+            population_total=float(total),
+            population_covered=float(covered),
+            share=covered / total if total > 0 else None,
+            with_data=sorted(with_data),
+            left_out=sorted(m for m in members if m in left_out),
+        )
 
-def not_measured(flags: pd.Series, exclude: Iterable[str] = NOT_MEASURED_FLAGS) -> pd.Series:
-    """True where a ``;``-separated flag names one of ``exclude``."""
+    def measured(self, group: str, classification: str, year: int) -> list[float]:
+        """The measured values of the members of ``group`` in ``year`` (members in code order)."""
+        values = self._lookups(int(year))[0]
+        return [values[m] for m in regions.members(group, classification, year) if m in values]
+
+    def _lookups(self, year: int) -> tuple[dict[str, float], dict[str, float], set[str]]:
+        """Values (measured, not NaN), population and the codes left out in ``year``."""
+        if year not in self._cache:
+            found = self.values.get(year)
+            values = {} if found is None else found["value"].dropna().astype(float).to_dict()
+            pop = self.population.get(year)
+            population = {} if pop is None else pop.dropna().astype(float).to_dict()
+            dropped = self.left_out.get(year)
+            self._cache[year] = (
+                values,
+                population,
+                set() if dropped is None else set(dropped.index),
+            )
+        return self._cache[year]
+
+
+def not_measured_flags(indicators: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The flags that mark values of ``indicators`` (None: of any indicator) as not
+    measurements: those of their catalog ``placeholder_zeros`` rules (a derived indicator: its
+    operands' rules) and :data:`NOT_MEASURED_FLAGS`."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+
+    catalog = load_catalog()
+    if indicators is None:
+        found = list(catalog.placeholder_flags)
+    else:
+        metas = [catalog.indicator(i) for i in indicators]
+        metas += [catalog.indicator(o) for m in metas for o in m.operands]
+        found = [m.placeholder_zeros.flag for m in metas if m.placeholder_zeros is not None]
+    return tuple(dict.fromkeys([*sorted(found), *NOT_MEASURED_FLAGS]))
+
+
+def not_measured(flags: pd.Series, exclude: Iterable[str] | None = None) -> pd.Series:
+    """True where a ``;``-separated flag names one of ``exclude`` (None: every flag of
+    :func:`not_measured_flags`)."""
+    exclude = not_measured_flags() if exclude is None else exclude
     wanted = set(exclude)
     return flags.fillna("").astype(str).map(lambda text: bool(wanted & set(text.split(";"))))
-
-
-#: Panels already read in this process, by (table object, indicators, flags): a report reads the
-#: same panels for its comparison, figures and convergence. The table object is kept with them,
-#: so that a new table (another file or mtime) is never matched by a reused object id.
-_PANELS: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[Any, dict[str, Panel]]] = {}
-_PANELS_KEPT = 32
 
 
 def read_panels(
@@ -91,24 +149,55 @@ def read_panels(
     exclude_flags: Iterable[str] | None = None,
 ) -> dict[str, Panel]:
     """Panels of several indicators from the processed table of ``home``, sharing one
-    population index. Values flagged with one of ``exclude_flags`` (default
-    :data:`NOT_MEASURED_FLAGS`) are set apart in :attr:`Panel.left_out`, population included."""
+    population index. Values flagged with one of ``exclude_flags`` (default: the flags of
+    :func:`not_measured_flags`) are set apart in :attr:`Panel.left_out`, population included."""
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.data import table  # noqa: PLC0415
-    from compare.derived import add_derived  # noqa: PLC0415
 
     wanted = list(dict.fromkeys(indicators))
     catalog = load_catalog()
     for indicator in wanted:
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
-    flags = tuple(NOT_MEASURED_FLAGS if exclude_flags is None else exclude_flags)
+    flags = tuple(not_measured_flags() if exclude_flags is None else exclude_flags)
     stored = {o for i in wanted for o in (catalog.indicator(i).operands or (i,))}
-    whole = table(home, reads=[*stored, POPULATION])  # the process's cached table
-    key = (id(whole), tuple(wanted), flags)
-    hit = _PANELS.get(key)
-    if hit is not None and hit[0] is whole:  # the same table object: the same panels
-        return dict(hit[1])
-    frame = add_derived(whole, wanted, catalog)  # derived indicators: computed, not stored
+    source = table(home, reads=[*stored, POPULATION])  # logged for the report runner
+    version = _version(home)
+    found: dict[str, Panel] = {}
+    for indicator in wanted:
+        key = (version, indicator, flags, exclude_flags is None, NOT_MEASURED_FLAGS)
+        if key not in _PANELS:
+            missing = [i for i in wanted if (version, i, *key[2:]) not in _PANELS]
+            _remember(source, version, missing, flags, exclude_flags is None)
+        found[indicator] = _PANELS[key]
+    return found
+
+
+def _version(home: str | Path | None) -> tuple[str, int, int]:
+    """The processed table's file, modification time and size: one version of the table."""
+    from compare.config import paths  # noqa: PLC0415
+
+    path = paths(home).indicators
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+#: panels already read, by (version of the processed table, indicator, flags ...)
+_PANELS: dict[tuple, Panel] = {}
+_PANELS_KEPT = 400
+
+
+def _remember(
+    source: pd.DataFrame,
+    version: tuple[str, int, int],
+    wanted: list[str],
+    flags: tuple[str, ...],
+    default_flags: bool,
+) -> None:
+    """Read the panels of ``wanted`` from ``source`` into :data:`_PANELS`."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.derived import add_derived  # noqa: PLC0415
+
+    frame = add_derived(source, wanted, load_catalog())  # derived indicators: computed, not stored
     frame = frame[frame["indicator"].isin([*wanted, POPULATION])]
     dropped = not_measured(frame["flag"], flags)
     measured, set_apart = frame[~dropped], frame[dropped]
@@ -119,20 +208,17 @@ def read_panels(
     }
     kept = dict(tuple(measured.groupby("indicator")))
     apart = dict(tuple(set_apart.groupby("indicator")))
-    panels = {
-        indicator: Panel(
+    if len(_PANELS) > _PANELS_KEPT:
+        _PANELS.clear()
+    for indicator in wanted:
+        key = (version, indicator, flags, default_flags, NOT_MEASURED_FLAGS)
+        _PANELS[key] = Panel(
             indicator,
             _by_year(kept.get(indicator)),
             population,
             _by_year(apart.get(indicator)),
-            flags,
+            not_measured_flags([indicator]) if default_flags else flags,
         )
-        for indicator in wanted
-    }
-    if len(_PANELS) >= _PANELS_KEPT:
-        _PANELS.clear()
-    _PANELS[key] = (whole, panels)
-    return dict(panels)
 
 
 def _by_year(rows: pd.DataFrame | None) -> dict[int, pd.DataFrame]:

@@ -1,9 +1,10 @@
 """The tables behind the country-profile and data-coverage notebooks.
 
 * :func:`country_profile`: one country against both regional means on every compared indicator
-  with data for it (its latest year; the means of the same year, by the rules of
-  :func:`compare.stats.comparison.group_stats`: the population-weighted mean is withheld under the
-  coverage threshold), and its rank among the countries of both groups;
+  with data for it, in the latest year in which it has a value **and** both groups' means pass
+  the rule for regional means (:mod:`compare.stats.rule`); when its latest value falls in a year
+  whose means do not pass, the row says so and compares the latest year that does; when no year
+  does, the value is listed without means, rank or position;
 * :func:`coverage_table`: per indicator, which members of each group have data, over which years;
 * :func:`indicator_comparison`: :func:`compare_regions` with a fallback year for indicators
   published for one region only.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +36,10 @@ if TYPE_CHECKING:
 PROFILE_COLUMNS = [
     "indicator", "title", "family", "unit", "year", "value", "rank", "n_ranked", "position",
     "mean_a", "weighted_a", "n_a", "mean_b", "weighted_b", "n_b", "versus_means", "source_id",
+    "compared", "latest_year", "latest_value", "note", "source_updated",
 ]  # fmt: skip
+#: ``versus_means`` of a row whose means do not pass the rule in any year with a value
+NOT_COMPARED = "not compared"
 
 
 def _indicators(families: Sequence[str]) -> list[Any]:
@@ -71,16 +76,20 @@ def country_profile(
     *,
     threshold: float = COVERAGE_THRESHOLD,
     home: str | Path | None = None,
+    min_countries: int = MIN_COUNTRIES,
 ) -> tuple[pd.DataFrame, list[str]]:
     """``(table, without)``: one row per indicator with a value for ``country`` (see the module
     docstring; ``_a``/``_b`` columns are ``groups[0]``/``groups[1]``), and the indicators
-    without any value for it."""
+    without any value for it. ``year``/``value`` are those compared; ``latest_year`` /
+    ``latest_value`` the country's latest value; ``compared`` is False (``versus_means`` "not
+    compared", no means, rank or position) when no year with a value has means that pass;
+    ``note`` says why another year than the latest is compared, or none."""
     import pandas as pd  # noqa: PLC0415
 
     from compare.geo.countries import require_iso3  # noqa: PLC0415
     from compare.geo.regions import check_groups  # noqa: PLC0415
-    from compare.stats.comparison import group_stats  # noqa: PLC0415
     from compare.stats.panel import read_panels  # noqa: PLC0415
+    from compare.stats.vintage import recorded_sources  # noqa: PLC0415
 
     (code,) = require_iso3([country])
     pair = check_groups(groups, classification, count=2)
@@ -88,45 +97,140 @@ def country_profile(
     without: list[str] = []
     metas = _indicators(families)
     panels = read_panels([m.id for m in metas], home)
+    ask = _Ask(code, pair, classification, threshold, min_countries)
     for meta in metas:
-        panel = panels[meta.id]
-        years = [y for y in panel.years if code in panel.values[y].index]
-        years = [y for y in years if not math.isnan(float(panel.values[y].loc[code, "value"]))]
-        if not years:
+        row = _profile_row(meta, panels[meta.id], ask)
+        if row is None:
             without.append(meta.id)
-            continue
-        year = years[-1]
-        value = float(panel.values[year].loc[code, "value"])
-        group_rows = [panel.rows(g, classification, year) for g in pair]
-        stats = [group_stats(r, threshold) for r in group_rows]
-        members = pd.concat(group_rows)
-        others = members["value"].dropna().astype(float).tolist()
-        ranked = sorted(others, reverse=True)
-        rows.append(
-            {
-                "indicator": meta.id,
-                "title": meta.title,
-                "family": meta.family,
-                "unit": meta.unit,
-                "year": year,
-                "value": value,
-                "rank": ranked.index(value) + 1 if value in ranked else None,
-                "n_ranked": len(ranked),
-                "position": position(value, others),
-                "mean_a": stats[0].mean,
-                "weighted_a": stats[0].weighted_mean,
-                "n_a": stats[0].n_with_data,
-                "mean_b": stats[1].mean,
-                "weighted_b": stats[1].weighted_mean,
-                "n_b": stats[1].n_with_data,
-                "versus_means": _versus(value, stats[0].mean, stats[1].mean),
-                "source_id": str(panel.values[year].loc[code, "source_id"]),
-                "_others": others,
-            }
-        )
+        else:
+            rows.append(row)
     table = pd.DataFrame(rows, columns=[*PROFILE_COLUMNS, "_others"])
+    recorded = recorded_sources(home)
+    table["source_updated"] = [
+        ";".join(str(recorded.get(s, {}).get("updated", "")) for s in str(ids).split(";"))
+        for ids in table["source_id"]
+    ]
     table.attrs.update({"iso3": code, "groups": pair, "classification": classification})
     return table, without
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What a profile is asked for: the country, the two groups and the rule's settings."""
+
+    code: str
+    pair: tuple[str, ...]
+    classification: str
+    threshold: float
+    min_countries: int
+
+
+@dataclass
+class _Years:
+    """The years of one profile row: the latest with a value, the years skipped and why."""
+
+    latest: int
+    skipped: list[str] = field(default_factory=list)
+
+    def why(self) -> str:
+        return "; ".join(self.skipped[:2]) + (" ..." if len(self.skipped) > 2 else "")
+
+
+def _short(cov: Any, rule: Any) -> str:
+    """Why one group's means of a year do not pass, in a few words."""
+    from compare.text.numbers import share  # noqa: PLC0415
+
+    return (
+        f"{cov.group} {rule.unweighted}, {cov.n_with_data} of {cov.n_members} members "
+        f"with data, {share(cov.share)} of the population"
+    )
+
+
+def _value(panel: Any, code: str, year: int) -> float:
+    return float(panel.values[year].loc[code, "value"])
+
+
+def _years_with_value(panel: Any, code: str) -> list[int]:
+    return [
+        y
+        for y in panel.years
+        if code in panel.values[y].index and not math.isnan(_value(panel, code, y))
+    ]
+
+
+def _profile_row(meta: Any, panel: Any, ask: _Ask) -> dict[str, Any] | None:
+    """The profile row of one indicator (None when the country has no value)."""
+    from compare.stats.comparison import group_stats  # noqa: PLC0415
+    from compare.stats.rule import judge  # noqa: PLC0415
+
+    years = _years_with_value(panel, ask.code)
+    if not years:
+        return None
+    found = _Years(years[-1])
+    for year in reversed(years):
+        covs = [panel.coverage(g, ask.classification, year) for g in ask.pair]
+        rules = [judge(c, ask.threshold, ask.min_countries) for c in covs]
+        if all(r.passes for r in rules):
+            group_rows = [panel.rows(g, ask.classification, year) for g in ask.pair]
+            stats = [group_stats(r, ask.threshold, ask.min_countries) for r in group_rows]
+            row = _identity(meta, panel, ask.code, year, found.latest)
+            return row | _compared(row["value"], group_rows, stats, found)
+        found.skipped.append(
+            f"{year}: "
+            + "; ".join(_short(c, r) for c, r in zip(covs, rules, strict=True) if not r.passes)
+        )
+    return _identity(meta, panel, ask.code, found.latest, found.latest) | {
+        "rank": None, "n_ranked": 0, "position": math.nan, "mean_a": math.nan,
+        "weighted_a": None, "n_a": 0, "mean_b": math.nan, "weighted_b": None, "n_b": 0,
+        "versus_means": NOT_COMPARED, "compared": False, "_others": [],
+        "note": f"no year with a value has regional means that pass the rule ({found.why()})",
+    }  # fmt: skip
+
+
+def _compared(
+    value: float, group_rows: list[pd.DataFrame], stats: list[Any], found: _Years
+) -> dict[str, Any]:
+    """Rank, position and both groups' means of a year whose means pass."""
+    import pandas as pd  # noqa: PLC0415
+
+    others = pd.concat(group_rows)["value"].dropna().astype(float).tolist()
+    ranked = sorted(others, reverse=True)
+    year = int(group_rows[0]["year"].iloc[0])
+    note = ""
+    if year != found.latest:
+        note = (
+            f"latest value {found.latest} not compared: the regional means of {found.why()}; "
+            f"compared in {year}, the latest year whose means pass"
+        )
+    return {
+        "rank": ranked.index(value) + 1 if value in ranked else None,
+        "n_ranked": len(ranked),
+        "position": position(value, others),
+        "mean_a": stats[0].mean,
+        "weighted_a": stats[0].weighted_mean,
+        "n_a": stats[0].n_with_data,
+        "mean_b": stats[1].mean,
+        "weighted_b": stats[1].weighted_mean,
+        "n_b": stats[1].n_with_data,
+        "versus_means": _versus(value, stats[0].mean, stats[1].mean),
+        "compared": True,
+        "note": note,
+        "_others": others,
+    }
+
+
+def _identity(meta: Any, panel: Any, code: str, year: int, latest: int) -> dict[str, Any]:
+    return {
+        "indicator": meta.id,
+        "title": meta.title,
+        "family": meta.family,
+        "unit": meta.unit,
+        "year": year,
+        "value": _value(panel, code, year),
+        "source_id": str(panel.values[year].loc[code, "source_id"]),
+        "latest_year": latest,
+        "latest_value": _value(panel, code, latest),
+    }
 
 
 # --- one indicator -----------------------------------------------------------------------------

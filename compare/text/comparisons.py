@@ -50,13 +50,15 @@ def means(c: Any, weighting: str = "both") -> str:
         gap = c.gap_unweighted
         if is_missing(gap.value):
             return c.sentence
-        return (
+        text = (
             f"In {c.year}, the unweighted mean of countries was {fmt.value(sa.mean, c.unit)} in "
             f"{a} ({plural(sa.n_with_data, 'country')} with data) and "
             f"{fmt.value(sb.mean, c.unit)} in {b} ({plural(sb.n_with_data, 'country')}); gap "
             f"{fmt.difference(gap.value, c.unit)}, "
             f"{fmt.interval(gap.ci_low, gap.ci_high, c.unit, gap.level)}."
         )
+        thin = [s for s in (sa, sb) if getattr(s, "mean_status", "shown") == "thin"]
+        return text + "".join(f" The mean of {s.group} is thin ({s.mean_reason})." for s in thin)
     if c.gap_weighted is None:
         reasons = "; ".join(
             f"{s.group}: {s.weighted_withheld_reason}"
@@ -70,8 +72,10 @@ def means(c: Any, weighting: str = "both") -> str:
     gap = c.gap_weighted
     return (
         f"In {c.year}, the population-weighted mean was {fmt.value(sa.weighted_mean, c.unit)} in "
-        f"{a} (data for {fmt.share(sa.coverage_pop)} of its population) and "
-        f"{fmt.value(sb.weighted_mean, c.unit)} in {b} ({fmt.share(sb.coverage_pop)}); gap "
+        f"{a} (data for {fmt.share(sa.coverage_pop)} of its population, an effective "
+        f"{fmt.number(sa.n_effective, 1)} countries) and "
+        f"{fmt.value(sb.weighted_mean, c.unit)} in {b} ({fmt.share(sb.coverage_pop)}, an "
+        f"effective {fmt.number(sb.n_effective, 1)}); gap "
         f"{fmt.difference(gap.value, c.unit)}, "
         f"{fmt.interval(gap.ci_low, gap.ci_high, c.unit, gap.level)}."
     )
@@ -130,26 +134,88 @@ def tests(c: Any) -> str:
 
 
 def models(c: Any) -> str:
-    """The region effect of the fractional logit (or OLS) with and without the control."""
+    """The region effect of the fractional logit (or OLS) with and without the control, in the
+    indicator's own unit, with the model and its covariance estimator named."""
     from compare.text import numbers as fmt  # noqa: PLC0415
 
-    model, key, unit = (c.glm, "ame_pp", "percent") if c.glm else (c.ols, "effect", c.unit)
+    model = c.glm or c.ols
     if not model:
         return ""
-    kind = "fractional logit" if c.glm else "linear model (OLS)"
-    low, high = ("ci_low_pp", "ci_high_pp") if c.glm else ("ci_low", "ci_high")
+    kind = (
+        "fractional logit (average marginal effect)" if c.glm else "linear model (OLS coefficient)"
+    )
+    errors = f"robust {model.get('unadjusted', {}).get('cov_type', 'HC1')} errors"
     parts = []
     for which, label in (("unadjusted", "region only"), ("adjusted", "with the control")):
         m = model.get(which)
         if m is None:
             continue
         parts.append(
-            f"{label}: {fmt.difference(m[key], unit)} "
-            f"({fmt.interval(m[low], m[high], unit)}, p = {m['pvalue']:.3g}, n = {m['n']})"
+            f"{label}: {fmt.difference(m['effect'], c.unit)} "
+            f"({fmt.interval(m['ci_low'], m['ci_high'], c.unit)}, p = {m['pvalue']:.3g}, "
+            f"n = {m['n']})"
         )
     if not parts:
         return f"The {kind} was not estimated: {model.get('adjusted_note', '')}."
-    return f"Region effect in a {kind} — " + "; ".join(parts) + "."
+    return f"Region effect in a {kind}, {errors} — " + "; ".join(parts) + "."
+
+
+def family(c: Any, table: pd.DataFrame) -> str:
+    """This comparison's p-values beside their Holm adjustment across the comparisons of its
+    family (``table``: :func:`compare.stats.family_tests` of the indicator's family)."""
+    fam = str(table.attrs.get("family", "")).replace("_", " ")
+    m = int(table["m"].iloc[0]) if len(table) else 0
+    row = (
+        table.set_index("indicator").loc[c.indicator]
+        if c.indicator in set(table["indicator"])
+        else None
+    )
+    if row is None or is_missing(row["welch_p"]):
+        return (
+            f"No family adjustment for this comparison: it has no tests ({m} of the "
+            f"{len(table)} {fam} indicators could be tested)."
+        )
+    return (
+        f"Across the {m} comparisons of the {fam} family that could be tested (each indicator in "
+        f"its own comparison year), the Holm-adjusted p-values of this one are "
+        f"{row['welch_p_holm']:.3g} (Welch; unadjusted {row['welch_p']:.3g}) and "
+        f"{row['mann_whitney_p_holm']:.3g} (Mann–Whitney; unadjusted "
+        f"{row['mann_whitney_p']:.3g})."
+    )
+
+
+def vintage(found: Any) -> str:
+    """The sources' vintages in one sentence (``found``: the :class:`compare.stats.vintage.Vintage`
+    list of a result, or a comparison carrying one), with a warning when the values and their
+    weights come from different vintages."""
+    found = list(getattr(found, "vintage", found) or [])
+    if not found:
+        return ""
+    role_words = {"values": "values", "weights": "population weights", "control": "control"}
+    parts = []
+    for v in found:
+        dated = f"dated {v.updated} ({v.basis})" if v.updated else "no date stated"
+        fetched = f", retrieved {v.retrieved[:10]}" if v.retrieved else ""
+        parts.append(f"{role_words.get(v.role, v.role)}: {v.source_id}, {dated}{fetched}")
+    text = "Vintage — " + "; ".join(parts) + "."
+    mixed = _mixed(found)
+    if mixed:
+        text += " " + mixed
+    return text
+
+
+def _mixed(found: list[Any]) -> str:
+    """The different-vintages warning ("" when the values and weights share a date)."""
+    values = [v for v in found if v.role == "values" and v.updated]
+    weights = [v for v in found if v.role == "weights" and v.updated]
+    pairs = [(a, b) for a in values for b in weights if a.updated != b.updated]
+    if not pairs:
+        return ""
+    return " ".join(
+        f"The values ({a.source_id}, {a.updated}) and their population weights ({b.source_id}, "
+        f"{b.updated}) come from different vintages: the weights may include later revisions "
+        "than the values were published with." for a, b in pairs
+    )  # fmt: skip
 
 
 def notes(c: Any) -> str:
@@ -169,8 +235,30 @@ def withheld_reason(cov: Any, threshold: float) -> str:
     return ""
 
 
-def group_verdict(cov: Any, reason: str) -> str:
-    """One group's coverage in words, ending with whether its weighted mean is shown."""
+def few_countries_reason(n: int, min_countries: int) -> str:
+    """Why a mean is withheld for too few countries ("" when there are enough)."""
+    if n == 0:
+        return "no data"
+    if n < min_countries:
+        return f"{plural(n, 'country')} with data (fewer than {min_countries})"
+    return ""
+
+
+def thin_reason(cov: Any, threshold: float) -> str:
+    """Why an unweighted mean is thin: the countries with data hold too little of the group's
+    population (or its population is unknown)."""
+    counted = f"{cov.n_with_data} of {cov.n_members} members"
+    if cov.share is None:
+        return f"{counted} with data in {cov.year}; no population figures, so coverage is unknown"
+    return (
+        f"{counted} with data in {cov.year}, covering {share(cov.share)} of the population of "
+        f"{cov.group}, below the {share(threshold)} threshold"
+    )
+
+
+def group_verdict(cov: Any, rule: Any) -> str:
+    """One group's coverage in words, ending with what the rule for regional means says
+    (``rule``: a :class:`compare.stats.rule.MeanRule`)."""
     text = (
         f"{cov.group}: {cov.n_with_data} of {cov.n_members} members with data, covering "
         f"{share(cov.share)} of the population"
@@ -191,11 +279,21 @@ def group_verdict(cov: Any, reason: str) -> str:
             f"; {len(unknown)} members without data have no population figure either (unknown "
             f"weight, outside the population total: {', '.join(unknown)})"
         )
-    return text + (f"; weighted mean withheld: {reason}." if reason else "; weighted mean shown.")
+    if rule.unweighted == "withheld":
+        return text + f"; both means withheld: {rule.reason}."
+    if rule.unweighted == "thin":
+        return (
+            text + f"; weighted mean withheld ({rule.weighted_reason}); unweighted mean THIN, "
+            "shown marked, not as a regional mean."
+        )
+    if rule.weighted == "withheld":
+        return text + f"; weighted mean withheld: {rule.weighted_reason}."
+    return text + "; weighted mean shown."
 
 
 def comparison_sentence(c: Any, enough: bool, why: str) -> str:
-    """The comparison in one sentence: weighted means first when both are shown."""
+    """The comparison in one sentence: weighted means first when both are shown (with the
+    effective number of countries behind them); a thin unweighted mean is said to be thin."""
     a, b = c.groups
     sa, sb = c.per_group[a], c.per_group[b]
     what = lower_first(c.title)
@@ -210,17 +308,54 @@ def comparison_sentence(c: Any, enough: bool, why: str) -> str:
         gw = c.gap_weighted
         return (
             f"In {c.year}, {what} averaged {value(sa.weighted_mean, u)} in {a} vs "
-            f"{value(sb.weighted_mean, u)} in {b} (population-weighted; gap "
-            f"{difference(gw.value, u)}, {interval(gw.ci_low, gw.ci_high, u, gw.level)}; "
+            f"{value(sb.weighted_mean, u)} in {b} (population-weighted, resting on an "
+            f"effective {number(sa.n_effective, 1)} and {number(sb.n_effective, 1)} countries; "
+            f"gap {difference(gw.value, u)}, {interval(gw.ci_low, gw.ci_high, u, gw.level)}; "
             f"unweighted country means {unweighted})."
         )
     withheld = "; ".join(s.weighted_withheld_reason for s in (sa, sb) if s.weighted_withheld_reason)
-    return (
+    thin = [s for s in (sa, sb) if getattr(s, "mean_status", "shown") == "thin"]
+    text = (
         f"In {c.year}, {what} averaged {value(sa.mean, u)} in {a} vs "
         f"{value(sb.mean, u)} in {b} (unweighted country means; gap "
         f"{difference(gu.value, u)}, {interval(gu.ci_low, gu.ci_high, u, gu.level)}); "
         f"no population-weighted comparison: {withheld}."
     )
+    if thin:
+        text += " " + " ".join(
+            f"The mean of {s.group} is thin: it averages the countries with data, not the "
+            f"group ({s.mean_reason})." for s in thin
+        )  # fmt: skip
+    return text
+
+
+def weights(c: Any) -> str:
+    """What each shown population-weighted mean rests on: countries, Kish effective number,
+    the largest country's share of the weight and, for bounded indicators, the sensitivity
+    bounds (the missing members at the indicator's bounds)."""
+    parts = []
+    for group in c.groups:
+        s = c.per_group[group]
+        if s.weighted_mean is None:
+            parts.append(f"{group}: no population-weighted mean ({s.weighted_withheld_reason}).")
+            continue
+        text = (
+            f"{group}'s population-weighted mean ({value(s.weighted_mean, c.unit)}) rests on "
+            f"{plural(s.n_with_data - len(s.with_data_without_population), 'country')}, an "
+            f"effective {number(s.n_effective, 1)} (Kish); the largest, "
+            f"{_name(s.largest_weight_iso3)}, holds {share(s.largest_weight_share)} of the weight."
+        )
+        missing = [m for m in s.members_without if m not in s.members_without_population]
+        if s.bound_low is not None and missing:
+            text += (
+                f" Were its {plural(len(missing), 'member')} without a value "
+                f"({share(1 - (s.coverage_pop or 0))} of its population) all at the indicator's "
+                "lower or upper "
+                f"bound, it would lie between {value(s.bound_low, c.unit)} and "
+                f"{value(s.bound_high, c.unit)} (sensitivity bounds, not estimates)."
+            )
+        parts.append(text)
+    return " ".join(parts)
 
 
 def convergence_sentence(

@@ -24,6 +24,19 @@ def _num(x: float, digits: int, thousands: bool = False) -> str:
     return (MINUS if x < 0 and float(text.replace(",", "")) != 0 else "") + text
 
 
+def _catalog_words(unit: str) -> str:
+    """ " births per woman": the catalog's title of a unit without a style (a user's unit);
+    "" when the catalog does not know it either."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.errors import CompareError  # noqa: PLC0415
+
+    try:
+        title = load_catalog().units.get(unit, "")
+    except CompareError:  # a broken user catalog is reported by the command that reads it
+        return ""
+    return f" {title}" if title else ""
+
+
 def number(x: float, digits: int) -> str:
     """A plain number with a true minus sign."""
     return _num(x, digits)
@@ -36,7 +49,7 @@ def value(x: float | None, unit: str) -> str:
         return "n/a"
     found = units.style(unit)
     if found is None:
-        return f"{x:.4g}"
+        return f"{x:.4g}" + _catalog_words(unit)
     return _num(x, found.digits, found.thousands) + found.words
 
 
@@ -46,7 +59,7 @@ def difference(x: float | None, unit: str) -> str:
         return "n/a"
     found = units.style(unit)
     if found is None:
-        return f"{x:.4g}"
+        return f"{x:.4g}" + _catalog_words(unit)
     return _num(x, found.digits, found.thousands) + found.gap_words
 
 

@@ -15,52 +15,72 @@ if TYPE_CHECKING:
 
 
 def profile_sentence(table: pd.DataFrame, without: Sequence[str]) -> str:
-    """How many indicators place the country above, between or below the two means."""
+    """How many indicators place the country above, between or below the two means, in the
+    latest year in which both means pass the rule; which indicators are compared in an earlier
+    year than the country's latest value, and which not at all."""
     name = country_name(table.attrs.get("iso3", ""))
     a, b = table.attrs.get("groups", DEFAULT_GROUPS)
     if table.empty:
         return f"{name} has no value on any of the compared indicators."
-    counts = table["versus_means"].value_counts()
+    compared = table[table["compared"].astype(bool)] if "compared" in table else table
+    counts = compared["versus_means"].value_counts()
     parts = [
         f"{counts.get(label, 0)} {label}"
         for label in ("above both means", "between the means", "below both means")
     ]
-    missing = counts.get("a regional mean is missing", 0)
     years = f"{int(table['year'].min())}–{int(table['year'].max())}"
     text = (
         f"{name} has a value on {len(table)} of {len(table) + len(without)} compared indicators "
-        f"(its latest year each, {years}). Against the unweighted means of {a} and {b} in the "
-        f"same year it is {', '.join(parts)}"
+        f"({years}). Against the unweighted means of {a} and {b} in the latest year in which "
+        f"both pass the rule for regional means (at least {MIN_COUNTRIES} countries with data "
+        f"holding two thirds of each group's population), it is {', '.join(parts)}."
     )
-    text += f"; for {missing} a regional mean is missing." if missing else "."
+    earlier = compared[compared["year"] != compared.get("latest_year", compared["year"])]
+    if len(earlier):
+        text += (
+            f" For {len(earlier)} indicator(s) its latest value is in a year whose means do not "
+            "pass, so an earlier year is compared: "
+            + ", ".join(f"{r.indicator} ({r.latest_year} → {r.year})" for r in earlier.itertuples())
+            + "."
+        )
+    skipped = table[~table["compared"].astype(bool)] if "compared" in table else table.iloc[0:0]
+    if len(skipped):
+        text += (
+            f" {len(skipped)} indicator(s) are not compared, because no year with a value has "
+            f"regional means that pass: {', '.join(skipped['indicator'])}."
+        )
     if without:
         text += f" No value for {len(without)} indicator(s): {', '.join(without)}."
     return text
 
 
 def profile_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The profile table for reading: formatted values, ranks and both means."""
+    """The profile table for reading: formatted values, ranks and both means; a row not
+    compared shows no rank or mean, and ``note`` says why."""
     a, b = table.attrs.get("groups", DEFAULT_GROUPS)
 
-    def cell(x: Any, unit: str) -> str:
+    def cell(x: Any, unit: str, compared: bool) -> str:
+        if not compared:
+            return "not compared"
         return "withheld" if is_missing(x) else value(x, unit)
 
-    out = table.sort_values(["family", "title"]).apply(
-        lambda r: {
+    def row(r: Any) -> dict[str, Any]:
+        compared = bool(r.get("compared", True))
+        return {
             "indicator": r["title"],
             "year": int(r["year"]),
             "value": value(r["value"], r["unit"]),
-            "rank": f"{r['rank']} of {r['n_ranked']}",
-            f"{a} mean": cell(r["mean_a"], r["unit"]),
-            f"{a} weighted": cell(r["weighted_a"], r["unit"]),
-            f"{b} mean": cell(r["mean_b"], r["unit"]),
-            f"{b} weighted": cell(r["weighted_b"], r["unit"]),
+            "rank": f"{int(r['rank'])} of {r['n_ranked']}" if compared else "not ranked",
+            f"{a} mean": cell(r["mean_a"], r["unit"], compared),
+            f"{a} weighted": cell(r["weighted_a"], r["unit"], compared),
+            f"{b} mean": cell(r["mean_b"], r["unit"], compared),
+            f"{b} weighted": cell(r["weighted_b"], r["unit"], compared),
             "position": r["versus_means"],
             "source": r["source_id"],
-        },
-        axis=1,
-        result_type="expand",
-    )
+            "note": r.get("note", ""),
+        }
+
+    out = table.sort_values(["family", "title"]).apply(row, axis=1, result_type="expand")
     return out.reset_index(drop=True)
 
 

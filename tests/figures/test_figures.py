@@ -216,18 +216,43 @@ def test_trend_uses_regional_means_with_bands_and_coverage(trend, built_home: Pa
     means = regional_means("internet_users_pct", range(2010, 2024), home=built_home)
     for group in DEFAULT_GROUPS:
         rows = means[means.group == group].sort_values("year")
+        # the rule, by hand: 3 countries and two thirds of the population, else thin
+        passes = (rows["n"] >= 3) & (rows["coverage_pop"] >= 2 / 3)
         line = _roles(trend, "mean", group)[0]
-        assert list(line.x) == list(rows.year) and np.allclose(line.y, rows["mean"])
+        assert list(line.x) == list(rows.year)
+        drawn = [y for y, ok in zip(line.y, passes, strict=True) if ok]
+        assert np.allclose(drawn, rows.loc[passes, "mean"])
+        assert all(y is None for y, ok in zip(line.y, passes, strict=True) if not ok)
         band = _roles(trend, "ci", group)[0]
-        assert band.fill == "toself" and len(band.x) == 2 * len(rows)
-        assert np.allclose(band.y[: len(rows)], rows.mean_ci_high)
+        assert band.fill == "toself" and len(band.x) == 2 * int(passes.sum())
+        assert np.allclose(band.y[: int(passes.sum())], rows.loc[passes, "mean_ci_high"])
         coverage = _roles(trend, "coverage", group)[0]
         assert coverage.yaxis == "y2" and np.allclose(coverage.y, rows.coverage_pop)
-        symbols = list(line.marker.symbol)
-        low = [not c >= 2 / 3 for c in rows.coverage_pop]
-        assert symbols == ["circle-open" if x else "circle" for x in low]
+        thin = _roles(trend, "thin_mean", group)
+        assert [int(x) for t in thin for x in t.x] == list(rows.loc[~passes, "year"])
     assert "95% bootstrap" in trend.layout.meta["caption"]
     assert trend.layout.meta["years"] == list(range(2010, 2024))
+
+
+def test_lac_internet_trend_marks_2023_as_thin(trend, processed) -> None:
+    """2023: 7 LAC countries report, holding less than two thirds of the population (counted
+    here from the processed table): off the line, an open marker, named in the caption."""
+    members = regions.members(LAC, year=2023)
+    rows = processed[(processed.year == 2023) & processed.iso3.isin(members)]
+    internet = rows[rows.indicator == "internet_users_pct"].set_index("iso3")["value"]
+    pop = rows[rows.indicator == "population"].set_index("iso3")["value"]
+    assert len(internet) == 7
+    assert pop.reindex(internet.index).sum() / pop.sum() < 2 / 3
+    line = _roles(trend, "mean", LAC)[0]
+    assert dict(zip(line.x, line.y, strict=True))[2023] is None  # the line stops in 2022
+    (thin,) = _roles(trend, "thin_mean", LAC)
+    assert list(thin.x) == [2023] and thin.marker.symbol == "circle-open"
+    assert thin.y[0] == pytest.approx(internet.mean())
+    assert thin.name.endswith("thin (not a regional mean)")
+    assert f"Thin, off the line: {LAC} 2023." in trend.layout.meta["caption"]
+    assert trend.layout.meta["thin_years"] == {LAC: [2023]}
+    weighted = _roles(trend, "weighted_mean", LAC)[0]
+    assert dict(zip(weighted.x, weighted.y, strict=True))[2023] is None
 
 
 def test_scatter_fits_ols_per_region(scatter, processed) -> None:
@@ -371,8 +396,8 @@ def test_early_trend_draws_no_mean_from_too_few_or_placeholder_values(built_home
     )
     lac = _roles(fig, "mean", LAC)[0]
     drawn = dict(zip(lac.x, lac.y, strict=True))
-    assert means.loc[(LAC, 1991), "n"] == 2 and math.isnan(drawn[1991])  # 2 countries: no mean
-    assert math.isnan(drawn[1990]) and means.loc[(LAC, 1990), "n"] == 0  # placeholders only
+    assert means.loc[(LAC, 1991), "n"] == 2 and drawn[1991] is None  # 2 countries: no mean
+    assert drawn[1990] is None and means.loc[(LAC, 1990), "n"] == 0  # placeholders only
     assert drawn[1992] == pytest.approx(means.loc[(LAC, 1992), "mean"])
     caption = fig.layout.meta["caption"]
     assert f"fewer than 3 countries have data ({LAC} 1991)" in caption
@@ -385,3 +410,23 @@ def test_early_trend_draws_no_mean_from_too_few_or_placeholder_values(built_home
     assert "Left out, flagged as not measurements: Europe " in dist.layout.meta["caption"]
     with pytest.raises(ParameterError, match=r"unknown group 'Oceania'.*valid groups: Europe"):
         cf.trend("internet_users_pct", years, groups=[EUROPE, "Oceania"], home=built_home)
+
+
+def test_distribution_draws_a_thin_mean_as_thin(built_home: Path, processed) -> None:
+    """OECD DGI 2023: 24 European countries hold less than two thirds of Europe's population
+    (by hand here), so Europe's mean is a grey open diamond, never the plain mean marker."""
+    members = regions.members(EUROPE, year=2023)
+    rows = processed[(processed.year == 2023) & processed.iso3.isin(members)]
+    dgi = rows[rows.indicator == "dgi"].set_index("iso3")["value"]
+    pop = rows[rows.indicator == "population"].set_index("iso3")["value"]
+    assert pop.reindex(dgi.index).sum() / pop.sum() < 2 / 3 and len(dgi) >= 3
+    fig = cf.distribution("dgi", 2023, home=built_home)
+    assert not _roles(fig, "mean", EUROPE) and not _roles(fig, "weighted_mean", EUROPE)
+    (thin,) = _roles(fig, "thin_mean", EUROPE)
+    assert thin.x[0] == pytest.approx(dgi.mean()) and thin.marker.symbol == "diamond-open"
+    assert _roles(fig, "mean", LAC)  # LAC's 7 countries hold more than two thirds
+    assert {t.name for t in fig.data if t.showlegend} >= {
+        "Unweighted mean",
+        "Thin mean (not a regional mean)",
+    }
+    assert f"{EUROPE}: unweighted mean thin" in fig.layout.meta["caption"]

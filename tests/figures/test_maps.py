@@ -145,3 +145,39 @@ def _channels(colour: str) -> tuple[float, ...]:
 def _rgb(hex_colour: str) -> str:
     r, g, b = _channels(hex_colour)
     return f"rgb({int(r)}, {int(g)}, {int(b)})"
+
+
+@pytest.mark.parametrize(
+    ("groups", "inside"),
+    [
+        (("eu27:EU27", "m49_intermediate:South America"), (EUROPE, LAC)),
+        (("m49_subregion:Eastern Europe", "m49_intermediate:Caribbean"), (EUROPE, LAC)),
+        (("m49_region:Africa", "m49_region:Asia"), (None, None)),
+    ],
+)
+def test_any_group_gets_a_panel_with_every_member(built_home: Path, groups, inside) -> None:
+    """Every member is drawn once in its panel: a shape inside the window (json-read codes) or a
+    tile; groups inside Europe or LAC keep that panel's projection, others get their own."""
+    import compare.figures as cf
+
+    fig = cf.choropleth("egdi", 2022, groups, home=built_home)
+    ne_codes = _json_codes(built_home) | {new for _, new, _ in maps.SPLITS}  # GUF: cut from FRA
+    for group, preset in zip(groups, inside, strict=True):
+        members = set(regions.members(group, "m49", 2022))
+        drawn = {t.meta["iso3"] for t in fig.data if t.meta.get("group") == group
+                 and t.meta.get("role") in ("country", "nodata")}  # fmt: skip
+        tile_traces = [t for t in fig.data if t.meta.get("group") == group
+                       and str(t.meta.get("role", "")).startswith("tiles")]  # fmt: skip
+        tiles = {c for t in tile_traces for c in t.meta["iso3"]}
+        assert drawn | tiles == members and not drawn & tiles, group
+        assert tiles >= members - ne_codes  # no shape at 1:110m: a tile
+        panel = maps.panel_for(group, sorted(members), built_home)
+        if preset is None:
+            assert panel.crs.startswith("+proj=laea") and panel.crs not in {
+                p.crs for p in maps.PANELS.values()
+            }
+        else:
+            assert panel.crs == maps.PANELS[preset].crs
+            outer = maps.PANELS[preset].window
+            assert outer[0] <= panel.window[0] and panel.window[2] <= outer[2]
+    assert fig.layout.meta["groups"] == list(groups)

@@ -148,3 +148,62 @@ def test_coverage_table_leaves_placeholders_out(built_home: Path) -> None:
     values = tidy[tidy["indicator"] == "internet_users_pct"]
     measured = values[~values["flag"].str.contains("zero_possibly_placeholder")]
     assert int(values["year"].min()) == 1960 and row["first_year"] == measured["year"].min() == 1990
+
+
+@pytest.mark.parametrize(
+    ("classification", "column"),
+    [
+        ("m49_region", "Region Name"),
+        ("m49_subregion", "Sub-region Name"),
+        ("m49_intermediate", "Intermediate Region Name"),
+    ],
+)
+def test_every_m49_level_is_a_classification(mirror: Path, classification: str, column: str):
+    table = _rows(mirror / "country-codes" / "country-codes.csv")
+    expected: dict[str, set[str]] = {}
+    for row in table:
+        if row[column].strip():
+            expected.setdefault(row[column].strip(), set()).add(row["ISO3166-1-Alpha-3"])
+    assert regions.groups(classification) == sorted(expected)
+    for group, codes in expected.items():
+        assert set(regions.members(group, classification)) == codes, group
+
+
+def test_the_sub_regions_the_issue_names(mirror: Path) -> None:
+    table = _rows(mirror / "country-codes" / "country-codes.csv")
+    south = {
+        r["ISO3166-1-Alpha-3"] for r in table if r["Intermediate Region Name"] == "South America"
+    }
+    assert set(regions.members("South America", "m49_intermediate")) == south
+    assert {"ARG", "BRA", "GUF", "FLK"} <= south and "MEX" not in south
+    for name in ("Central America", "Caribbean"):
+        assert regions.members(name, "m49_intermediate")
+    for name in ("Northern", "Southern", "Eastern", "Western"):
+        assert regions.members(f"{name} Europe", "m49_subregion")
+    # the four European sub-regions partition M49 Europe
+    parts = [set(regions.members(f"{n} Europe", "m49_subregion")) for n in
+             ("Northern", "Southern", "Eastern", "Western")]  # fmt: skip
+    assert set().union(*parts) == set(regions.members("Europe")) and sum(map(len, parts)) == 51
+
+
+def test_groups_of_two_classifications_by_qualified_name() -> None:
+    pair = ("eu27:EU27", "m49_intermediate:South America")
+    assert regions.check_groups(pair, "m49", count=2) == pair  # names kept as given
+    assert regions.members("eu27:EU27", "m49", 2022) == regions.members("EU27", "eu27", 2022)
+    assert regions.resolve("m49_intermediate:South America") == (
+        "m49_intermediate",
+        "South America",
+    )
+    assert regions.resolve("Europe", "wb") == ("wb", "Europe")  # no classification prefix
+    assert regions.qualified("Europe") == "m49:Europe"
+    # the same group written twice is one group
+    with pytest.raises(ParameterError, match="2 different group names"):
+        regions.check_groups(("Europe", "m49:Europe"), "m49", count=2)
+    with pytest.raises(ParameterError, match="'EU27' is 'eu27:EU27'"):
+        regions.check_groups(("EU27", "Europe"), "m49")
+    with pytest.raises(ParameterError, match="unknown group 'Narnia' in classification 'eu27'"):
+        regions.check_groups(("eu27:Narnia",), "m49")
+    codes = ["ESP", "ARG", "GBR", "MEX"]
+    assert regions.group_of(codes, pair, "m49", 2022) == ["eu27:EU27", pair[1], None, None]
+    assert regions.shared_members(pair, "m49", 2022) == []
+    assert "ESP" in regions.shared_members(("Europe", "eu27:EU27"), "m49", 2022)

@@ -94,38 +94,123 @@ def test_tests_and_effect_sizes_match_scipy(internet_2022) -> None:
     assert internet_2022.cliffs_delta == pytest.approx(2 * mw.statistic / (na * nb) - 1)
 
 
-def test_fractional_logit_matches_statsmodels(internet_2022, tidy: pd.DataFrame) -> None:
+def hc1_ame(x: np.ndarray, y: np.ndarray, params: np.ndarray, column: int) -> tuple:
+    """By hand (numpy): the HC1 sandwich of a logit fit and the average marginal effect of the
+    0/1 ``column`` with its delta-method 95% interval, on the 0-1 scale."""
+    mu = 1 / (1 + np.exp(-x @ params))
+    bread = np.linalg.inv((x * (mu * (1 - mu))[:, None]).T @ x)
+    meat = (x * ((y - mu) ** 2)[:, None]).T @ x
+    n, k = x.shape
+    cov = bread @ meat @ bread * n / (n - k)
+    x1, x0 = x.copy(), x.copy()
+    x1[:, column], x0[:, column] = 1, 0
+    p1, p0 = 1 / (1 + np.exp(-x1 @ params)), 1 / (1 + np.exp(-x0 @ params))
+    grad = ((p1 * (1 - p1))[:, None] * x1 - (p0 * (1 - p0))[:, None] * x0).mean(axis=0)
+    se = math.sqrt(grad @ cov @ grad)
+    ame = (p1 - p0).mean()
+    return ame, ame - 1.959963984540054 * se, ame + 1.959963984540054 * se, cov
+
+
+def _design(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    return np.column_stack([np.ones(len(frame)), *(frame[c].to_numpy(float) for c in columns)])
+
+
+def test_fractional_logit_prints_the_hc1_intervals_it_computes(internet_2022, tidy) -> None:
+    """The same model fitted through statsmodels directly; the HC1 sandwich and the AME's
+    interval computed here with numpy; the printed sentence states exactly those intervals."""
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
+
+    from compare import text
 
     frame = internet_2022.values.assign(
         y=lambda f: f["value"] / 100, europe=lambda f: (f["region"] == EUR).astype(int)
     )
-    fit = smf.glm("y ~ europe", frame, family=sm.families.Binomial()).fit(cov_type="HC1")
-    ame = fit.get_margeff(dummy=True)
+    fit = smf.glm("y ~ europe", frame, family=sm.families.Binomial()).fit()
+    x, y = _design(frame, ["europe"]), frame["y"].to_numpy(float)
+    ame, low, high, cov = hc1_ame(x, y, fit.params.to_numpy(), 1)
+    # HC0 is what statsmodels returns; HC1 is HC0 times n / (n - k)
+    hc0 = smf.glm("y ~ europe", frame, family=sm.families.Binomial()).fit(cov_type="HC0")
+    n, k = x.shape
+    np.testing.assert_allclose(hc0.cov_params().to_numpy() * n / (n - k), cov, rtol=1e-6)
     glm = internet_2022.glm
-    assert glm["unadjusted"]["n"] == len(frame)
-    assert glm["unadjusted"]["ame_pp"] == pytest.approx(ame.margeff[0] * 100, rel=1e-9)
-    assert glm["unadjusted"]["pvalue"] == pytest.approx(ame.pvalues[0], rel=1e-6)
-    # with one dummy the AME is the difference of predicted shares = the gap of means
-    assert glm["unadjusted"]["ame_pp"] == pytest.approx(internet_2022.gap_unweighted.value)
+    assert glm["unadjusted"]["n"] == len(frame) and glm["unadjusted"]["cov_type"] == "HC1"
+    assert glm["unadjusted"]["effect"] == pytest.approx(ame * 100, rel=1e-9)
+    assert glm["unadjusted"]["effect"] == pytest.approx(internet_2022.gap_unweighted.value)
+    assert (glm["unadjusted"]["ci_low"], glm["unadjusted"]["ci_high"]) == pytest.approx(
+        (low * 100, high * 100), rel=1e-6
+    )
+    # not the HC0 interval statsmodels' margeff would give
+    hc0_low = hc0.get_margeff(dummy=True).conf_int()[0][0] * 100
+    assert glm["unadjusted"]["ci_low"] < hc0_low
 
     gdp = tidy[(tidy["indicator"] == "gdp_per_capita_ppp") & (tidy["year"] == 2022)]
     with_gdp = frame.merge(gdp[["iso3", "value"]].rename(columns={"value": "gdp"}), on="iso3")
     with_gdp["log_gdp"] = np.log(with_gdp["gdp"])
-    fit = smf.glm("y ~ europe + log_gdp", with_gdp, family=sm.families.Binomial())
-    fit = fit.fit(cov_type="HC1")
-    p1 = fit.predict(with_gdp.assign(europe=1))
-    p0 = fit.predict(with_gdp.assign(europe=0))
+    fit = smf.glm("y ~ europe + log_gdp", with_gdp, family=sm.families.Binomial()).fit()
+    x = _design(with_gdp, ["europe", "log_gdp"])
+    ame, low, high, _ = hc1_ame(x, with_gdp["y"].to_numpy(float), fit.params.to_numpy(), 1)
     adjusted = glm["adjusted"]
     assert adjusted["n"] == len(with_gdp)
-    assert adjusted["ame_pp"] == pytest.approx((p1 - p0).mean() * 100, rel=1e-6)
-    low, high = fit.get_margeff(dummy=True).conf_int()[0] * 100
-    assert (adjusted["ci_low_pp"], adjusted["ci_high_pp"]) == pytest.approx((low, high), rel=1e-6)
+    assert adjusted["effect"] == pytest.approx(ame * 100, rel=1e-6)
+    assert (adjusted["ci_low"], adjusted["ci_high"]) == pytest.approx(
+        (low * 100, high * 100), rel=1e-6
+    )
     assert adjusted["control_years"] == [2022]
     assert adjusted["dropped_no_control"] == sorted(set(frame["iso3"]) - set(gdp["iso3"]))
     summary = internet_2022.summary.set_index("measure")
-    assert summary.loc["glm_ame_pp_controlled", "value"] == pytest.approx(adjusted["ame_pp"])
+    assert summary.loc["glm_ame_controlled", "value"] == pytest.approx(adjusted["effect"])
+    assert summary.loc["glm_ame_controlled", "unit"] == "percentage_points"
+    printed = text.models(internet_2022)
+    assert "robust HC1 errors" in printed and "fractional logit" in printed
+    expected = f"{ame * 100:.1f} pp (95% CI {low * 100:.1f} to {high * 100:.1f} pp".replace(
+        "-", "\N{MINUS SIGN}"
+    )
+    assert f"with the control: {expected}" in printed
+
+
+def test_egdi_region_effect_is_printed_in_index_points(built_home: Path, tidy) -> None:
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    from compare import text
+
+    c = compare_regions("egdi", 2022, home=built_home, n_boot=N_BOOT)
+    frame = c.values.assign(europe=lambda f: (f["region"] == EUR).astype(int))
+    gdp = tidy[(tidy["indicator"] == "gdp_per_capita_ppp") & (tidy["year"] == 2022)]
+    frame = frame.merge(gdp[["iso3", "value"]].rename(columns={"value": "gdp"}), on="iso3")
+    frame = frame.assign(y=frame["value"], log_gdp=np.log(frame["gdp"]))
+    fit = smf.glm("y ~ europe + log_gdp", frame, family=sm.families.Binomial()).fit()
+    x = _design(frame, ["europe", "log_gdp"])
+    ame, low, high, _ = hc1_ame(x, frame["y"].to_numpy(float), fit.params.to_numpy(), 1)
+    assert c.glm["adjusted"]["effect"] == pytest.approx(ame, rel=1e-6)  # index points: x 1
+    printed = text.models(c)
+    assert f"with the control: {ame:.3f} index points (95% CI {low:.3f} to {high:.3f} index" in (
+        printed
+    )
+    assert " pp" not in printed
+    gap = c.gap_weighted.value
+    assert f"gap {gap:.3f} index points" in c.sentence
+    summary = c.summary.set_index("measure")
+    assert set(summary.loc[["gap_weighted", "glm_ame_controlled"], "unit"]) == {"index_points"}
+
+
+def test_ols_hc1_is_hc0_with_the_small_sample_factor(built_home: Path) -> None:
+    import statsmodels.api as sm
+
+    c = compare_regions("fixed_broadband_per100", 2022, home=built_home, n_boot=N_BOOT)
+    x = _design(c.values.assign(d=(c.values["region"] == EUR).astype(float)), ["d"])
+    y = c.values["value"].to_numpy(float)
+    beta = np.linalg.lstsq(x, y, rcond=None)[0]
+    resid = y - x @ beta
+    bread = np.linalg.inv(x.T @ x)
+    n, k = x.shape
+    cov = bread @ (x * (resid**2)[:, None]).T @ x @ bread * n / (n - k)
+    se = math.sqrt(cov[1, 1])
+    assert c.ols["unadjusted"]["se"] == pytest.approx(se, rel=1e-9)
+    assert c.ols["unadjusted"]["cov_type"] == "HC1"
+    direct = sm.OLS(y, x).fit(cov_type="HC0").bse[1]
+    assert se == pytest.approx(direct * math.sqrt(n / (n - k)), rel=1e-9)
 
 
 def test_unbounded_indicator_gets_ols_not_glm(built_home: Path, tidy: pd.DataFrame) -> None:
@@ -411,7 +496,14 @@ def test_convergence_leaves_placeholders_out(built_home: Path, tidy: pd.DataFram
         assert sigma.at[(1992, group), "n"] == len(data)
         assert sigma.at[(1992, group), "sd"] == pytest.approx(data["value"].std(ddof=1))
     beta = result.beta.set_index("group")
-    assert (beta.at["Pooled", "start_year"], beta.at["Pooled", "end_year"]) == (1992, 2023)
+    # 2023 has 7 LAC countries with values, but they hold less than two thirds of LAC's
+    # population (a thin year): the window ends in 2022, and the note says why
+    assert (beta.at["Pooled", "start_year"], beta.at["Pooled", "end_year"]) == (1992, 2022)
+    window = next(n for n in result.notes if n.startswith("beta window"))
+    assert "Latin America & Caribbean 2023" in window
+    assert sigma.at[(2023, LAC), "mean_status"] == "thin"
+    assert sigma.at[(1991, LAC), "mean_status"] == "withheld"
+    assert math.isnan(sigma.at[(1991, LAC), "sd"])  # 2 countries: no dispersion shown
     left = next(n for n in result.notes if n.startswith("left out"))
     assert "ALB 1990–1994" in left and "ARG 1990–1991" in left
     assert not any("value <= 0 in 1992" in n for n in result.notes)
