@@ -62,13 +62,26 @@ class DataState:
         kind, _, name = read.partition(":")
         if kind == "indicator":
             return self.table if name == ALL else self.indicators.get(name, ABSENT)
-        if kind == "evidence":
-            return _folder_digest(_evidence_folder(self.home))
-        if kind == "geometry":
-            return _folder_digest(paths(self.home).raw / name)
-        if kind == "texts":
-            return _texts_digest()
-        return ABSENT
+        computations = {
+            "evidence": lambda: _folder_digest(_evidence_folder(self.home)),
+            "geometry": lambda: _folder_digest(paths(self.home).raw / name),
+            "texts": _texts_digest,
+            "family-members": lambda: self._members_digest(name),
+            "family": lambda: _family_table_digest(self.home, name),
+        }
+        compute = computations.get(kind)
+        return compute() if compute else ABSENT
+
+    def _members_digest(self, key: str) -> str:
+        """sha256 over the digests of a family's stored indicators and the population: when it
+        is unchanged, so are the family's tests (checked without computing them)."""
+        from compare.catalog import load_catalog  # noqa: PLC0415
+
+        catalog = load_catalog()
+        family = json.loads(key)[0]
+        ids = sorted(_indicator_reads([i.id for i in catalog.by_family(family)] + [POPULATION],
+                                      catalog))  # fmt: skip
+        return _sha256("".join(f"{i}={self.digest(i)};" for i in ids).encode())
 
     def describe(self, read: str) -> str:
         """An input in words, for reasons: ``internet_users_pct (source wb-internet-users)``."""
@@ -78,6 +91,12 @@ class DataState:
 
             found = load_catalog().indicators.get(name)
             return f"{name} (source {found.source})" if found else name
+        if kind == "family":
+            family, pair, classification = json.loads(name)[:3]
+            return (
+                f"the tests of the {family.replace('_', ' ')} family ({' vs '.join(pair)}, "
+                f"{classification}; their Holm adjustment)"
+            )
         return {
             WHOLE_TABLE: "the whole processed table",
             EVIDENCE: "the evidence curation (data/raw/evidence)",
@@ -122,6 +141,17 @@ def _folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _family_table_digest(home: Path, key: str) -> str:
+    """The digest of a family's tests now (computed: pandas, scipy; only when a member's data
+    changed)."""
+    from compare.stats.family import family_digest, family_tests  # noqa: PLC0415
+
+    family, pair, classification, threshold, min_countries = json.loads(key)
+    table = family_tests(family, tuple(pair), classification, threshold=threshold,
+                         min_countries=min_countries, home=home)  # fmt: skip
+    return family_digest(table)
+
+
 def _texts_digest() -> str:
     root = shared_dir()
     files = [*sorted((root / "seeds").glob("*.txt")), root / "data" / "sources" / "INDEX.md"]
@@ -143,9 +173,22 @@ def _indicator_reads(ids: Iterable[str], catalog: Any) -> set[str]:
 
 def _comparison_reads(parameters: Mapping[str, Any], catalog: Any) -> set[str]:
     reads = _indicator_reads([parameters["indicator"], POPULATION, CONTROL], catalog)
+    reads |= _family_reads(parameters, catalog.indicator(parameters["indicator"]).family)
     if parameters.get("classification", "m49") == "m49":
         reads.add(GEOMETRY)  # the maps are drawn for UN M49 groups
     return reads
+
+
+def _family_reads(parameters: Mapping[str, Any], family: str) -> set[str]:
+    """The family's tests, as the indicator report reads them (default rules)."""
+    from compare.config import COVERAGE_THRESHOLD, DEFAULT_GROUPS, MIN_COUNTRIES  # noqa: PLC0415
+    from compare.geo.regions import check_groups  # noqa: PLC0415
+    from compare.stats.family import family_key  # noqa: PLC0415
+
+    classification = parameters.get("classification", "m49")
+    pair = check_groups(tuple(parameters.get("groups", DEFAULT_GROUPS)), classification, count=2)
+    key = family_key(family, pair, classification, COVERAGE_THRESHOLD, MIN_COUNTRIES)
+    return {f"family:{key}", f"family-members:{key}"}
 
 
 def _profile_reads(parameters: Mapping[str, Any], catalog: Any) -> set[str]:
@@ -196,6 +239,23 @@ def declared_reads(notebook: str | Path, parameters: Mapping[str, Any]) -> list[
 # --- why a run runs ----------------------------------------------------------------------------
 
 
+def _changed(reads: Mapping[str, str], state: DataState) -> list[str]:
+    """The inputs whose digest changed. A family's tests are recomputed only when one of its
+    members' data changed, and count as changed only when the tests themselves did."""
+    changed = []
+    for read, digest in sorted(reads.items()):
+        kind, _, name = read.partition(":")
+        if kind == "family" or state.digest(read) == digest:
+            continue
+        if kind == "family-members":
+            tests = f"family:{name}"
+            if tests in reads and state.digest(tests) != reads[tests]:
+                changed.append(tests)
+            continue
+        changed.append(read)
+    return changed
+
+
 def reasons(
     before: Mapping[str, Any] | None,
     *,
@@ -224,7 +284,7 @@ def reasons(
     if not isinstance(reads, dict):
         why.append("no record of what it read (an older runner)")
         return why
-    changed = [r for r, digest in sorted(reads.items()) if state.digest(r) != digest]
+    changed = _changed(reads, state)
     if changed:
         why.append("data changed: " + "; ".join(state.describe(r) for r in changed))
     return why

@@ -182,7 +182,7 @@ def _entry(
     result: Any, spec: matrix.RunSpec, plan: Plan, git: dict[str, Any], reports: Path
 ) -> dict[str, Any]:
     data = result.to_dict()
-    reads = plan.state.digests(_fingerprinted(spec, data.get("reads") or []))
+    reads = _read_digests(plan, spec, data.get("reads") or [])
     return {
         "notebook": _rel(spec.notebook, Path(spec.home)),
         "parameters": spec.parameters,
@@ -205,6 +205,15 @@ def _entry(
         "timings": data["timings"],
         "outputs": {name: _rel(path, reports) for name, path in data["outputs"].items()},
     }
+
+
+def _read_digests(plan: Plan, spec: matrix.RunSpec, logged: list[str]) -> dict[str, str]:
+    """Each input the run read with its digest: the one the run computed where it logged one
+    (``family:KEY#DIGEST``), else the plan's."""
+    given = dict(line.split("#", 1) for line in logged if "#" in line)
+    recorded = sorted({line.split("#", 1)[0] for line in logged})
+    return {read: given.get(read) or plan.state.digest(read)
+            for read in _fingerprinted(spec, recorded)}  # fmt: skip
 
 
 def _fingerprinted(spec: matrix.RunSpec, recorded: list[str]) -> list[str]:

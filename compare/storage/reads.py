@@ -8,8 +8,9 @@ variable (notebooks in JupyterLab, tests, the CLI) nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 #: The environment variable naming the log file of the current report run.
@@ -18,10 +19,24 @@ LOG_ENV = "COMPARE_READS_LOG"
 ALL = "*"
 
 
+_suppressed = [0]
+
+
+@contextlib.contextmanager
+def suppressed() -> Iterator[None]:
+    """Inside: reads are not logged one by one (a caller that logs what it derives from them,
+    e.g. a family's tests, logs that instead)."""
+    _suppressed[0] += 1
+    try:
+        yield
+    finally:
+        _suppressed[0] -= 1
+
+
 def note(kind: str, names: Iterable[str] | None = None) -> None:
     """Record that ``names`` of ``kind`` were read (None: all of that kind)."""
     path = os.environ.get(LOG_ENV)
-    if not path:
+    if not path or _suppressed[0]:
         return
     items = [ALL] if names is None else sorted(set(names))
     with open(path, "a", encoding="utf-8") as handle:
