@@ -8,16 +8,19 @@ WORKERS ?=
 EXECUTOR ?=
 SCHEDULER ?=
 LIVE ?=
+PORT ?=
+TOKEN ?=
+SHARE ?= reports.zip
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup data fetch build report report-plan test test-fast lint format lab bench clean
+.PHONY: help setup data fetch build report report-plan share test test-fast lint format lab bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  (MIRROR=$(MIRROR) LIVE=$(LIVE) WORKERS=$(WORKERS) EXECUTOR=$(EXECUTOR))"
+	@echo "  (MIRROR=$(MIRROR) LIVE=$(LIVE) WORKERS=$(WORKERS) EXECUTOR=$(EXECUTOR) PORT=$(PORT) SHARE=$(SHARE))"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
@@ -46,6 +49,9 @@ report: build ## MAIN JOB: fetch, build and regenerate every report into reports
 report-plan: build ## what `make report` would re-run and why, without running anything
 	$(BIN)/compare report --dry-run
 
+share: build ## the reports as one zip to send, SHARE=reports.zip (pages, assets, index; no notebooks, no local paths)
+	$(BIN)/compare report --bundle "$(SHARE)" $(if $(WORKERS),--workers $(WORKERS),)
+
 test: $(STAMP) ## run the whole test suite (reads the mirror at MIRROR)
 	COMPARE_MIRROR="$(MIRROR)" $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
@@ -60,11 +66,12 @@ format: $(STAMP) ## ruff format + fixes
 	$(BIN)/ruff format compare tests scripts bench
 	$(BIN)/ruff check --fix compare tests scripts bench
 
-lab: $(STAMP) ## open JupyterLab on the project (add --allow-root as root)
-	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: $(STAMP) ## JupyterLab on work/, the working copy of notebooks/ (PORT=8888 TOKEN=secret)
+	$(BIN)/compare lab $(if $(PORT),--port $(PORT),) $(if $(TOKEN),--token "$(TOKEN)",)
 
 bench: build ## run the benchmarks in bench/ (prints ratios; see docs/BENCHMARKS.md)
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean: ## remove generated data, reports and caches (keeps .venv)
 	rm -rf data/processed data/.processed.* reports .reports.* .pytest_cache .ruff_cache
+	@echo "(work/, your working copy of the notebooks, is kept)"

@@ -12,8 +12,23 @@ from typing import Any
 from compare.config import CATALOG_PATH, user_catalog_files
 from compare.errors import CatalogError, ParameterError
 from compare.storage.yamlfiles import safe_load
+from compare.suggest import casefold_match, hint
 
 FAMILIES = ("employer_recognition", "digital_divide", "interoperability", "context")
+
+
+def resolve_family(family: str) -> str:
+    """The family written ``family`` in any case; an unknown one raises a ParameterError with
+    the closest family and the valid ones."""
+    found = casefold_match(str(family), FAMILIES)
+    if found is None:
+        raise ParameterError(
+            f"unknown family {family!r}{hint(str(family), FAMILIES)}; valid families: "
+            + ", ".join(FAMILIES)
+        )
+    return found
+
+
 #: How a derived indicator is computed from two catalog indicators (``derive: {OP: [a, b]}``).
 DERIVATIONS = ("difference",)
 
@@ -158,14 +173,21 @@ class Catalog:
         return self.origins.get(f"{section}.{entry_id}", "package")
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """The indicator ``indicator_id``; unknown ids raise a ParameterError listing valid ones."""
+        """The indicator ``indicator_id``; unknown ids raise a ParameterError that suggests the
+        closest ids (the id in another case first) and lists the valid ones."""
         try:
             return self.indicators[indicator_id]
-        except KeyError:
+        except (KeyError, TypeError):
             raise ParameterError(
-                f"unknown indicator {indicator_id!r}; valid indicators: "
-                + ", ".join(sorted(self.indicators))
+                f"unknown indicator {indicator_id!r}{hint(str(indicator_id), self.indicators)}"
+                "; valid indicators: " + ", ".join(sorted(self.indicators))
             ) from None
+
+    def resolve(self, indicator_id: str) -> str:
+        """The catalog id written ``indicator_id`` in any case (``"EGDI"`` -> ``"egdi"``), for
+        the command line and report parameters; otherwise the error of :meth:`indicator`."""
+        found = casefold_match(str(indicator_id), self.indicators)
+        return found if found is not None else self.indicator(indicator_id).id
 
     def source(self, source_id: str) -> Source:
         """The source ``source_id``; unknown ids raise a ParameterError listing valid ones."""
@@ -198,10 +220,7 @@ class Catalog:
 
     def by_family(self, family: str) -> list[Indicator]:
         """Indicators of one family, in catalog order."""
-        if family not in FAMILIES:
-            raise ParameterError(
-                f"unknown family {family!r}; valid families: {', '.join(FAMILIES)}"
-            )
+        family = resolve_family(family)
         return [ind for ind in self.indicators.values() if ind.family == family]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -28,18 +29,25 @@ def _fetch(args: argparse.Namespace) -> int:
         if not args.live:
             print(f"compare fetch: no mirror (--from DIR or $COMPARE_MIRROR): downloading from "
                   f"the official sources (World Bank API {wb_api_base()})", flush=True)  # fmt: skip
-        print(fetch_live(only=args.only or None).summary())
+        from compare.config import paths  # noqa: PLC0415
+        from compare.storage.locks import EXCLUSIVE, home_lock  # noqa: PLC0415
+
+        with home_lock(paths().home, EXCLUSIVE, wait=args.wait):
+            print(fetch_live(only=args.only or None).summary())
         return 0
     from compare.ingest.mirror import fetch_from_mirror  # noqa: PLC0415
 
-    print(fetch_from_mirror(args.mirror, only=args.only or None).summary())
+    result = fetch_from_mirror(
+        args.mirror, only=args.only or None, wait=args.wait, follow_symlinks=args.follow_symlinks
+    )
+    print(result.summary())
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
     from compare.build.run import build  # noqa: PLC0415
 
-    report = build(sources=args.only or None)
+    report = build(sources=args.only or None, wait=args.wait)
     print(report.summary())
     return 0
 
@@ -55,6 +63,10 @@ def _indicators(args: argparse.Namespace) -> int:
         )
     for path in catalog.user_files:
         print(f"user catalog: {path}")
+    if args.family and not chosen:
+        from compare.text.families import empty_family  # noqa: PLC0415
+
+        print(empty_family(catalog, args.family))
     return 0
 
 
@@ -69,9 +81,10 @@ def _origin(catalog: Catalog, indicator_id: str) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from compare.reports.publish import after_report  # noqa: PLC0415
     from compare.reports.runner import main as report_main  # noqa: PLC0415
 
-    return report_main(args)
+    return after_report(args, report_main(args))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -89,6 +102,10 @@ def parser() -> argparse.ArgumentParser:
     from compare.ingest.add.command import add_parser  # noqa: PLC0415
 
     add_parser(sub)  # `compare add wb CODE` / `compare add file PATH`
+
+    from compare.reports.commands import add_commands  # noqa: PLC0415 - argparse only
+
+    add_commands(sub)  # render, profile, lab, templates
     return top
 
 
@@ -112,7 +129,35 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
         help="download from the official sources even when $COMPARE_MIRROR is set",
     )
     fetch.add_argument("--only", nargs="*", metavar="SOURCE", help="only these source ids")
+    fetch.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links in the mirror when they point inside it (default: refuse "
+        "links)",
+    )
+    _add_wait(fetch)
     fetch.set_defaults(run=_fetch)
+
+
+def _add_wait(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--wait",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another fetch, build or report holds the project, wait up to SECONDS for it "
+        "(default 0: stop at once with exit status 3)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
@@ -124,6 +169,7 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
         help="rebuild only these source ids; the other sources keep their rows from the "
         "previous build",
     )
+    _add_wait(build)
     build.set_defaults(run=_build)
 
 
@@ -182,25 +228,53 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         default="warm",
         help="warm: kernels forked from a pre-imported server (default); cold: a new process each",
     )
+    _add_wait(report)
+
+    from compare.reports.commands import add_report_options  # noqa: PLC0415 - argparse only
+
+    add_report_options(report)  # --pdf, --bundle, --with-notebooks
     report.set_defaults(run=_report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; a CompareError is a message and exit status 2, never a traceback."""
+    """Run the command. Exit status: 0 ok, 1 a report failed, 2 bad input or parameters, 3 busy
+    (another command holds the project), 4 the machine refused (permission, disk full ...),
+    130 Ctrl-C, 143 SIGTERM, 129 SIGHUP: a message, never a traceback."""
     args = parser().parse_args(argv)
-    from compare.errors import CompareError  # noqa: PLC0415
+    from compare.errors import CompareError, Terminated  # noqa: PLC0415
+    from compare.storage import signals  # noqa: PLC0415
 
+    signals.install()
     try:
         return int(args.run(args) or 0)
-    except CompareError as exc:
-        print(f"compare {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"compare {args.command}: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except (CompareError, KeyboardInterrupt, Terminated, OSError, MemoryError) as exc:
+        message, code = _outcome(exc)
+        with contextlib.suppress(OSError, ValueError):  # stderr closed: the status still says it
+            print(f"compare {args.command}: {message}", file=sys.stderr, flush=True)
+        return code
+
+
+def _outcome(exc: BaseException) -> tuple[str, int]:
+    """The message and exit status of a command that stopped with ``exc``."""
+    from compare.errors import (  # noqa: PLC0415
+        EXIT_ENVIRONMENT,
+        CompareError,
+        Terminated,
+        os_error_message,
+    )
+
+    if isinstance(exc, CompareError):
+        return f"error: {exc}", exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", 130
+    if isinstance(exc, Terminated):
+        return f"terminated by {exc}", exc.exit_code
+    if isinstance(exc, OSError):
+        return f"error: {os_error_message(exc)}", EXIT_ENVIRONMENT
+    return "error: out of memory (see the limits in docs/RELIABILITY.md)", EXIT_ENVIRONMENT
 
 
 if __name__ == "__main__":

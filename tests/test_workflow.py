@@ -176,3 +176,45 @@ def test_cron_examples_run_make_report_on_a_valid_schedule(document: str) -> Non
         assert not re.search(r"(?<!\\)%", command), f"unescaped % (a newline to cron): {line}"
         assert "flock" in command  # one run at a time
     assert not _cron_lines("```cron\n# only a comment\n```")  # the extractor can find nothing
+
+
+_PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def test_actions_are_pinned_to_commits_without_persisted_credentials(
+    workflow: dict[Any, Any],
+) -> None:
+    steps = _steps(workflow)
+    uses = [step for step in steps if "uses" in step]
+    assert len(uses) == 6
+    for step in uses:
+        assert _PINNED.match(step["uses"]), f"{step['uses']}: not pinned to a commit SHA"
+    text = WORKFLOW.read_text(encoding="utf-8")
+    # each pin names the release it stands for, in a comment on the same line
+    assert len(re.findall(r"uses: \S+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", text, re.M)) == 6
+    checkouts = [s for s in uses if s["uses"].startswith("actions/checkout@")]
+    assert len(checkouts) == 2
+    assert all(s["with"]["persist-credentials"] is False for s in checkouts)
+    for step in steps:  # values reach shell scripts through env:, never by template expansion
+        assert "${{" not in step.get("run", ""), step.get("name")
+    assert not _PINNED.match("actions/checkout@v4")  # the checker can fail
+
+
+def test_zizmor_finds_nothing_above_informational() -> None:
+    import json
+    import sys
+
+    zizmor = shutil.which("zizmor") or str(Path(sys.executable).with_name("zizmor"))
+    if not Path(zizmor).is_file():
+        pytest.skip("zizmor is not installed (dev extra)")
+    done = subprocess.run(
+        [zizmor, "--offline", "--persona=pedantic", "--format=json", str(WORKFLOW)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    findings = json.loads(done.stdout)
+    serious = [
+        (f["ident"], f["determinations"]["severity"])
+        for f in findings
+        if f["determinations"]["severity"] not in ("Informational", "Unknown")
+    ]
+    assert serious == [], serious

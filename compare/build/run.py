@@ -12,13 +12,11 @@ Outputs are staged in a temporary folder and swapped in whole (see :mod:`compare
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import inspect
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from compare.build.quarantine import file_lines, read_lines
 from compare.build.schema import (
     AGGREGATE_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -34,7 +33,7 @@ from compare.build.schema import (
     validate_tidy,
 )
 from compare.catalog import Catalog, Source, load_catalog
-from compare.config import DEFAULT_CLASSIFICATION, Paths, paths
+from compare.config import DEFAULT_CLASSIFICATION, Paths, limits, paths
 from compare.errors import CompareError, DataError
 from compare.evidence.checks import check_consistency
 from compare.evidence.claims import CLAIMS_FILE, evidence_dir, load_claims
@@ -44,6 +43,7 @@ from compare.ingest.values import parse_values, parse_years
 from compare.ingest.vintage import source_dates
 from compare.storage import atomic
 from compare.storage.checksums import sha256_file
+from compare.storage.locks import EXCLUSIVE, home_lock
 
 
 @dataclass
@@ -60,6 +60,9 @@ class SourceResult:
     files: list[dict[str, object]] = field(default_factory=list)
     #: flags of the catalog's placeholder_zeros rules (set by build_source)
     placeholder_flag_names: tuple[str, ...] = ()
+    #: quarantined records per reason code (``quarantine`` lists at most
+    #: ``Limits.quarantine_rows`` of each; None: it lists them all)
+    quarantine_counts: dict[str, int] | None = None
 
     @property
     def rows_read(self) -> int:
@@ -75,17 +78,28 @@ class SourceResult:
         counts = self.tidy.loc[flagged.astype(bool), "indicator"].value_counts().sort_index()
         return {str(k): int(v) for k, v in counts.items()}
 
+    @property
+    def reasons(self) -> dict[str, int]:
+        """Quarantined records per reason code, listed or not."""
+        if self.quarantine_counts is not None:
+            return dict(sorted(self.quarantine_counts.items()))
+        counts = self.quarantine["reason_code"].value_counts().sort_index()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    @property
+    def quarantined(self) -> int:
+        return sum(self.reasons.values())
+
     def accounting(self) -> dict[str, object]:
         """The per-source line of the build manifest."""
-        reasons = self.quarantine["reason_code"].value_counts().sort_index()
         return {
             "rows_in_file": self.rows_in_file,
             "rows_not_selected": self.rows_not_selected,
             "rows_read": self.rows_read,
             "kept": len(self.tidy),
-            "quarantined": len(self.quarantine),
+            "quarantined": self.quarantined,
             "aggregates": len(self.aggregates),
-            "quarantine_reasons": {str(k): int(v) for k, v in reasons.items()},
+            "quarantine_reasons": self.reasons,
             "placeholder_zeros": self.placeholder_counts,
             "seconds": round(self.seconds, 3),
             "files": self.files,
@@ -93,11 +107,11 @@ class SourceResult:
 
     def check_invariant(self) -> None:
         """rows read = kept + quarantined + aggregates, or a CompareError (a bug, not bad data)."""
-        total = len(self.tidy) + len(self.quarantine) + len(self.aggregates)
+        total = len(self.tidy) + self.quarantined + len(self.aggregates)
         if total != self.rows_read:
             raise CompareError(
                 f"{self.source_id}: rows read {self.rows_read} != kept {len(self.tidy)} + "
-                f"quarantined {len(self.quarantine)} + aggregates {len(self.aggregates)}"
+                f"quarantined {self.quarantined} + aggregates {len(self.aggregates)}"
             )
 
 
@@ -130,6 +144,13 @@ def _quarantine(
     )
 
 
+def _per_text(column: pd.Series, change: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``change`` applied once per distinct text of ``column`` (repeats share the result)."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+    changed = change(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(changed[codes], index=column.index, dtype=object)
+
+
 def _formatted(values: pd.Series, template: str) -> pd.Series:
     """``template.format(v)`` for each value, as text (empty-safe)."""
     return pd.Series([template.format(v) for v in values], index=values.index, dtype=object)
@@ -137,11 +158,16 @@ def _formatted(values: pd.Series, template: str) -> pd.Series:
 
 @dataclass
 class _Split:
-    """Records still in play, and what the stages have set aside so far."""
+    """Records still in play, and what the stages have set aside so far: every quarantined
+    record is counted per reason code; the first ``listed`` of each code are kept as rows (the
+    quarantine of a hostile file stays small: memory grows with the input, not with its
+    repeats)."""
 
     records: pd.DataFrame
     source: Source
     quarantined: list[pd.DataFrame] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    listed: int = field(default_factory=lambda: limits().quarantine_rows)
 
     def drop(self, mask: pd.Series, code: str | pd.Series, reason: str | pd.Series) -> None:
         """Quarantine the records where ``mask`` holds, with their code and reason."""
@@ -151,8 +177,24 @@ class _Split:
                 code = code[mask]
             if not isinstance(reason, str):
                 reason = reason[mask]
-            self.quarantined.append(_quarantine(rows, self.source.id, code, reason))
+            keep = self._room(rows.index, code)
+            if keep is not None:
+                rows = rows[keep]
+                code = code if isinstance(code, str) else code[keep]
+                reason = reason if isinstance(reason, str) else reason[keep]
+            if len(rows):
+                self.quarantined.append(_quarantine(rows, self.source.id, code, reason))
             self.records = self.records[~mask]
+
+    def _room(self, index: pd.Index, code: str | pd.Series) -> np.ndarray | None:
+        """Count the records per code; which of them are still listed (None: all)."""
+        codes = pd.Series(code, index=index, dtype=object) if isinstance(code, str) else code
+        keep = np.ones(len(index), dtype=bool)
+        for value, positions in codes.groupby(codes.to_numpy(), sort=False).indices.items():
+            before = self.counts.get(value, 0)
+            self.counts[value] = before + len(positions)
+            keep[positions[max(0, self.listed - before) :]] = False
+        return None if keep.all() else keep
 
 
 def _read_records(source: Source, folder: Path, wanted: list[str]) -> tuple[pd.DataFrame, int]:
@@ -165,6 +207,8 @@ def _read_records(source: Source, folder: Path, wanted: list[str]) -> tuple[pd.D
             f"(source {source.id})",
             file=str(folder),
         )
+    cap = limits()
+    _check_sizes(source, folder, cap.file_bytes)
     reader = get_reader(source.reader)
     if "wanted" in inspect.signature(reader).parameters:
         raw = reader(source, folder, wanted=wanted)
@@ -173,12 +217,43 @@ def _read_records(source: Source, folder: Path, wanted: list[str]) -> tuple[pd.D
     skipped = int(raw.attrs.get("rows_not_selected", 0))
     if list(raw.columns) != list(RECORD_COLUMNS):
         raise CompareError(f"reader {source.reader} returned columns {list(raw.columns)}")
+    if len(raw) > cap.records:
+        raise DataError(
+            f"{len(raw):,} records of the catalog's series, more than the limit of "
+            f"{cap.records:,} per source: is this the right file? (raise $COMPARE_MAX_RECORDS "
+            "if it is)",
+            file=str(folder / source.files[0]) if len(source.files) == 1 else str(folder),
+        )
     raw = raw.reset_index(drop=True)
-    for column in ("raw_file", "raw_column", "entity", "series", "flag", "problem"):
-        raw[column] = raw[column].astype("string").fillna("").astype(object)
-    raw["year"] = raw["year"].astype("string").fillna("").astype(object)
+    for column in ("raw_file", "raw_column", "entity", "series", "flag", "problem", "year"):
+        raw[column] = _as_text(raw[column])
     _flag_unterminated(raw, source, folder)
     return raw, skipped
+
+
+def _check_sizes(source: Source, folder: Path, limit: int) -> None:
+    """A raw file larger than the limit is refused before it is read."""
+    for name in source.files:
+        try:
+            size = (folder / name).stat().st_size
+        except OSError:
+            continue  # the reader names a missing file
+        if size > limit:
+            raise DataError(
+                f"{size / 2**20:,.0f} MB, larger than the limit of {limit / 2**20:,.0f} MB for "
+                "one raw file (raise $COMPARE_MAX_FILE_MB if it is right)",
+                file=str(folder / name),
+            )
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """A text column as objects, "" for missing; a categorical's texts are shared between its
+    rows (one reference per row, not one string per row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        texts = [str(c) for c in column.cat.categories]
+        table = np.asarray([*texts, ""], dtype=object)
+        return pd.Series(table[column.cat.codes.to_numpy()], index=column.index, dtype=object)
+    return column.astype("string").fillna("").astype(object)
 
 
 #: Text files whose last line may have been cut short (a download or copy that stopped).
@@ -225,46 +300,58 @@ def _stage_values(split: _Split) -> None:
 
 
 def _stage_countries(split: _Split) -> pd.DataFrame:
-    """Attach ISO3; set aggregates aside (returned); quarantine unknown or ambiguous names."""
+    """Attach ISO3; set aggregates aside (returned); quarantine unknown or ambiguous names.
+
+    Names are harmonised and reasons written once per distinct name; more distinct unknown
+    names than ``Limits.unknown_names`` stop the build (a file of made-up codes, not a
+    source)."""
     from compare.geo import countries  # noqa: PLC0415
 
-    entities = pd.Series(split.records["entity"].unique(), dtype=object)
+    codes, entities = pd.factorize(split.records["entity"].to_numpy(dtype=object))
     result = countries.harmonise(list(entities))
-    lookup = pd.DataFrame(
-        {
-            "entity": entities,
-            "iso3": result.iso3,
-            "status": result.status,
-            "aggregate_code": result.aggregate_code,
-            "candidates": [" or ".join(m.candidates) for m in result.matches],
-        }
+    status = np.asarray(result.status, dtype=object)
+    _check_unknown_names(split, entities, status)
+    named = [repr(str(e)) for e in entities]
+    reasons = np.asarray(
+        [
+            f"country name/code not recognised: {name}"
+            if state == "unmapped"
+            else f"country name matches several countries: {name} ({' or '.join(m.candidates)})"
+            for name, state, m in zip(named, status, result.matches, strict=True)
+        ],
+        dtype=object,
     )
-    records = (
-        split.records.reset_index()
-        .merge(lookup, on="entity", how="left", validate="many_to_one")
-        .set_index("index")
+    lookup = {
+        "iso3": np.asarray(result.iso3, dtype=object),
+        "status": status,
+        "aggregate_code": np.asarray(result.aggregate_code, dtype=object),
+        "reason": reasons,
+    }
+    index = split.records.index
+    split.records = split.records.assign(
+        **{key: pd.Series(values[codes], index=index) for key, values in lookup.items()}
     )
-    split.records = records
-    entity_text = _formatted(records["entity"], "{!r}")
-    split.drop(
-        records["status"] == "unmapped",
-        "unknown_country",
-        "country name/code not recognised: " + entity_text,
-    )
-    records = split.records  # what is left: texts are built on these rows only
-    split.drop(
-        records["status"] == "ambiguous",
-        "ambiguous_country",
-        "country name matches several countries: "
-        + _formatted(records["entity"], "{!r}")
-        + " ("
-        + records["candidates"]
-        + ")",
-    )
+    records = split.records
+    split.drop(records["status"] == "unmapped", "unknown_country", records["reason"])
+    records = split.records
+    split.drop(records["status"] == "ambiguous", "ambiguous_country", records["reason"])
     is_aggregate = split.records["status"] == "aggregate"
     aggregates = split.records[is_aggregate]
-    split.records = split.records[~is_aggregate]
+    split.records = split.records[~is_aggregate].drop(columns="reason")
     return aggregates
+
+
+def _check_unknown_names(split: _Split, entities: np.ndarray, status: np.ndarray) -> None:
+    unknown = entities[status == "unmapped"]
+    limit = limits().unknown_names
+    if len(unknown) > limit:
+        sample = ", ".join(repr(str(name)) for name in unknown[:5])
+        raise DataError(
+            f"{len(unknown):,} distinct country names or codes are not recognised ({sample}, "
+            f"...), more than the limit of {limit:,}: is this the right file? (raise "
+            "$COMPARE_MAX_UNKNOWN_NAMES if it is)",
+            file=", ".join(split.source.files),
+        )
 
 
 def _stage_units(split: _Split, catalog: Catalog) -> None:
@@ -285,14 +372,16 @@ def _stage_units(split: _Split, catalog: Catalog) -> None:
     )
     split.records = records
     outside = (records["number"] < low) | (records["number"] > high)
+    if not outside.any():
+        return
     reason = (
-        _formatted(records["number"], "value {:g}")
+        _formatted(records["number"][outside], "value {:g}")
         + " outside plausible range ["
-        + _formatted(low, "{:g}")
+        + _formatted(low[outside], "{:g}")
         + ", "
-        + _formatted(high, "{:g}")
+        + _formatted(high[outside], "{:g}")
         + "] after scaling"
-    )
+    ).reindex(records.index)
     split.drop(outside, "out_of_range", reason)
 
 
@@ -327,13 +416,7 @@ def _stage_fractions(split: _Split, catalog: Catalog) -> None:
             )
     small = records[in_percent & (number > 0) & (number <= 1) & ~suspect]
     if not small.empty:
-        large = records.loc[
-            in_percent & (number >= FRACTION_NEIGHBOUR), ["iso3", "indicator", "year_int", "number"]
-        ].rename(columns={"year_int": "near_year", "number": "near_value"})
-        pairs = small.reset_index().merge(large, on=["iso3", "indicator"])
-        pairs = pairs[(pairs["near_year"] - pairs["year_int"]).abs().between(1, FRACTION_YEARS)]
-        for index, rows in pairs.groupby("index", sort=False):
-            near = rows.iloc[0]
+        for index, near in _near_large_values(records, in_percent, small).iterrows():
             suspect[index] = True
             reason[index] = (
                 f"value {near['number']:g} between 0 and 1 in a percent column while the same "
@@ -341,6 +424,40 @@ def _stage_fractions(split: _Split, catalog: Catalog) -> None:
                 "as a fraction? (not rescaled)"
             )
     split.drop(suspect, "possible_fraction", reason)
+
+
+def _near_large_values(
+    records: pd.DataFrame, in_percent: pd.Series, small: pd.DataFrame
+) -> pd.DataFrame:
+    """For each small value (index of ``small``), the first record of the same country and
+    indicator within FRACTION_YEARS years (not the same year) holding FRACTION_NEIGHBOUR or
+    more: ``number``, ``near_value``, ``near_year``.
+
+    Linear in the records: the large values are looked up by (country, indicator, year), one
+    per year (the first in file order), at the 2 x FRACTION_YEARS years around each small
+    value; no pairing of every row with every other row of the same country (a file with
+    one line repeated 600 times once took 11 GB here)."""
+    key = ["iso3", "indicator", "near_year"]
+    large = records.loc[
+        in_percent & (records["number"] >= FRACTION_NEIGHBOUR),
+        ["iso3", "indicator", "year_int", "number"],
+    ].rename(columns={"year_int": "near_year", "number": "near_value"})
+    large = large.assign(order=np.arange(len(large))).drop_duplicates(key, keep="first")
+    offsets = [d for d in range(-FRACTION_YEARS, FRACTION_YEARS + 1) if d != 0]
+    candidates = pd.concat(
+        [
+            small[["iso3", "indicator", "number"]].assign(
+                near_year=small["year_int"] + offset, small_index=small.index
+            )
+            for offset in offsets
+        ],
+        ignore_index=True,
+    )
+    pairs = candidates.merge(large, on=key, how="inner", validate="many_to_one")
+    first = pairs.sort_values(["small_index", "order"], kind="stable").drop_duplicates(
+        "small_index", keep="first"
+    )
+    return first.set_index("small_index")[["number", "near_value", "near_year"]]
 
 
 def _stage_duplicates(split: _Split) -> None:
@@ -358,11 +475,8 @@ def _stage_duplicates(split: _Split) -> None:
     )
     records = split.records
     again = records.duplicated(key, keep="first")
-    split.drop(
-        again,
-        "duplicate_identical",
-        _formatted(first_row[records.index], "repeats row {} with the same value"),
-    )
+    reason = _formatted(first_row[again[again].index], "repeats row {} with the same value")
+    split.drop(again, "duplicate_identical", reason.reindex(records.index))
 
 
 def _default_regions(iso3: pd.Series) -> pd.Series:
@@ -424,6 +538,7 @@ def build_source(source: Source, folder: Path, catalog: Catalog) -> SourceResult
         seconds=time.perf_counter() - started,
         files=_file_records(source, folder),
         placeholder_flag_names=catalog.placeholder_flags,
+        quarantine_counts=dict(split.counts),
     )
     result.check_invariant()
     return result
@@ -433,7 +548,7 @@ def _select(raw: pd.DataFrame, source: Source, catalog: Catalog) -> tuple[pd.Ser
     """The rows of the catalog's series (and the unreadable rows), each with its indicator id;
     unreadable and not-assessed rows already quarantined."""
     series_map = {ind.key.casefold(): ind.id for ind in catalog.indicators_of(source.id)}
-    series_key = raw["series"].str.strip().str.casefold()
+    series_key = _per_text(raw["series"], lambda texts: texts.str.strip().str.casefold())
     problem = raw["problem"] != ""
     selected = problem | series_key.isin(list(series_map))
     records = raw[selected].assign(indicator=series_key[selected].map(series_map).fillna(""))
@@ -512,18 +627,6 @@ def _file_records(source: Source, folder: Path) -> list[dict[str, object]]:
         }
         for name in source.files
     ]
-
-
-@contextlib.contextmanager
-def build_lock(where: Paths) -> Iterator[None]:
-    """One build at a time per project (an exclusive lock on data/.build.lock)."""
-    where.home.joinpath("data").mkdir(parents=True, exist_ok=True)
-    with open(where.home / "data" / ".build.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CompareError("another `compare build` is running on this project") from None
-        yield
 
 
 @dataclass
@@ -645,15 +748,17 @@ def build(
     *,
     catalog: Catalog | None = None,
     sources: list[str] | None = None,
+    wait: float = 0.0,
 ) -> BuildReport:
-    """Build ``data/processed`` from ``data/raw`` and return what was done."""
+    """Build ``data/processed`` from ``data/raw`` and return what was done (holding the project
+    lock exclusively: waits up to ``wait`` seconds for another command, then BusyError)."""
     where = paths(home)
     catalog = catalog or load_catalog(home=home)
     wanted = {catalog.source(s).id for s in sources} if sources else set(catalog.sources)
     chosen = [src for src in catalog.sources.values() if src.id in wanted]  # catalog order
     _check_user_folders(catalog, chosen, where)
     started = time.perf_counter()
-    with build_lock(where):
+    with home_lock(where.home, EXCLUSIVE, wait=wait):
         atomic.clean_stale_stages(where.processed.parent, where.processed.name)
         results = [build_source(src, where.raw / src.id, catalog) for src in chosen]
         kept = _previous_outputs(where, catalog, {src.id for src in chosen}) if sources else None
@@ -665,7 +770,10 @@ def build(
             ignore_index=True,
         )
         quarantine = pd.concat(
-            [*([kept.quarantine] if kept else []), *(r.quarantine for r in results)],
+            [
+                *([kept.quarantine] if kept else []),
+                *(file_lines(r.quarantine, r.reasons, r.source_id) for r in results),
+            ],
             ignore_index=True,
         )
         if kept:  # the order of a full build: sources in catalog order
@@ -685,7 +793,7 @@ def build(
             sources={sid: accounts[sid] for sid in catalog.sources if sid in accounts},
             rows=len(tidy),
             aggregates=len(aggregates),
-            quarantined=len(quarantine),
+            quarantined=sum(int(acc["quarantined"]) for acc in accounts.values()),
             seconds=0.0,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             outputs={},
@@ -765,8 +873,7 @@ def _previous_outputs(where: Paths, catalog: Catalog, rebuilt: set[str]) -> _Pre
     accounts = {sid: acc for sid, acc in manifest.get("sources", {}).items() if sid in others}
     tidy = pd.read_parquet(folder / "indicators.parquet")
     aggregates = pd.read_parquet(folder / "aggregates.parquet")
-    quarantine = pd.read_csv(folder / "quarantine.csv", dtype=str, keep_default_na=False)
-    quarantine["raw_row"] = pd.to_numeric(quarantine["raw_row"], errors="coerce").astype("Int64")
+    quarantine = read_lines(folder / "quarantine.csv")
     return _Previous(
         tidy[tidy["source_id"].isin(accounts)].reset_index(drop=True),
         aggregates[aggregates["source_id"].isin(accounts)].reset_index(drop=True),

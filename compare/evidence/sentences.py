@@ -20,6 +20,7 @@ from compare.evidence.claims import (
     fmt_value,
     with_unit,
 )
+from compare.text.escape import md_code, md_text
 from compare.text.numbers import is_missing, share
 from compare.text.words import join, plural
 
@@ -139,7 +140,10 @@ def _case_lines(selected: pd.DataFrame, cases: pd.DataFrame) -> list[str]:
     lines = [f"Figures of the {plural(len(cases), 'case')} of Table 1 in the selection:", ""]
     for case in cases.itertuples(index=False):
         rows = evidence[evidence["case_id"] == case.case_id]
-        where = f"Case {case.case_id}, {case.institution} ({case.country}; {case.region})"
+        where = (
+            f"Case {md_text(case.case_id)}, {md_text(case.institution)} "
+            f"({md_text(case.country)}; {md_text(case.region)})"
+        )
         if rows.empty:
             lines.append(f"* {where}: no figure in the selection.")
             continue
@@ -149,7 +153,7 @@ def _case_lines(selected: pd.DataFrame, cases: pd.DataFrame) -> list[str]:
             sections = join(dict.fromkeys(s.capitalize() for s in mentions["section"]))
             in_text = (mentions["section"] == SECTION_CASES).any()
             figures.append(
-                f"{figure(first)} '{first['measure']}' (`{first['family']}`), "
+                f"{figure(first)} '{md_text(first['measure'])}' ({md_code(first['family'])}), "
                 f"{plural(len(mentions), 'mention')} ({sections})"
                 + ("" if in_text else ", not in the case narrative")
             )
@@ -166,9 +170,10 @@ def _institution_lines(selected: pd.DataFrame) -> list[str]:
     if rows.empty:
         return ["Institution-level figures outside the Table 1 cases: none in the selection."]
     shown = [
-        f"{r['geography']} ({r['region']}, {_DOCUMENT_NAMES[r['document']]} line {r['line']}): "
-        f"{figure(r)} '{r['measure']}' (`{r['family']}`; "
-        + (f"cited as {r['citation']}" if r["citation"] else "no citation")
+        f"{md_text(r['geography'])} ({md_text(r['region'])}, "
+        f"{_DOCUMENT_NAMES[r['document']]} line {r['line']}): "
+        f"{figure(r)} '{md_text(r['measure'])}' ({md_code(r['family'])}; "
+        + (f"cited as {md_text(r['citation'])}" if r["citation"] else "no citation")
         + ")"
         for _, r in rows.iterrows()
     ]
@@ -189,8 +194,8 @@ def _phrase_citation_conflict(finding: Any, claims: pd.DataFrame) -> str:
     first = rows.iloc[0]
     cited = list(dict.fromkeys(c for c in rows["citation"] if c))
     return (
-        f"{with_unit(first['value'], first['unit'])} '{first['measure']}' "
-        f"({first['geography']}) cited as " + " | ".join(cited)
+        f"{with_unit(first['value'], first['unit'])} '{md_text(first['measure'])}' "
+        f"({md_text(first['geography'])}) cited as " + " | ".join(map(md_text, cited))
     )
 
 
@@ -218,7 +223,7 @@ def _phrase_unsupported(finding: Any, claims: pd.DataFrame) -> str:
     first = claims.loc[finding.claim_ids.split(";")[0]]
     return (
         f"Table 1 gives case {first['case_id']} {with_unit(first['value'], first['unit'])} "
-        f"('{first['quote']}'), which its narrative does not contain"
+        f"('{md_text(first['quote'])}'), which its narrative does not contain"
     )
 
 
@@ -226,19 +231,22 @@ def _phrase_mismatch(finding: Any, claims: pd.DataFrame) -> str:
     text, table = (claims.loc[i] for i in finding.claim_ids.split(";")[:2])
     return (
         f"case {table['case_id']}: {with_unit(table['value'], table['unit'])} is "
-        f"'{text['measure']}' in the narrative and '{table['measure']}' in Table 1"
+        f"'{md_text(text['measure'])}' in the narrative and '{md_text(table['measure'])}' in "
+        "Table 1"
     )
 
 
 def _phrase_missing_citation(finding: Any, claims: pd.DataFrame) -> str:
     first = claims.loc[finding.claim_ids.split(";")[0]]
-    return f"{figure(first)} '{first['measure']}' ({first['geography']})"
+    return f"{figure(first)} '{md_text(first['measure'])}' ({md_text(first['geography'])})"
 
 
 def _phrase_value_conflict(finding: Any, claims: pd.DataFrame) -> str:
     rows = claims.loc[finding.claim_ids.split(";")]
-    quotes = " vs ".join(f"'{r.quote}' ({r.Index}, line {r.line})" for r in rows.itertuples())
-    return f"'{rows.iloc[0]['measure']}': {quotes}"
+    quotes = " vs ".join(
+        f"'{md_text(r.quote)}' ({md_text(r.Index)}, line {r.line})" for r in rows.itertuples()
+    )
+    return f"'{md_text(rows.iloc[0]['measure'])}': {quotes}"
 
 
 _PHRASES: dict[str, Callable[[Any, pd.DataFrame], str]] = {

@@ -184,13 +184,21 @@ class Harmonised:
         """Distinct names that matched several countries, with the candidates."""
         return {m.text: m.candidates for m in self.matches if m.status == "ambiguous"}
 
+    @property
+    def suggestions(self) -> dict[str, list[str]]:
+        """Close country names for each unmapped name (the first :data:`SUGGESTED` names;
+        shown in :meth:`report`, never applied)."""
+        return {name: suggest(name) for name in self.unmapped[:SUGGESTED]}
+
     def report(self) -> str:
-        """One paragraph on what could not be mapped (empty when everything was)."""
+        """One paragraph on what could not be mapped, with close country names for unknown
+        ones (empty when everything was mapped)."""
         parts = []
         if self.unmapped:
+            hints = self.suggestions
             parts.append(
                 f"{len(self.unmapped)} name(s) not recognised: "
-                + ", ".join(map(repr, self.unmapped))
+                + ", ".join(_with_hint(name, hints.get(name, [])) for name in self.unmapped)
             )
         if self.ambiguous:
             parts.append(
@@ -263,7 +271,11 @@ def require_iso3(names: str | Iterable[Any], *, context: str = "") -> list[str]:
         parts = []
         unmapped = [text for text, m in bad.items() if m.status == "unmapped"]
         if unmapped:
-            parts.append(f"unknown country {', '.join(map(repr, unmapped))}")
+            parts.append(
+                "unknown country "
+                + ", ".join(_with_hint(text, suggest(text)) for text in unmapped[:SUGGESTED])
+                + (f" and {len(unmapped) - SUGGESTED} more" if len(unmapped) > SUGGESTED else "")
+            )
         parts += [
             f"{text!r} is ambiguous ({' or '.join(m.candidates)})"
             for text, m in bad.items()
@@ -275,6 +287,38 @@ def require_iso3(names: str | Iterable[Any], *, context: str = "") -> list[str]:
         text = "; ".join(parts) + "; use ISO3 codes or country names, e.g. ESP, 'Brazil', 'México'"
         raise ParameterError(f"{context}: {text}" if context else text)
     return [str(code) for code in result.iso3]
+
+
+#: Unmapped names given close matches in one message (each costs a scan of the name table).
+SUGGESTED = 10
+
+#: Similarity a country name needs to be suggested: stricter than for ids, since thousands of
+#: names are compared ("Ecudor" -> Ecuador 0.92, "Untied Kingdom" -> United Kingdom 0.86, but
+#: "Atlantis" suggests nothing).
+NAME_CUTOFF = 0.8
+
+
+def suggest(text: Any, limit: int = 3) -> list[str]:
+    """Close country names for a name that matched nothing, as ``"Ecuador (ECU)"`` (best
+    first): the names and spellings of the reference tables compared on their
+    :func:`~compare.geo.names.name_key`. Only a hint: :func:`to_iso3` never applies it.
+
+    >>> suggest("Ecudor")
+    ['Ecuador (ECU)']
+    """
+    from compare.suggest import close  # noqa: PLC0415
+
+    ref = reference()
+    single = {key: next(iter(codes)) for key, codes in ref.by_key.items() if len(codes) == 1}
+    found = close(name_key(str(text)), single, limit=limit * 3, cutoff=NAME_CUTOFF, key=str)
+    codes = list(dict.fromkeys(single[key] for key in found))[:limit]
+    return [f"{country_name(code)} ({code})" for code in codes]
+
+
+def _with_hint(text: str, candidates: list[str]) -> str:
+    from compare.suggest import did_you_mean  # noqa: PLC0415
+
+    return f"{text!r} ({did_you_mean(candidates, quote=False)})" if candidates else repr(text)
 
 
 def country_name(iso3: str) -> str:

@@ -174,8 +174,12 @@ def groups(classification: str = "m49") -> list[str]:
 def _group_names(classification: str) -> list[str]:
     found = sorted(_index().get(classification, {}))
     if not found:
+        from compare.suggest import hint  # noqa: PLC0415
+
+        valid = classifications()
         raise ParameterError(
-            f"unknown classification {classification!r}; valid: {', '.join(classifications())}"
+            f"unknown classification {classification!r}{hint(str(classification), valid)}; "
+            f"valid: {', '.join(valid)}"
         )
     return found
 
@@ -203,6 +207,11 @@ def _unknown_message(unknown: list[str], classification: str, valid: list[str]) 
     text = (
         f"unknown group {', '.join(map(repr, unknown))} in classification {classification!r}; "
         f"valid groups: {', '.join(valid)}"
+    )
+    from compare.suggest import hint  # noqa: PLC0415
+
+    text = text.replace(
+        "; valid groups:", "".join(hint(n, valid) for n in unknown) + "; valid groups:", 1
     )
     hints = [f"{name!r} is {' or '.join(map(repr, _elsewhere(name)))}" for name in unknown]
     hints = [h for h, name in zip(hints, unknown, strict=True) if _elsewhere(name)]

@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from compare.config import mirror_dir, paths
+from compare.config import limits, mirror_dir, paths
 from compare.errors import FetchError
+from compare.ingest.mirror_check import (
+    MANIFEST,
+    MirrorFile,
+    check_folder_names,
+    check_total,
+    copy_bounded,
+    scan,
+)
 from compare.storage import atomic
 from compare.storage.checksums import sha256_file
+from compare.storage.locks import EXCLUSIVE, home_lock
 
-MANIFEST = "_manifest.json"
 _LICENCE = re.compile(r"licen[cs]e[^:]*:\s*(.+)", re.IGNORECASE)
 _REPOSITORY = re.compile(r"Repository:\s*(.+)")
 
@@ -72,12 +79,8 @@ def provenance(folder: Path) -> dict[str, str]:
     return info
 
 
-def _file_entries(folder: Path) -> list[dict[str, object]]:
-    return [
-        {"file": str(p.relative_to(folder)), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
-    ]
+def _file_entries(files: list[MirrorFile]) -> list[dict[str, object]]:
+    return [{"file": f.name, "bytes": f.size, "sha256": sha256_file(f.path)} for f in files]
 
 
 def _damaged(dest: Path, expected: dict[str, str]) -> list[str]:
@@ -89,9 +92,14 @@ def _damaged(dest: Path, expected: dict[str, str]) -> list[str]:
     ]
 
 
-def import_folder(src: Path, dest: Path) -> tuple[str, list[str]]:
-    """Import one folder; returns ("imported" | "unchanged" | "changed", notes)."""
-    entries = _file_entries(src)
+def import_folder(
+    src: Path, dest: Path, files: list[MirrorFile] | None = None
+) -> tuple[str, list[str]]:
+    """Import one folder (``files``: its checked files, see :mod:`.mirror_check`); returns
+    ("imported" | "unchanged" | "changed", notes)."""
+    if files is None:
+        files = scan(src, src.parent, follow_symlinks=False, limits=limits())
+    entries = _file_entries(files)
     if not entries:
         raise FetchError(f"mirror folder {src} holds no files")
     old_manifest = dest / MANIFEST
@@ -129,12 +137,12 @@ def import_folder(src: Path, dest: Path) -> tuple[str, list[str]]:
         "files": entries,
     }
     with atomic.staged_directory(dest) as stage:
-        for entry in entries:
-            target = stage / str(entry["file"])
+        for item, entry in zip(files, entries, strict=True):
+            target = stage / item.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src / str(entry["file"]), target)
+            copy_bounded(item, target)
             if sha256_file(target) != entry["sha256"]:
-                raise FetchError(f"copy of {src / str(entry['file'])} does not match its checksum")
+                raise FetchError(f"copy of {item.path} does not match its checksum")
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return status, notes
 
@@ -143,8 +151,11 @@ def fetch_from_mirror(
     mirror: str | Path | None = None,
     home: str | Path | None = None,
     only: list[str] | None = None,
+    wait: float = 0.0,
+    follow_symlinks: bool = False,
 ) -> FetchResult:
-    """Import every source folder of the mirror (or ``only`` those) into ``data/raw``."""
+    """Import every source folder of the mirror (or ``only`` those) into ``data/raw``, holding
+    the project lock exclusively (waits up to ``wait`` seconds for another command)."""
     root = mirror_dir(mirror)
     if root is None:
         raise FetchError(
@@ -153,7 +164,33 @@ def fetch_from_mirror(
         )
     if not root.is_dir():
         raise FetchError(f"mirror directory not found: {root}")
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    raw = paths(home).raw
+    with home_lock(paths(home).home, EXCLUSIVE, wait=wait):
+        folders = _selected(root, only)
+        check_folder_names(folders, raw)
+        cap = limits()
+        files = {
+            f.name: scan(f, root, follow_symlinks=follow_symlinks, limits=cap) for f in folders
+        }
+        check_total(files, cap)
+        result = FetchResult()
+        for folder in folders:
+            status, notes = import_folder(folder, raw / folder.name, files[folder.name])
+            if status == "changed":
+                result.changed[folder.name] = notes
+            else:
+                getattr(result, status).append(folder.name)
+    return result
+
+
+def _selected(root: Path, only: list[str] | None) -> list[Path]:
+    """The source folders of the mirror (links to folders included, checked later), or
+    ``only`` those."""
+    folders = sorted(
+        p
+        for p in root.iterdir()
+        if not p.name.startswith(".") and (p.is_dir() or (p.is_symlink() and not p.is_file()))
+    )
     if only:
         unknown = sorted(set(only) - {p.name for p in folders})
         if unknown:
@@ -162,12 +199,4 @@ def fetch_from_mirror(
                 + ", ".join(p.name for p in folders)
             )
         folders = [p for p in folders if p.name in only]
-    raw = paths(home).raw
-    result = FetchResult()
-    for folder in folders:
-        status, notes = import_folder(folder, raw / folder.name)
-        if status == "changed":
-            result.changed[folder.name] = notes
-        else:
-            getattr(result, status).append(folder.name)
-    return result
+    return folders

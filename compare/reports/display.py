@@ -8,7 +8,13 @@
   mimetype, so the saved ``.ipynb`` still shows the figure in JupyterLab. It never goes through
   plotly's renderers (whose first use validates with nbformat/jsonschema, ~1 s per kernel), and
   nbconvert can draw it (plotly 6+'s default output is a mimetype nbconvert drops);
-* interactively it calls ``fig.show()`` (JupyterLab's plotly renderer) and prints the caption.
+* anywhere else (JupyterLab, VS Code, ``papermill`` run from the command line) it emits the
+  plotly JSON mimetype (drawn by JupyterLab's plotly renderer) together with ``text/html``: the
+  figure's ``<div>``, preceded in the first figure of the kernel session by plotly.js itself, so
+  that a notebook converted with plain ``jupyter nbconvert --to html`` draws every figure offline
+  with plotly.js included once per page (between ``<!-- compare:plotlyjs -->`` marks, which
+  ``compare render`` removes: its page loads plotly.js once itself). A caption the figure does
+  not draw is shown under it as Markdown.
 
 In a report run the plotly renderer ``"compare"`` is also the default, so a plain ``fig.show()``
 in a notebook is rendered the same way. ``md(text)`` shows text computed from data as Markdown
@@ -55,13 +61,25 @@ def figure_html(fig: Any, caption: str | None = None) -> str:
     """``<figure>`` with the plot ``<div>`` (plotly.js not included) and an escaped caption
     (a ``<figcaption>``; kept for screen readers and search but not shown twice when the figure
     draws the caption itself, as every figure of :mod:`compare.figures` does)."""
-    import plotly.io as pio  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
 
     text = caption_of(fig) if caption is None else caption
-    body = pio.to_html(
-        fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG, validate=False
+    plot = figure_json(fig)
+    plot["config"] = _PLOT_CONFIG
+    # The page's Content-Security-Policy runs no inline script: the figure is data (a JSON
+    # block the browser never executes, with <, > and & escaped) that reports/assets/report.js
+    # draws with Plotly.newPlot.
+    data = (
+        json.dumps(plot, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
     )
-    drawn = any(getattr(a, "name", None) == "caption" for a in fig.layout.annotations or ())
+    body = (
+        f'<div class="compare-plot" id="{uuid.uuid4()}"></div>'
+        f'<script type="application/json" class="compare-plot-data">{data}</script>'
+    )
+    drawn = caption_drawn(fig)
     caption_html = f"<figcaption>{html.escape(text)}</figcaption>" if text else ""
     kind = "compare-figure caption-drawn" if drawn else "compare-figure"
     return f'<figure class="{kind}">{body}{caption_html}</figure>'
@@ -78,6 +96,47 @@ def bundle(fig: Any, caption: str | None = None) -> dict[str, Any]:
     }
 
 
+#: Marks around plotly.js in a figure's HTML outside a report run.
+PLOTLYJS_START, PLOTLYJS_END = "<!-- compare:plotlyjs -->", "<!-- /compare:plotlyjs -->"
+
+#: Whether this kernel already sent plotly.js in a figure's HTML (once per kernel session).
+_KERNEL = {"plotlyjs_sent": False}
+
+
+def plotlyjs_html() -> str:
+    """plotly.js in a ``<script>``, between :data:`PLOTLYJS_START` and :data:`PLOTLYJS_END`."""
+    from plotly.offline import get_plotlyjs  # noqa: PLC0415
+
+    return (
+        f"{PLOTLYJS_START}<script>window.PlotlyConfig = {{MathJaxConfig: 'local'}};</script>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script>{PLOTLYJS_END}'
+    )
+
+
+def caption_drawn(fig: Any) -> bool:
+    """Whether the figure draws its caption itself (an annotation named ``caption``)."""
+    return any(getattr(a, "name", None) == "caption" for a in fig.layout.annotations or ())
+
+
+def notebook_bundle(fig: Any, caption: str | None = None) -> dict[str, Any]:
+    """The output of one figure outside a report run: the plotly JSON for JupyterLab, and HTML
+    that draws it in a page converted by plain nbconvert (plotly.js in the kernel's first)."""
+    import plotly.io as pio  # noqa: PLC0415
+
+    text = caption_of(fig) if caption is None else caption
+    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "Figure"
+    div = pio.to_html(
+        fig, full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG, validate=False
+    )
+    first = "" if _KERNEL["plotlyjs_sent"] else plotlyjs_html()
+    _KERNEL["plotlyjs_sent"] = True
+    return {
+        "text/html": f'{first}<div class="compare-figure">{div}</div>',
+        PLOTLY_MIMETYPE: figure_json(fig),
+        "text/plain": f"{title}. {text}".strip(),
+    }
+
+
 def show(fig: Any, caption: str | None = None) -> None:
     """Display a plotly figure with its caption (see the module docstring)."""
     from IPython.display import Markdown, display  # noqa: PLC0415
@@ -85,17 +144,22 @@ def show(fig: Any, caption: str | None = None) -> None:
     if report_mode():
         display(bundle(fig, caption), raw=True)
         return
-    fig.show()
+    display(notebook_bundle(fig, caption), raw=True)
     text = caption_of(fig) if caption is None else caption
-    if text:
+    if text and (caption is not None or not caption_drawn(fig)):
         display(Markdown(f"*{html.escape(text)}*"))
 
 
 def md(text: str) -> Any:
-    """Markdown for text computed from data, with ``<``, ``>`` and ``&`` escaped."""
+    """Markdown for text computed from data: ``<``, ``>`` and ``&`` escaped (no HTML), and no
+    link or image that could run code or fetch anything (:func:`compare.text.escape.safe_markdown`:
+    ``javascript:``/``data:`` links and remote images become their text). Data inserted into
+    the text should be escaped first with :func:`compare.text.escape.md_text`."""
     from IPython.display import Markdown  # noqa: PLC0415
 
-    return Markdown(html.escape(str(text), quote=False))
+    from compare.text.escape import safe_markdown  # noqa: PLC0415
+
+    return Markdown(safe_markdown(html.escape(str(text), quote=False)))
 
 
 def show_table(frame: Any, max_rows: int = 500) -> None:

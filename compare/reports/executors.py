@@ -108,8 +108,12 @@ def run_local(
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # noqa: PLC0415
 
+    from compare.reports.kernel_run import worker_signals  # noqa: PLC0415
+
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(specs)), mp_context=context, initializer=worker_signals
+    ) as pool:
         running = {pool.submit(execute_run, spec): spec for spec in specs}
         try:
             while running:
@@ -123,8 +127,31 @@ def run_local(
                     if not retries.final(spec, result):
                         running[pool.submit(execute_run, spec)] = spec
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            stop_workers(pool)
             raise
+
+
+#: Seconds a worker has to clean up (kill its kernel, end its fork server) before SIGKILL.
+WORKER_GRACE = 10.0
+
+
+def stop_workers(pool: Any) -> None:
+    """Cancel what has not started, tell every worker to stop (SIGTERM: each kills its kernel
+    and fork server and removes its folder) and wait until they have ended (SIGKILL after
+    :data:`WORKER_GRACE` seconds)."""
+    import time  # noqa: PLC0415
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + WORKER_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(5)
 
 
 # --- dask --------------------------------------------------------------------------------------

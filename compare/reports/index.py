@@ -1,5 +1,6 @@
-"""The index page ``reports/index.html``: every run of the matrix, grouped, with its status
-and pages (escaped by Jinja)."""
+"""The index page ``reports/index.html``: what the reports found first (per family, one row per
+indicator, and the employer-recognition evidence: :mod:`compare.reports.findings`), then every
+run of the matrix, grouped, with its status and pages, folded (escaped by Jinja)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,27 @@ from compare.storage import atomic
 from compare.storage.stamps import utc_now
 
 
-def index_page(groups: Iterable[tuple[str, list[dict[str, Any]]]], summary: dict[str, Any]) -> str:
-    """The index HTML: one table per group of runs (all values escaped by Jinja)."""
+def index_page(
+    groups: Iterable[tuple[str, list[dict[str, Any]]]],
+    summary: dict[str, Any],
+    findings: dict[str, Any] | None = None,
+    reports: Path | None = None,
+) -> str:
+    """The index HTML: the findings (when given; links to the pages under ``reports`` that
+    exist), then one table per group of runs (all values escaped by Jinja)."""
+    from compare.reports.findings_view import employer_view, families_view  # noqa: PLC0415
+
+    reports = Path(reports) if reports is not None else Path(".")
     return (
         template_environment()
         .get_template("reports_index.html.j2")
-        .render(groups=list(groups), summary=summary)
+        .render(
+            groups=list(groups),
+            summary=summary,
+            families=families_view(findings, reports),
+            employer=employer_view(findings, reports),
+            computed=(findings or {}).get("computed_at", "").replace("T", " ")[:16],
+        )
     )
 
 
@@ -29,6 +45,18 @@ def _duration(seconds: Any) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def _pdf(reports: Path, html_path: str | None) -> str:
+    """The page's PDF (``compare report --pdf``) when it is newer than the page, else ""."""
+    if not html_path:
+        return ""
+    page, pdf = reports / html_path, (reports / html_path).with_suffix(".pdf")
+    try:
+        fresh = pdf.stat().st_mtime >= page.stat().st_mtime
+    except OSError:
+        return ""
+    return Path(html_path).with_suffix(".pdf").as_posix() if fresh else ""
 
 
 def index_groups(
@@ -59,6 +87,7 @@ def index_groups(
                 "finished": (entry.get("finished_at") or "").replace("T", " ")[:16],
                 "html": html_path if html_path and (reports / html_path).is_file() else "",
                 "ipynb": ipynb_path if ipynb_path and (reports / ipynb_path).is_file() else "",
+                "pdf": _pdf(reports, html_path),
             }
         )
     return list(groups.items())
@@ -78,6 +107,8 @@ def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Pa
         "updated": (manifest.get("updated_at") or utc_now()).replace("T", " ")[:16],
         "commit": commit,
     }
+    from compare.reports.findings import read  # noqa: PLC0415
+
     target = reports / "index.html"
-    atomic.write_text(target, index_page(groups, summary))
+    atomic.write_text(target, index_page(groups, summary, read(reports), reports))
     return target

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from compare.reports.matrix import RunSpec
+from compare.reports.outputs import pending_path
 from compare.storage import atomic
 from compare.storage.reads import LOG_ENV, read_log
 from compare.storage.stamps import utc_now
@@ -65,6 +66,7 @@ class RunResult:
     start_failed: bool = False  # the kernel did not start: no cell ran (retryable)
     #: the inputs the run read (``indicator:egdi``, ``evidence:*`` ...: compare.storage.reads)
     reads: list[str] = field(default_factory=list)
+    pending: dict[str, str] = field(default_factory=dict)  # final path -> written, not in place
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +135,37 @@ def _at_exit(function: Any, *args: Any) -> None:
 
 
 _WORKER = _Worker()
+
+#: The kernel manager of the run in progress (for a worker told to stop), and the files a run
+#: has written but the runner has not yet put in place.
+_CURRENT: dict[str, Any] = {"km": None}
+_PENDING: dict[str, dict[str, str]] = {}
+
+
+def worker_signals() -> None:
+    """In a worker process: SIGTERM, SIGHUP and SIGINT end the run at once, cleanly (its kernel
+    killed, the fork server and its kernels ended, the runtime folder removed), then the worker
+    exits 128 + the signal. The runner never records a run cut short this way."""
+    import signal  # noqa: PLC0415
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, _stop_worker)
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    if _CURRENT["km"] is not None:
+        with contextlib.suppress(Exception):
+            _kill_now(_CURRENT["km"])
+    if _WORKER.zygote is not None:
+        with contextlib.suppress(Exception):
+            _WORKER.zygote.terminate()
+    for written in _PENDING.values():
+        for path in written.values():
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    if _WORKER.runtime is not None:
+        shutil.rmtree(_WORKER.runtime, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def _kernel_env(spec: RunSpec) -> dict[str, str]:
@@ -379,6 +412,7 @@ def execute_run(spec: RunSpec) -> RunResult:
         outputs=outputs,
         start_failed=message.startswith(KERNEL_START_FAILED),
         reads=reads,
+        pending=_PENDING.pop(spec.run_id, {}),
     )
 
 
@@ -412,7 +446,9 @@ def _parameterized(spec: RunSpec) -> Any:
     nb = _load(spec.notebook)
     nb = parameterize_notebook(nb, dict(spec.parameters), kernel_name="python3",
                                language="python")  # fmt: skip
-    return prepare_notebook_metadata(nb, spec.notebook, spec.output_ipynb)
+    # paths relative to the project home: an executed notebook names no folder of this machine
+    source, output = (os.path.relpath(p, spec.home) for p in (spec.notebook, spec.output_ipynb))
+    return prepare_notebook_metadata(nb, source, output)
 
 
 def _await_fork_server(zygote: Any, kernel: str, timings: dict[str, float]) -> tuple[Any, str]:
@@ -441,9 +477,12 @@ def _run_in_kernel(
     runtime = _WORKER.runtime_dir()
     log = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}.log"
     reads = log.with_suffix(".reads")
-    env = {**_kernel_env(spec), LOG_ENV: str(reads)}
-    km = kernel_manager(zygote, runtime, env, log)
-    status, message = _execute(nb, spec, km, timings)
+    km = kernel_manager(zygote, runtime, {**_kernel_env(spec), LOG_ENV: str(reads)}, log)
+    _CURRENT["km"] = km
+    try:
+        status, message = _execute(nb, spec, km, timings)
+    finally:
+        _CURRENT["km"] = None
     spec_reads = read_log(reads)
     with contextlib.suppress(OSError):
         reads.unlink()
@@ -478,11 +517,14 @@ def _write_outputs(
     from compare.reports import render  # noqa: PLC0415
 
     outputs = {"ipynb": spec.output_ipynb}
-    atomic.write_text(Path(spec.output_ipynb), nbformat.v4.writes_json(nb) + "\n")
+    written = _PENDING.setdefault(spec.run_id, {})  # the runner puts them in place
+    written[spec.output_ipynb] = pending_path(spec.output_ipynb)
+    atomic.write_text(Path(written[spec.output_ipynb]), nbformat.v4.writes_json(nb) + "\n")
     render_start = time.perf_counter()
     try:
         page = render.render_notebook(nb, spec, status=status, failing=failing, message=message)
-        atomic.write_text(Path(spec.output_html), page)
+        written[spec.output_html] = pending_path(spec.output_html)
+        atomic.write_text(Path(written[spec.output_html]), page)
         outputs["html"] = spec.output_html
     except Exception as exc:  # a rendering bug must not lose the executed notebook
         status = FAILED

@@ -192,6 +192,10 @@ def _become_kernel(request: Mapping[str, Any], sock: socket.socket, ready_w: int
         os._exit(code)
 
 
+def _exit_now(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds into _serve's clean-up
+
+
 def _serve(fd: int, modules: Sequence[str], owned: str = "") -> None:
     """The zygote's main loop: preload, say ready, fork a kernel per request until EOF; then
     kill the kernels left and remove the worker's runtime folder ``owned`` (the worker may have
@@ -199,6 +203,8 @@ def _serve(fd: int, modules: Sequence[str], owned: str = "") -> None:
     skip_iri_grammar()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides; EOF ends us
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # told to stop: kernels killed, folder removed
+        signal.signal(signum, _exit_now)
     sock = socket.socket(fileno=fd)
     children: set[int] = set()
     try:
@@ -312,18 +318,31 @@ class Zygote:
         return self.process is not None and self.process.poll() is None
 
     def close(self) -> None:
-        """End the zygote (it kills any kernel it still has)."""
+        """End the zygote (it kills any kernel it still has); one still importing is told to
+        stop (SIGTERM: it cleans up too), and killed if it does not."""
         if self.sock is not None:
             with contextlib.suppress(OSError):
                 self.sock.close()
             self.sock = None
         if self.process is not None:
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=2)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.terminate()
             self.process = None
+
+    def terminate(self) -> None:
+        """Stop the zygote now: SIGTERM (it kills its kernels and removes its folder), then
+        SIGKILL after 5 s."""
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError):
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 # --- a process handle for a kernel that is not our child ---------------------------------------

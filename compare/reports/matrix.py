@@ -88,6 +88,25 @@ class RunSpec:
 # --- expanding the matrix ----------------------------------------------------------------------
 
 
+_RUN_ID_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+def valid_run_id(run_id: str) -> bool:
+    """``<notebook>/<name>``: two parts of letters, digits, ``.``, ``_``, ``-``, neither
+    starting with ``.`` or ``-`` (so no ``..``, no absolute path, no other separator)."""
+    parts = run_id.split("/")
+    return len(parts) == 2 and all(_RUN_ID_PART.match(part) for part in parts)
+
+
+def check_run_id(run_id: str) -> None:
+    """Raise a CompareError for a run id that could write outside the reports folder."""
+    if not valid_run_id(run_id):
+        raise CompareError(
+            f"unsafe run id {run_id!r}: a run id is <notebook>/<name>, each made of letters, "
+            "digits, '.', '_' and '-' and not starting with '.' or '-'"
+        )
+
+
 def _slug(text: str) -> str:
     return _UNSAFE.sub("-", text).strip(".-") or "run"
 
@@ -208,6 +227,11 @@ def plan(path: Path) -> list[RunDef]:
         notebook = (path.parent / entry["notebook"]).resolve()
         if not notebook.is_file():
             raise _entry_error(path, index, f"notebook {entry['notebook']!r} not found")
+        if not _RUN_ID_PART.match(notebook.stem):
+            raise _entry_error(
+                path, index, f"notebook file name {notebook.name!r} cannot name its reports: "
+                "use letters, digits, '.', '_' and '-', not starting with '.' or '-'"
+            )  # fmt: skip
         fixed = dict(entry.get("parameters") or {})
         each = dict(entry.get("each") or {})
         try:
@@ -230,6 +254,7 @@ def plan(path: Path) -> list[RunDef]:
             else:
                 name = "default"
             run_id = f"{notebook.stem}/{_slug(name)}"
+            check_run_id(run_id)
             if run_id in seen:
                 raise _entry_error(
                     path, index, f"run id {run_id!r} repeats runs[{seen[run_id]}]; "
@@ -265,20 +290,12 @@ def _text(value: Any) -> str:
 
 
 def select(runs: Iterable[RunDef], pattern: str | None) -> list[RunDef]:
-    """Runs whose id matches the glob ``pattern`` (all when None); none matching is an error."""
-    import fnmatch  # noqa: PLC0415
+    """Runs whose id matches ``pattern`` (all when None): comma-separated globs, any case,
+    country names for ISO3 codes; none matching is an error with suggestions
+    (:mod:`compare.reports.selection`)."""
+    from compare.reports.selection import select as chosen  # noqa: PLC0415
 
-    runs = list(runs)
-    if not pattern:
-        return runs
-    chosen = [r for r in runs if fnmatch.fnmatchcase(r.run_id, pattern)]
-    if not chosen:
-        sample = ", ".join(r.run_id for r in runs[:8])
-        raise CompareError(
-            f"--only {pattern!r} matches no run; run ids look like: {sample}"
-            + (", ..." if len(runs) > 8 else "")
-        )
-    return chosen
+    return chosen(runs, pattern)
 
 
 # --- fingerprints ------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ class Parameter:
 # --- the parameters cell -----------------------------------------------------------------------
 
 
-def _cells(path: Path) -> list[dict[str, Any]]:
+def notebook_cells(path: Path) -> list[dict[str, Any]]:
+    """The cells of the notebook at ``path`` (JSON, nothing validated or executed)."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError) as exc:
@@ -76,7 +77,7 @@ def parameters_cell(path: Path) -> str:
     """Source of the one cell tagged ``parameters`` (an error if there is none or several)."""
     tagged = [
         cell
-        for cell in _cells(path)
+        for cell in notebook_cells(path)
         if cell.get("cell_type") == "code"
         and "parameters" in cell.get("metadata", {}).get("tags", [])
     ]
@@ -128,12 +129,29 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
             )
         found[name] = Parameter(
             name=name,
-            annotation=ast.unparse(stmt.annotation),
+            annotation=_annotation_text(stmt.annotation),
             default=default,
             comment=comments.get(stmt.end_lineno or stmt.lineno, ""),
             check=check,
         )
     return found
+
+
+def _annotation_text(node: ast.expr) -> str:
+    """The annotation as written (a quoted one without its quotes)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ast.unparse(node)
+
+
+def annotation_checker(annotation: str, where: str) -> Callable[[Any], bool]:
+    """A predicate for a type written as text (``"Optional[int]"``, ``"tuple[str, str]"``), by
+    the same rules as a parameters cell's annotations; a quoted annotation is read the same."""
+    try:
+        node = ast.parse(str(annotation).strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ParameterError(f"{where}: invalid type {annotation!r}: {exc.msg}") from None
+    return _checker(node, where)
 
 
 def notebook_parameters(path: Path) -> dict[str, Parameter]:
@@ -170,6 +188,8 @@ def _checker(node: ast.expr, where: str) -> Callable[[Any], bool]:
     """A predicate for the annotation ``node`` (a small, safe subset; nothing is evaluated)."""
     if isinstance(node, ast.Constant) and node.value is None:
         return _SCALARS["None"]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # "Optional[int]"
+        return annotation_checker(node.value, where)
     if isinstance(node, ast.Name | ast.Attribute):
         name = node.id if isinstance(node, ast.Name) else node.attr
         found = _SCALARS.get(name) or _CONTAINERS.get(name)
@@ -362,15 +382,16 @@ class Vocabulary:
         self.catalog.indicator(value)  # raises with the valid ids
 
     def family(self, value: str) -> None:
-        from compare.catalog import FAMILIES  # noqa: PLC0415
+        from compare.catalog import FAMILIES, resolve_family  # noqa: PLC0415
 
-        if value not in FAMILIES:
+        if value not in FAMILIES:  # unknown: resolve_family raises with the closest family
             raise ParameterError(
-                f"unknown family {short(value)}; valid families: " + ", ".join(FAMILIES)
+                f"unknown family {short(value)}; did you mean {resolve_family(value)!r}?"
             )
 
     def groups(self, values: Iterable[str], classification: str) -> None:
         from compare.geo import regions  # noqa: PLC0415
+        from compare.suggest import hint  # noqa: PLC0415
 
         regions.groups(classification)  # an unknown classification lists the valid ones
         for value in values:  # "CLASSIFICATION:GROUP" names a group of another classification
@@ -378,8 +399,8 @@ class Vocabulary:
             valid = list(regions.groups(where))
             if name not in valid:
                 raise ParameterError(
-                    f"unknown group {short(value)} in classification {where!r}; "
-                    f"valid groups: {_listing(valid)}"
+                    f"unknown group {short(value)} in classification {where!r}"
+                    f"{hint(str(value), valid)}; valid groups: {_listing(valid)}"
                 )
 
     def _table_index(self) -> None:
@@ -416,9 +437,11 @@ class Vocabulary:
         code = countries.to_iso3([value], warn=False)[0]
         if code is None or code not in self._countries:
             why = "unknown country" if code is None else f"no data for {code} (from"
+            close = countries.suggest(value) if code is None else []
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
             raise ParameterError(
-                f"{why} {short(value)}{')' if code else ''}; use an ISO3 code or a country name; "
-                f"countries with data: {_listing(self._countries, 2000)}"
+                f"{why} {short(value)}{')' if code else ''}{hint}; use an ISO3 code or a country "
+                f"name; countries with data: {_listing(self._countries, 2000)}"
             )
 
     def year(self, value: int, indicator: str | None) -> None:
@@ -436,6 +459,42 @@ class Vocabulary:
                 f"no data for year {short(value)} in {what}; years with data: "
                 + (_listing(valid) or "none")
             )
+
+
+def _spelled(value: Any, choices: Iterable[str]) -> Any:
+    """The choice ``value`` names in another case (``value`` itself when none or several)."""
+    from compare.suggest import casefold_match  # noqa: PLC0415
+
+    if isinstance(value, list):
+        return [_spelled(v, choices) for v in value]
+    if not isinstance(value, str):
+        return value
+    return casefold_match(value, choices) or value
+
+
+def canonical(given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` with ids and group names written in another case replaced by their own
+    spelling (``"EGDI"`` -> ``"egdi"``, ``"europe"`` -> ``"Europe"``): the same run whatever the
+    case. Values that match nothing, or several, are left for :func:`check_values` to refuse
+    (with suggestions); nothing else is changed."""
+    from compare.catalog import FAMILIES, load_catalog  # noqa: PLC0415
+    from compare.errors import CompareError  # noqa: PLC0415
+    from compare.geo import regions  # noqa: PLC0415
+
+    out = dict(given)
+    try:
+        vocabularies = {
+            ("indicator", "indicators"): list(load_catalog().indicators),
+            ("family",): FAMILIES,
+            ("classification",): regions.classifications(),
+        }
+        for names, choices in vocabularies.items():
+            out.update({n: _spelled(out[n], choices) for n in names if n in out})
+        groups = regions.groups(str(out.get("classification", "m49")))
+        out.update({n: _spelled(out[n], groups) for n in ("groups", "group") if n in out})
+    except CompareError:  # an unknown classification, a broken catalog: reported by the checks
+        pass
+    return out
 
 
 def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = "") -> None:
@@ -498,9 +557,11 @@ def validate_runs(
     runs: Iterable[tuple[str, Path, Mapping[str, Any]]],
     vocabulary: Vocabulary | None = None,
     limit: int = 20,
+    declared_of: Callable[[Path], dict[str, Parameter]] = notebook_parameters,
 ) -> None:
-    """Check every ``(run id, notebook, parameters)`` before anything executes; one
-    :class:`ParameterError` lists every problem found (the first ``limit`` of them)."""
+    """Check every ``(run id, notebook, parameters)`` before anything executes, against the
+    parameters ``declared_of(notebook)`` declares; one :class:`ParameterError` lists every
+    problem found (the first ``limit`` of them)."""
     vocabulary = vocabulary or Vocabulary()
     declared: dict[Path, dict[str, Parameter]] = {}
     problems: list[str] = []
@@ -508,7 +569,7 @@ def validate_runs(
     for run_id, notebook, given in runs:
         try:
             if notebook not in declared:
-                declared[notebook] = notebook_parameters(notebook)
+                declared[notebook] = declared_of(notebook)
             check_types(declared[notebook], given, run_id)
             check_values(with_defaults(declared[notebook], given), vocabulary, run_id)
         except ParameterError as exc:

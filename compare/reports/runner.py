@@ -16,7 +16,9 @@
    so a killed command leaves the previous reports and a consistent manifest.
 
 Exit status: 0 when every selected run succeeded (or was up to date), 1 when any failed,
-2 for a bad matrix or parameters (nothing executed).
+2 for a bad matrix or parameters (nothing executed), 3 when another command holds the project or
+the reports folder (:mod:`compare.storage.locks`, taken before planning), 4 when the machine
+refuses (see :mod:`compare.cli`); SIGTERM/SIGHUP stop the workers cleanly (143/129).
 """
 
 from __future__ import annotations
@@ -26,17 +28,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from compare.config import paths
 from compare.errors import CompareError
-from compare.reports import dependencies, executors, matrix
+from compare.reports import dependencies, executors, matrix, outputs
 from compare.reports.index import write_index
-from compare.storage import atomic
+from compare.storage import atomic, signals
 from compare.storage.checksums import sha256_file
+from compare.storage.locks import EXCLUSIVE, SHARED, file_lock, home_lock
 from compare.storage.stamps import utc_now
 
 MANIFEST_FORMAT = 1
@@ -100,7 +103,8 @@ def _rel(path: str | Path, base: Path) -> str:
 
 
 def outputs_of(reports: Path, run_id: str) -> tuple[Path, Path]:
-    """Where a run's executed notebook and HTML page go."""
+    """Where a run's executed notebook and HTML page go (always inside ``reports``)."""
+    matrix.check_run_id(run_id)
     return reports / f"{run_id}.ipynb", reports / f"{run_id}.html"
 
 
@@ -115,8 +119,13 @@ def make_plan(
     timeout: float = 600.0,
     kernel: str = "warm",
 ) -> Plan:
-    """Expand, select and fingerprint the matrix; decide what must run."""
+    """Expand, select and fingerprint the matrix; decide what must run. Templates must be
+    clean; every run gets all its declared parameters (:mod:`compare.reports.declared`)."""
+    from compare.reports import declared  # noqa: PLC0415
+    from compare.reports.params import canonical  # noqa: PLC0415
+
     runs = matrix.select(matrix.plan(matrix_path), only)
+    declared.check_templates((run.notebook for run in runs), home)
     code = matrix.code_hash()
     data = matrix.data_checksums(home)
     state = dependencies.data_state(home)
@@ -130,9 +139,10 @@ def make_plan(
         nb = str(run.notebook)
         if nb not in shas:
             shas[nb] = sha256_file(run.notebook)
+        parameters = canonical(declared.complete(run.notebook, run.parameters))
         ipynb, page = outputs_of(reports, run.run_id)
         reasons = dependencies.reasons(
-            previous.get(run.run_id), notebook_sha=shas[nb], parameters=run.parameters,
+            previous.get(run.run_id), notebook_sha=shas[nb], parameters=parameters,
             code=code, state=state, outputs_present=ipynb.is_file() and page.is_file(),
         )  # fmt: skip
         if force and not reasons:
@@ -145,7 +155,7 @@ def make_plan(
             matrix.RunSpec(
                 run_id=run.run_id,
                 notebook=nb,
-                parameters=dict(run.parameters),
+                parameters=parameters,
                 home=str(home),
                 output_ipynb=str(ipynb),
                 output_html=str(page),
@@ -153,7 +163,7 @@ def make_plan(
                 index_href=Path(_rel(reports / "index.html", page.parent)).as_posix(),
                 title=run.title,
                 group=run.group,
-                key=matrix.run_key(shas[nb], run.parameters, {}, code),
+                key=matrix.run_key(shas[nb], parameters, {}, code),
                 warm_key=warm,
                 timeout=timeout,
                 kernel=kernel,
@@ -166,12 +176,14 @@ def make_plan(
 
 def validate(plan: Plan, home: Path) -> None:
     """Check the parameters of every run to execute (raises ParameterError listing them)."""
+    from compare.reports.declared import declared_parameters  # noqa: PLC0415
     from compare.reports.params import Vocabulary, validate_runs  # noqa: PLC0415
 
     by_id = {r.run_id: r for r in plan.runs}
     validate_runs(
         ((s.run_id, by_id[s.run_id].notebook, s.parameters) for s in plan.todo),
         Vocabulary(home),
+        declared_of=declared_parameters,
     )
 
 
@@ -245,6 +257,7 @@ def run(
     progress: bool = True,
     dry_run: bool = False,
     echo: Callable[[str], None] = print,
+    wait: float = 0.0,
 ) -> int:
     """Run the matrix; returns the exit status (see the module docstring). ``dry_run``: say
     which runs would execute and why, and which are up to date; nothing is written."""
@@ -253,25 +266,33 @@ def run(
     home = where.home
     matrix_path = Path(matrix_path) if matrix_path else where.notebooks / "reports.yml"
     reports = Path(reports).resolve() if reports else where.reports
-    manifest = read_manifest(reports)
-    plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
-                     timeout=timeout, kernel=kernel)  # fmt: skip
-    if dry_run:
-        if plan.todo:
-            validate(plan, home)
+    if reports.exists() and not reports.is_dir():
+        raise CompareError(f"--out {reports} is a file, not a folder: name a folder")
+    # the project's data shared (no build swaps them mid-report), the reports folder exclusive,
+    # both before anything is planned
+    if dry_run:  # reads only: no lock on the reports folder, nothing created or removed
+        with home_lock(home, SHARED, wait=wait):
+            plan = make_plan(matrix_path, home, reports, read_manifest(reports), only=only,
+                             force=force, timeout=timeout, kernel=kernel)  # fmt: skip
+            if plan.todo:
+                validate(plan, home)
         for line in dry_run_lines(plan):
             echo(line)
         return 0
-    if not plan.todo:
-        if not (reports / "index.html").is_file():
-            write_index(matrix.plan(matrix_path), manifest, reports)
-        echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
-             f"({reports / 'index.html'})")  # fmt: skip
-        return 0
-    validate(plan, home)
-    for line in why_lines(plan):
-        echo(line)
-    with report_lock(reports):
+    with home_lock(home, SHARED, wait=wait), report_lock(reports, wait=wait):
+        outputs.remove_stale_pending(reports)
+        manifest = read_manifest(reports)
+        plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
+                         timeout=timeout, kernel=kernel)  # fmt: skip
+        if not plan.todo:
+            if not (reports / "index.html").is_file():
+                write_index(matrix.plan(matrix_path), manifest, reports)
+            echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
+                 f"({reports / 'index.html'})")  # fmt: skip
+            return 0
+        validate(plan, home)
+        for line in why_lines(plan):
+            echo(line)
         return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
                         executor=executor, scheduler=scheduler, progress=progress,
                         echo=echo)  # fmt: skip
@@ -303,19 +324,13 @@ def why_lines(plan: Plan, shown: int = 6) -> list[str]:
     return lines
 
 
-@contextlib.contextmanager
-def report_lock(reports: Path) -> Iterator[None]:
+def report_lock(reports: Path, wait: float = 0.0) -> contextlib.AbstractContextManager:
     """One ``compare report`` at a time per reports folder (an exclusive lock on
-    ``reports/.lock``): two would overwrite each other's manifest."""
-    import fcntl  # noqa: PLC0415
-
+    ``.reports.lock`` beside it, so that nothing of the lock is inside the folder that is
+    published): two would overwrite each other's manifest."""
     reports.mkdir(parents=True, exist_ok=True)
-    with open(reports / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CompareError(f"another `compare report` is writing {reports}") from None
-        yield
+    lock = reports.parent / f".{reports.name}.lock"
+    return file_lock(lock, EXCLUSIVE, wait=wait, what=f"the reports {reports}")
 
 
 def _execute(
@@ -338,19 +353,26 @@ def _execute(
     render.write_assets(reports)
     git = git_state(home)
     manifest["git"] = git
-    manifest["matrix"] = str(matrix_path)
-    all_runs = matrix.plan(matrix_path) if only else plan.runs
+    manifest["matrix"] = _rel(matrix_path, home)  # relative: no local path in the manifest
+    this_matrix = matrix.plan(matrix_path) if only else plan.runs
+    all_runs = this_matrix + outputs.other_matrices(
+        manifest, matrix_path, {r.run_id for r in this_matrix}, paths(home)
+    )
     specs = {s.run_id: s for s in plan.todo}
-    known = {r.run_id for r in all_runs}
-    manifest["runs"] = {k: v for k, v in manifest["runs"].items() if k in known}
     failed: list[Any] = []
     bar = _progress(len(plan.todo), disabled=not progress or not sys.stderr.isatty())
 
     def on_result(result: Any) -> None:
         spec = specs[result.run_id]
-        manifest["runs"][result.run_id] = _entry(result, spec, plan, git, reports)
-        write_manifest(reports, manifest)
-        write_index(all_runs, manifest, reports)
+        with signals.deferred():  # the page in place and in the manifest, or neither
+            outputs.commit(result)
+            entry = _entry(result, spec, plan, git, reports)
+            manifest["runs"][result.run_id] = {
+                **entry,
+                "matrix": outputs.matrix_key(matrix_path, home),
+            }
+            write_manifest(reports, manifest)
+            write_index(all_runs, manifest, reports)
         if result.status != "ok":
             failed.append(result)
             bar.write(f"FAILED {result.run_id}: {result.message.splitlines()[0][:200]}")
@@ -362,6 +384,7 @@ def _execute(
                           note=bar.write)  # fmt: skip
     finally:
         bar.close()
+        outputs.remove_stale_pending(reports, include_dead_only=False)
     done = len(plan.todo)
     echo(
         f"compare report: ran {done} ({done - len(failed)} ok, {len(failed)} failed), "
@@ -392,4 +415,5 @@ def main(args: Any) -> int:
         kernel=getattr(args, "kernels", "warm") or "warm",
         progress=not args.no_progress,
         dry_run=getattr(args, "dry_run", False),
+        wait=getattr(args, "wait", 0.0),
     )

@@ -21,11 +21,13 @@ import glob
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from compare.errors import EnvironmentProblem
 from compare.storage.processes import alive
 
 
@@ -68,14 +70,66 @@ def _old(target: Path) -> Path:
     return target.with_name(f".{target.name}.old")
 
 
+#: Seconds a reader waits for a live writer to finish its two-rename swap.
+SWAP_WAIT = 5.0
+
+
 def recover_directory(target: Path) -> None:
-    """Undo an interrupted swap: restore ``target`` from its ``.old`` copy if it is missing."""
+    """Undo an interrupted swap: restore ``target`` from its ``.old`` copy if it is missing; a
+    leftover ``.old`` beside a complete ``target`` is removed (made writable first if needed).
+
+    While another live process is between the two renames of its swap (its stage folder is
+    there), nothing is moved: the reader waits up to :data:`SWAP_WAIT` seconds for the new
+    folder instead of putting the old one back under the writer."""
     old = _old(target)
-    if old.exists():
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
+    if not old.exists():
+        return
+    if target.exists():
+        remove_tree(old)
+        return
+    deadline = time.monotonic() + SWAP_WAIT
+    while _live_writer(target) and not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if target.exists() or _live_writer(target):
+        return
+    with contextlib.suppress(FileNotFoundError):  # another reader was quicker
+        os.replace(old, target)
+
+
+def _live_writer(target: Path) -> bool:
+    """Another running process is writing a stage for ``target``."""
+    for stage in target.parent.glob(f".{glob.escape(target.name)}.stage-*"):
+        owner = _STAGE_PID.search(stage.name)
+        if owner and int(owner.group(1)) != os.getpid() and alive(int(owner.group(1))):
+            return True
+    return False
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder; read-only entries are made writable first. Raises EnvironmentProblem
+    (naming the folder) when it cannot be removed."""
+
+    def writable_again(function: object, name: str, exc: object) -> None:
+        os.chmod(os.path.dirname(name) or ".", 0o700)
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.isdir(name) and not os.path.islink(name):
+                os.chmod(name, 0o700)
+                shutil.rmtree(name)
+            else:
+                os.unlink(name)
+
+    try:
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=writable_again)
         else:
-            os.replace(old, target)
+            shutil.rmtree(path, onerror=writable_again)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"cannot remove {path} ({exc.strerror}): a leftover of an earlier run; remove it "
+            "by hand (check its permissions) and run the command again"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -101,11 +155,14 @@ def staged_directory(target: Path, *, keep: tuple[str, ...] = ()) -> Iterator[Pa
         yield stage
         _pause_for_tests("staged", stage)
         old = _old(target)
+        if old.exists():  # a leftover that recover_directory could not remove
+            remove_tree(old)
         if target.exists():
             os.replace(target, old)
         _pause_for_tests("swapped", stage)
         os.replace(stage, target)
-        shutil.rmtree(old, ignore_errors=True)
+        with contextlib.suppress(EnvironmentProblem):  # the next run removes it
+            remove_tree(old)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         recover_directory(target)  # interrupted between the two renames: put the old one back

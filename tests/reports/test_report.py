@@ -117,8 +117,10 @@ def test_hostile_parameter_stays_data(mixed: dict) -> None:
     )
     import ast
 
-    (assign,) = [s for s in ast.parse("".join(injected["source"])).body if hasattr(s, "targets")]
-    assert ast.literal_eval(assign.value) == HOSTILE
+    body = ast.parse("".join(injected["source"])).body
+    assigns = {s.targets[0].id: s for s in body if isinstance(s, ast.Assign)}
+    assert list(assigns) == ["indicator", "label", "points"]  # every declared one, injected
+    assert ast.literal_eval(assigns["label"].value) == HOSTILE
     import html
 
     shown = [
@@ -137,7 +139,8 @@ def test_manifest_records_inputs_and_outputs(mixed: dict, built_home: Path) -> N
 
     manifest = mixed["manifest"]
     entry = manifest["runs"]["synthetic_figure/first"]
-    assert entry["parameters"] == {"label": "first"}
+    # every declared parameter is recorded (and injected): the given one over the defaults
+    assert entry["parameters"] == {"indicator": "internet_users_pct", "label": "first", "points": 3}
     assert entry["data_checksums"] == matrix.data_checksums(built_home)
     assert entry["code_hash"] == matrix.code_hash()
     assert entry["notebook_sha256"] == sha256_file(SYNTHETIC / "synthetic_figure.ipynb")
