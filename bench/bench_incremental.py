@@ -18,7 +18,9 @@ Goals (issue 16): current cold at least 20% faster than the baseline; a one-sour
 change re-runs at most a quarter of the matrix; no-op under 0.3 s. The baseline runs first and
 the current second (the second run has warmer disk caches; run the script twice and compare).
 
-    python bench/bench_incremental.py --baseline da7945c
+    python bench/bench_incremental.py [--baseline REV] [--rounds 2]
+
+After the cold runs it prints where each runner's time went (``bench/profile_runs.py``).
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from profile_runs import print_profile, profile  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
-#: The runner before per-report dependencies (main before issue 16 landed).
-DEFAULT_BASELINE = "da7945c"
+#: The runner before per-report dependencies (main with issues 11-14, 17, 18, before 16).
+DEFAULT_BASELINE = "7703e5e"
 #: Where each source's appended SYNTHETIC row goes, and the row (a year the file lacks).
 CHANGES = {
     "wb-fixed-broadband": ("data.csv", "Spain,ESP,2025,41.5\n"),
@@ -93,6 +97,7 @@ def main() -> None:
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision to compare")
     parser.add_argument("--source", default="wb-fixed-broadband", choices=sorted(CHANGES))
     parser.add_argument("--workers", default="2")
+    parser.add_argument("--rounds", type=int, default=1, help="cold matrices per runner")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-incremental-"))
     try:
@@ -107,14 +112,24 @@ def _run(root: Path, mirror: Path, args: argparse.Namespace) -> None:
     home = _home(root, mirror)
     tree = _baseline(root, args.baseline)
     report = ("report", "--no-progress", "--workers", args.workers)
-    base_s, base_out = _compare(home, *report, "--out", str(root / "r-base"),
-                                python_path=str(tree))  # fmt: skip
-    new_s, _ = _compare(home, *report, "--out", str(root / "r-new"))
+    base_times, new_times = [], []
+    for turn in range(args.rounds):  # alternated, so that a load change hits both alike
+        for out in ("r-base", "r-new"):
+            shutil.rmtree(root / out, ignore_errors=True)
+        seconds, base_out = _compare(home, *report, "--out", str(root / "r-base"),
+                                     python_path=str(tree))  # fmt: skip
+        base_times.append(seconds)
+        new_times.append(_compare(home, *report, "--out", str(root / "r-new"))[0])
+        print(f"  round {turn + 1}: baseline {base_times[-1]:.1f} s, current {new_times[-1]:.1f} s")
+    base_s, new_s = min(base_times), min(new_times)
     total = len(json.loads((root / "r-new" / "manifest.json").read_text())["runs"])
-    print(f"full matrix cold ({total} runs, {args.workers} workers)")
+    print(f"full matrix cold ({total} runs, {args.workers} workers; best of {args.rounds})")
     print(f"  baseline {args.baseline:>10}  {base_s:7.1f} s   {base_out.strip().splitlines()[-1]}")
     print(f"  current              {new_s:7.1f} s   ratio {base_s / new_s:.2f}x  "
           f"({100 * (1 - new_s / base_s):.0f}% less time; goal >= 20%)")  # fmt: skip
+    for name, out in (("baseline", "r-base"), ("current", "r-new")):
+        print(f"{name}:", end=" ")
+        print_profile(profile(root / out))
     noop = [_compare(home, *report, "--out", str(root / "r-new"))[0] for _ in range(5)]
     print(f"no-op: best {min(noop):.3f} s, median {statistics.median(noop):.3f} s "
           f"(goal < 0.3 s)")  # fmt: skip
