@@ -81,9 +81,10 @@ def _gone(tag: str, within: float = 30.0) -> list[int]:
 def _normalised_notebook(path: Path, out: Path) -> dict[str, Any]:
     """An executed notebook without what differs between any two executions: cell timings,
     cell ids (random for the cells papermill inserts), plotly's random div ids, the output
-    folder."""
+    folder (absolute in outputs, relative to the home in papermill's ``output_path``)."""
     text = _UUID.sub("UUID", path.read_text(encoding="utf-8")).replace(str(out), "OUT")
     nb = json.loads(text)
+    nb["metadata"].get("papermill", {}).pop("output_path", None)  # relative to the home
     for holder in [nb["metadata"], *(c["metadata"] for c in nb["cells"])]:
         for key in ("start_time", "end_time", "duration"):
             holder.get("papermill", {}).pop(key, None)

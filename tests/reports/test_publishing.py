@@ -59,7 +59,9 @@ def test_render_draws_plotly_json_and_drops_the_embedded_plotlyjs() -> None:
     ])  # fmt: skip
     assert standalone.prepare(book) == (1, 1)
     first, second = (o["data"]["text/html"] for o in book.cells[1].outputs)
-    assert "Plotly.newPlot" in first and "compare-figure" in first
+    # a figure is a JSON block that the page's own script draws (no inline script: the CSP)
+    assert "compare-figure" in first and '<script type="application/json"' in first
+    assert "Plotly.newPlot" not in first
     assert display.PLOTLYJS_START not in second and "Plotly.newPlot" in second
 
 
