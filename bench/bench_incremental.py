@@ -40,7 +40,7 @@ from profile_runs import print_profile, profile  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The runner before per-report dependencies (main with issues 11-14, 17, 18, before 16).
-DEFAULT_BASELINE = "7703e5e"
+DEFAULT_BASELINE = "f859f6f"
 #: Where each source's appended SYNTHETIC row goes, and the row (a year the file lacks).
 CHANGES = {
     "wb-fixed-broadband": ("data.csv", "Spain,ESP,2025,41.5\n"),
