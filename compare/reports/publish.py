@@ -53,6 +53,7 @@ def refresh_index(
         data=matrix.data_checksums(home),
         code=matrix.code_hash(),
         home=home,
+        reads={run_id: entry.get("reads") for run_id, entry in manifest["runs"].items()},
     )
     if computed or not (reports / "index.html").is_file():
         write_index(runs, manifest, reports)
