@@ -14,7 +14,8 @@ SHARE ?= reports.zip
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data fetch build report share test test-fast lint format lab bench clean
+
+.PHONY: help setup data fetch build report report-plan share test test-fast lint format lab bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -25,8 +26,9 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -e ".[dev,lab]" \
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[dev,lab]" \
 	  || $(BIN)/python -m pip install --quiet -e ".[dev,lab]"
+	$(BIN)/python -m compileall -q compare >/dev/null  # bytecode even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -43,6 +45,9 @@ data: build ## fetch + build
 
 report: build ## MAIN JOB: fetch, build and regenerate every report into reports/ (WORKERS=n, EXECUTOR=dask, SCHEDULER=addr)
 	$(BIN)/compare report $(if $(WORKERS),--workers $(WORKERS),) $(if $(EXECUTOR),--executor $(EXECUTOR),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),)
+
+report-plan: build ## what `make report` would re-run and why, without running anything
+	$(BIN)/compare report --dry-run
 
 share: build ## the reports as one zip to send, SHARE=reports.zip (pages, assets, index; no notebooks, no local paths)
 	$(BIN)/compare report --bundle "$(SHARE)" $(if $(WORKERS),--workers $(WORKERS),)

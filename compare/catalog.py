@@ -11,6 +11,7 @@ from typing import Any
 
 from compare.config import CATALOG_PATH, user_catalog_files
 from compare.errors import CatalogError, ParameterError
+from compare.storage.yamlfiles import safe_load
 from compare.suggest import casefold_match, hint
 
 FAMILIES = ("employer_recognition", "digital_divide", "interoperability", "context")
@@ -495,7 +496,7 @@ def _read_yaml(catalog_path: Path) -> Any:
     import yaml  # noqa: PLC0415 - keep `import compare` light
 
     try:
-        return yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+        return safe_load(catalog_path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogError(f"cannot read catalog {catalog_path}: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -215,6 +215,11 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     report.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the runs that would execute and why, and those up to date; write nothing",
+    )
+    report.add_argument(
         "--out", default=None, metavar="DIR", help="reports folder (default: <home>/reports)"
     )
     report.add_argument(

@@ -15,6 +15,7 @@ from compare.config import paths
 from compare.derived import add_derived
 from compare.errors import CompareError, ParameterError
 from compare.storage import atomic
+from compare.storage.reads import note as note_reads
 
 
 @functools.lru_cache(maxsize=4)
@@ -22,8 +23,10 @@ def _read_table(path: str, mtime_ns: int) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def table(home: str | Path | None = None) -> pd.DataFrame:
-    """The whole processed table (cached until the file changes)."""
+def table(home: str | Path | None = None, *, reads: Iterable[str] | None = None) -> pd.DataFrame:
+    """The whole processed table (cached until the file changes). ``reads``: the indicators the
+    caller will use (logged for the report runner, :mod:`compare.storage.reads`; None: all)."""
+    note_reads("indicator", None if reads is None else list(reads))
     where = paths(home)
     atomic.recover_directory(where.processed)
     path = where.indicators
@@ -127,7 +130,7 @@ def _filtered(
     for indicator in wanted or ():
         catalog.indicator(indicator)  # raises with the list of valid ids
     # derived indicators (e.g. gender gaps) are computed from the kept values, never stored
-    frame = add_derived(table(home), wanted, catalog)
+    frame = add_derived(table(home, reads=_reads_of(wanted, family, catalog)), wanted, catalog)
     if wanted:
         frame = frame[frame["indicator"].isin(wanted)]
     if family:
@@ -201,6 +204,15 @@ def _check_not_empty(
         f"no rows in {years_text(year_list)}{where} ({'; '.join(parts)}); pass "
         "allow_empty=True to get an empty table instead"
     )
+
+
+def _reads_of(wanted: list[str] | None, family: str | None, catalog: Any) -> list[str] | None:
+    """The stored indicators a load uses: the ones asked for (a derived one: its operands), or
+    a family's; None for the whole table."""
+    if wanted is None and family is None:
+        return None
+    chosen = wanted if wanted is not None else [i.id for i in catalog.by_family(family)]
+    return sorted({o for i in chosen for o in (catalog.indicator(i).operands or (i,))})
 
 
 def _regions(frame: pd.DataFrame, classification: str) -> pd.Series:

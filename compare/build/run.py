@@ -12,6 +12,7 @@ Outputs are staged in a temporary folder and swapped in whole (see :mod:`compare
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import time
@@ -640,6 +641,8 @@ class BuildReport:
     built_at: str
     outputs: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    #: indicator -> sha256 of its rows in the tidy table (what a report reading it depends on)
+    slices: dict[str, str] = field(default_factory=dict)
     #: kept values flagged by a catalog ``placeholder_zeros`` rule, per indicator (all sources)
     placeholder_zeros: dict[str, int] = field(default_factory=dict)
 
@@ -665,6 +668,19 @@ class BuildReport:
             )
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def slice_digests(tidy: pd.DataFrame) -> dict[str, str]:
+    """sha256 of each indicator's rows (every column, rows by iso3 and year): equal digests
+    mean equal data for a report that reads the indicator."""
+    ordered = tidy.sort_values(["indicator", "iso3", "year"], kind="stable", ignore_index=True)
+    hashes = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
+    starts = ordered["indicator"].ne(ordered["indicator"].shift()).to_numpy().nonzero()[0]
+    ends = [*starts[1:], len(ordered)]
+    return {
+        str(ordered.at[start, "indicator"]): hashlib.sha256(hashes[start:end].tobytes()).hexdigest()
+        for start, end in zip(starts, ends, strict=True)
+    }
 
 
 def _write_frame_outputs(stage: Path, name: str, frame: pd.DataFrame) -> None:
@@ -781,6 +797,7 @@ def build(
             seconds=0.0,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             outputs={},
+            slices=slice_digests(tidy),
             placeholder_zeros=dict(
                 sorted(
                     (indicator, int(n))

@@ -299,6 +299,23 @@ def _government_rows(mentions: pd.DataFrame, threshold: float, home: Any) -> lis
     return rows
 
 
+def _evidence_rows(claims: pd.DataFrame) -> pd.DataFrame:
+    """The paper's evidence claims (the rows :func:`claims_vs_data` sets against data)."""
+    return claims[(claims["document"] == "paper") & (claims["role"] == "evidence")]
+
+
+def indicators_read(claims: pd.DataFrame) -> list[str]:
+    """The indicators :func:`claims_vs_data` reads for ``claims`` (with the population that
+    weights them; its comparisons fit no region model, so no control)."""
+    measures = set(_evidence_rows(claims)["measure_id"])
+    found: list[str] = []
+    if measures & set(INTERNET_PROXY_MEASURES):
+        found += [INTERNET_INDICATOR, "population"]
+    if measures & set(GOVERNMENT_CONTEXT_MEASURES):
+        found += [*GOVERNMENT_INDICES, "population"]
+    return sorted(set(found))
+
+
 def claims_vs_data(
     home: str | Path | None = None,
     claims: pd.DataFrame | None = None,
@@ -323,7 +340,7 @@ def claims_vs_data(
     if claims is None:
         claims = load_claims(evidence_dir(home) / CLAIMS_FILE)
     gaps = load_catalog().gaps
-    evidence = claims[(claims["document"] == "paper") & (claims["role"] == "evidence")]
+    evidence = _evidence_rows(claims)
     rows: list[dict[str, Any]] = []
     covs = None
     for (measure_id, _), mentions in evidence.groupby(["measure_id", "geography"], sort=False):

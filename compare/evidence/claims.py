@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from compare.config import PACKAGE_DIR, paths, shared_dir
 from compare.errors import CompareError, DataError
+from compare.storage.reads import note as note_reads
 from compare.text.numbers import is_missing
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
     if not path.is_file():
         raise CompareError(f"evidence file not found: {path}")
+    note_reads("evidence", None)  # any file of the curation: the whole folder is fingerprinted
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
@@ -295,6 +297,7 @@ def source_texts(shared: str | Path | None = None) -> dict[str, str]:
     """The texts the quotes come from: ``paper`` (seed 003), ``note`` (seed 000), ``index``
     (the mirror's INDEX.md), read where they lie under the shared folder."""
     root = Path(shared) if shared else shared_dir()
+    note_reads("texts", ["shared"])
     seeds = root / "seeds"
     found = {
         "paper": sorted(seeds.glob("003_*.txt")),

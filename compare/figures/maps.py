@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from compare.config import paths
 from compare.errors import CompareError, ParameterError
 from compare.figures import theme
+from compare.storage.reads import note as note_reads
 from compare.text.numbers import is_missing
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class PanelGeometry:
 def geometry_path(home: str | Path | None = None) -> Path:
     """The Natural Earth GeoJSON under the project home (a CompareError when not imported)."""
     path = paths(home).raw / GEOMETRY_SOURCE / GEOMETRY_FILE
+    note_reads("geometry", [GEOMETRY_SOURCE])
     if not path.is_file():
         raise CompareError(
             f"no map geometry at {path}: run `compare fetch --from DIR` (the mirror's "

@@ -15,8 +15,9 @@ states them, what it cites), the consistency findings that involve them and the 
 exist (the catalog's ``gaps``).
 
 Computing takes seconds (a comparison per comparable indicator), so the rows are stored in
-``reports/findings.json`` under the fingerprint of the processed data, the evidence tables and
-the code: a row is computed once per fingerprint, when its report first exists.
+``reports/findings.json``, each under the key of what its indicator report read (recorded in
+the manifest) and the code: a row is computed when its report first exists and again only when
+its inputs change (a one-source update recomputes the rows of that source's indicators).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -332,24 +333,55 @@ def refresh(
     data: dict[str, str],
     code: str,
     home: Path | None = None,
+    reads: Mapping[str, Mapping[str, str] | None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """The findings for these inputs: stored rows reused while the data and code are those they
-    were computed from, the others computed; stored atomically when anything changed. Returns
-    (findings, whether anything was computed or dropped)."""
-    key = fingerprint(data, code)
-    stored = read(reports)
-    valid = stored is not None and stored.get("key") == key
-    known = dict(stored.get("rows") or {}) if valid else {}
-    employer = stored.get("employer") if valid else None
-    wanted_keys = [row_key(w) for w in wanted]
+    """The findings for these inputs: stored rows reused while their inputs are those they were
+    computed from, the others computed; stored atomically when anything changed. A row's inputs
+    are what its indicator report read (``reads``: run id -> the manifest's recorded reads), the
+    user catalogs and the code, so that a one-source update recomputes only the rows of the
+    indicators it changed; a row whose report recorded no reads depends on all the data. The
+    employer section depends on the evidence tables, the build's claim findings and the code.
+    Returns (findings, whether anything was computed or dropped)."""
+    whole = fingerprint(data, code)
+    catalogs = {k: v for k, v in data.items() if k.startswith("catalog/")}
+    inputs = {row_key(w): _row_inputs(w, reads, catalogs, code) or whole for w in wanted}
+    employer_key = fingerprint(
+        {k: v for k, v in data.items() if k.startswith(("raw/evidence/", "processed/claim"))},
+        code,
+    )
+    stored = read(reports) or {}
+    stored_inputs = stored.get("inputs") or {}
+    known = {
+        k: row
+        for k, row in (stored.get("rows") or {}).items()
+        if k in inputs and stored_inputs.get(k) == inputs[k]
+    }
+    employer = stored.get("employer") if stored.get("employer_key") == employer_key else None
     if (
-        valid
-        and list(known) == wanted_keys
+        list(known) == list(inputs)
+        and list(stored.get("rows") or {}) == list(inputs)
         and stored.get("evidence_report") == evidence
         and (evidence is None or employer is not None)
     ):
         return stored, False
     result = compute(wanted, evidence, home, known=known, employer=employer)
-    result["key"] = key
+    result.update(key=whole, inputs=inputs, employer_key=employer_key)
     atomic.write_text(Path(reports) / FINDINGS, json.dumps(result, indent=1, ensure_ascii=False))
     return result, True
+
+
+def _row_inputs(
+    want: Wanted,
+    reads: Mapping[str, Mapping[str, str] | None] | None,
+    catalogs: Mapping[str, str],
+    code: str,
+) -> str | None:
+    """The key of one row's inputs, from its report's recorded reads (None when unknown)."""
+    recorded = (reads or {}).get(want.report)
+    if not recorded:
+        return None
+    text = json.dumps(
+        {"format": FORMAT, "code": code, "reads": dict(recorded), "catalogs": dict(catalogs)},
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -29,6 +29,7 @@ from typing import Any
 from compare.reports.matrix import RunSpec
 from compare.reports.outputs import pending_path
 from compare.storage import atomic
+from compare.storage.reads import LOG_ENV, read_log
 from compare.storage.stamps import utc_now
 
 OK, FAILED, TIMEOUT = "ok", "failed", "timeout"
@@ -63,6 +64,8 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     worker: int = 0
     start_failed: bool = False  # the kernel did not start: no cell ran (retryable)
+    #: the inputs the run read (``indicator:egdi``, ``evidence:*`` ...: compare.storage.reads)
+    reads: list[str] = field(default_factory=list)
     pending: dict[str, str] = field(default_factory=dict)  # final path -> written, not in place
 
     def to_dict(self) -> dict[str, Any]:
@@ -392,7 +395,7 @@ def execute_run(spec: RunSpec) -> RunResult:
     nb = _parameterized(spec)
     if zygote is not None:
         zygote, kernel = _await_fork_server(zygote, kernel, timings)
-    status, message, failing = _run_in_kernel(nb, spec, zygote, timings)
+    status, message, failing, reads = _run_in_kernel(nb, spec, zygote, timings)
     nb.metadata["compare"] = {
         "run_id": spec.run_id,
         "parameters": spec.parameters,
@@ -408,6 +411,7 @@ def execute_run(spec: RunSpec) -> RunResult:
         failing_cell=failing,
         outputs=outputs,
         start_failed=message.startswith(KERNEL_START_FAILED),
+        reads=reads,
         pending=_PENDING.pop(spec.run_id, {}),
     )
 
@@ -465,19 +469,23 @@ def _await_fork_server(zygote: Any, kernel: str, timings: dict[str, float]) -> t
 
 def _run_in_kernel(
     nb: Any, spec: RunSpec, zygote: Any, timings: dict[str, float]
-) -> tuple[str, str, dict[str, Any] | None]:
-    """Execute ``nb`` in a kernel of its own: (status, message, the failing cell or None); a
-    dead or unstartable kernel's log tail is added to the message."""
+) -> tuple[str, str, dict[str, Any] | None, list[str]]:
+    """Execute ``nb`` in a kernel of its own: (status, message, the failing cell or None, the
+    inputs it read); a dead or unstartable kernel's log tail is added to the message."""
     from compare.reports.kernels import kernel_manager  # noqa: PLC0415
 
     runtime = _WORKER.runtime_dir()
     log = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}.log"
-    km = kernel_manager(zygote, runtime, _kernel_env(spec), log)
+    reads = log.with_suffix(".reads")
+    km = kernel_manager(zygote, runtime, {**_kernel_env(spec), LOG_ENV: str(reads)}, log)
     _CURRENT["km"] = km
     try:
         status, message = _execute(nb, spec, km, timings)
     finally:
         _CURRENT["km"] = None
+    spec_reads = read_log(reads)
+    with contextlib.suppress(OSError):
+        reads.unlink()
     failing = _mark_failure(nb)
     if failing is not None and status == OK:
         status = FAILED
@@ -490,7 +498,7 @@ def _run_in_kernel(
         message += f"\nkernel log:\n{tail}" if tail else ""
     with contextlib.suppress(OSError):
         log.unlink()
-    return status, message, failing
+    return status, message, failing, spec_reads
 
 
 def _write_outputs(

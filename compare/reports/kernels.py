@@ -108,7 +108,9 @@ def _preload(modules: Sequence[str]) -> dict[str, Any]:
             importlib.import_module(name)
         except Exception as exc:  # a module being written, an optional dependency
             failed[name] = f"{type(exc).__name__}: {exc}"
-    for name, step in (("display", _warm_display), ("comparison", _warm_comparison)):
+    steps = (("display", _warm_display), ("comparison", _warm_comparison),
+             ("families", _warm_families))  # fmt: skip
+    for name, step in steps:
         try:
             step()
         except Exception as exc:  # e.g. no processed data yet: kernels just start less warm
@@ -135,6 +137,16 @@ def _warm_comparison() -> None:
     cf.distribution(WARM_INDICATOR, comparison.year)
     cf.trend(WARM_INDICATOR)
     convergence(WARM_INDICATOR)
+
+
+def _warm_families() -> None:
+    """Every compared family's tests for the default groups (their rows stay in memory): an
+    indicator report's Holm adjustment then computes only its own row."""
+    from compare.config import COMPARED_FAMILIES  # noqa: PLC0415
+    from compare.stats.family import family_tests  # noqa: PLC0415
+
+    for family in COMPARED_FAMILIES:
+        family_tests(family)
 
 
 def _send(sock: socket.socket, message: Mapping[str, Any]) -> None:

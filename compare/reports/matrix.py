@@ -34,6 +34,7 @@ from typing import Any
 
 from compare.config import COMPARED_FAMILIES, FOCUS_COUNTRIES, PACKAGE_DIR, paths
 from compare.errors import CompareError, ParameterError
+from compare.storage.yamlfiles import safe_load
 
 #: Families compared by the reports (``context`` indicators are controls, not compared).
 
@@ -192,7 +193,7 @@ def read_matrix(path: Path) -> list[dict[str, Any]]:
     import yaml  # noqa: PLC0415
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise CompareError(f"cannot read report matrix {path}: {exc}") from exc
     except yaml.YAMLError as exc:

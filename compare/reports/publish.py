@@ -53,6 +53,7 @@ def refresh_index(
         data=matrix.data_checksums(home),
         code=matrix.code_hash(),
         home=home,
+        reads={run_id: entry.get("reads") for run_id, entry in manifest["runs"].items()},
     )
     if computed or not (reports / "index.html").is_file():
         write_index(runs, manifest, reports)
@@ -72,8 +73,24 @@ def selected_pages(reports: Path, matrix_path: Path, only: str | None) -> list[P
 
 
 def after_report(args: Any, status: int, echo: Callable[[str], None] = print) -> int:
-    """Findings and index, then ``--pdf`` and ``--bundle``; returns the run's exit status."""
+    """Findings and index, then ``--pdf`` and ``--bundle``, under the same locks as the run
+    (the project's data shared, the reports folder exclusive); returns the run's exit status.
+    A ``--dry-run`` writes nothing, so nothing follows it."""
+    if getattr(args, "dry_run", False):
+        return status
+    from compare.reports.runner import report_lock  # noqa: PLC0415
+    from compare.storage.locks import SHARED, home_lock  # noqa: PLC0415
+
     home, reports, matrix_path = _where(args)
+    wait = getattr(args, "wait", 0.0)
+    with home_lock(home, SHARED, wait=wait), report_lock(reports, wait=wait):
+        return _publish(args, status, (home, reports, matrix_path), echo)
+
+
+def _publish(
+    args: Any, status: int, where: tuple[Path, Path, Path], echo: Callable[[str], None]
+) -> int:
+    home, reports, matrix_path = where
     refresh_index(home, reports, matrix_path, echo)
     if getattr(args, "pdf", False):
         from compare.reports.index import write_index  # noqa: PLC0415

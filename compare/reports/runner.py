@@ -29,13 +29,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from compare.config import paths
 from compare.errors import CompareError
-from compare.reports import executors, matrix, outputs
+from compare.reports import dependencies, executors, matrix, outputs
 from compare.reports.index import write_index
 from compare.storage import atomic, signals
 from compare.storage.checksums import sha256_file
@@ -47,15 +47,16 @@ MANIFEST_FORMAT = 1
 
 @dataclass
 class Plan:
-    """The selected runs with their fingerprints, split into to-do and up to date."""
+    """The selected runs, split into to-do (with the reasons each must run) and up to date."""
 
     runs: list[matrix.RunDef]
     todo: list[matrix.RunSpec]
     fresh: list[str]
-    keys: dict[str, str]
     code: str
     data: dict[str, str]
     notebook_sha: dict[str, str]
+    state: dependencies.DataState
+    why: dict[str, list[str]] = field(default_factory=dict)
 
 
 # --- manifest ----------------------------------------------------------------------------------
@@ -127,30 +128,29 @@ def make_plan(
     declared.check_templates((run.notebook for run in runs), home)
     code = matrix.code_hash()
     data = matrix.data_checksums(home)
+    state = dependencies.data_state(home)
     warm = matrix.warm_key(data, code)
     shas: dict[str, str] = {}
-    keys: dict[str, str] = {}
     todo: list[matrix.RunSpec] = []
     fresh: list[str] = []
+    why: dict[str, list[str]] = {}
     previous = manifest.get("runs", {})
     for run in runs:
         nb = str(run.notebook)
         if nb not in shas:
             shas[nb] = sha256_file(run.notebook)
         parameters = canonical(declared.complete(run.notebook, run.parameters))
-        key = matrix.run_key(shas[nb], parameters, data, code)
-        keys[run.run_id] = key
         ipynb, page = outputs_of(reports, run.run_id)
-        before = previous.get(run.run_id, {})
-        if (
-            not force
-            and before.get("key") == key
-            and before.get("status") == "ok"
-            and ipynb.is_file()
-            and page.is_file()
-        ):
+        reasons = dependencies.reasons(
+            previous.get(run.run_id), notebook_sha=shas[nb], parameters=parameters,
+            code=code, state=state, outputs_present=ipynb.is_file() and page.is_file(),
+        )  # fmt: skip
+        if force and not reasons:
+            reasons = ["forced (--force)"]
+        if not reasons:
             fresh.append(run.run_id)
             continue
+        why[run.run_id] = reasons
         todo.append(
             matrix.RunSpec(
                 run_id=run.run_id,
@@ -163,7 +163,7 @@ def make_plan(
                 index_href=Path(_rel(reports / "index.html", page.parent)).as_posix(),
                 title=run.title,
                 group=run.group,
-                key=key,
+                key=matrix.run_key(shas[nb], parameters, {}, code),
                 warm_key=warm,
                 timeout=timeout,
                 kernel=kernel,
@@ -171,7 +171,7 @@ def make_plan(
         )
     # longest first (durations of the last runs), so that no worker is left with a long tail
     todo.sort(key=lambda s: -float(previous.get(s.run_id, {}).get("duration") or 0.0))
-    return Plan(runs, todo, fresh, keys, code, data, shas)
+    return Plan(runs, todo, fresh, code, data, shas, state, why)
 
 
 def validate(plan: Plan, home: Path) -> None:
@@ -194,6 +194,7 @@ def _entry(
     result: Any, spec: matrix.RunSpec, plan: Plan, git: dict[str, Any], reports: Path
 ) -> dict[str, Any]:
     data = result.to_dict()
+    reads = _read_digests(plan, spec, data.get("reads") or [])
     return {
         "notebook": _rel(spec.notebook, Path(spec.home)),
         "parameters": spec.parameters,
@@ -210,11 +211,29 @@ def _entry(
         "code_hash": plan.code,
         "data_checksums": plan.data,
         "notebook_sha256": plan.notebook_sha[spec.notebook],
-        "key": spec.key,
+        "key": matrix.run_key(plan.notebook_sha[spec.notebook], spec.parameters, reads, plan.code),
+        "reads": reads,
         "kernel": data["kernel"],
         "timings": data["timings"],
         "outputs": {name: _rel(path, reports) for name, path in data["outputs"].items()},
     }
+
+
+def _read_digests(plan: Plan, spec: matrix.RunSpec, logged: list[str]) -> dict[str, str]:
+    """Each input the run read with its digest: the one the run computed where it logged one
+    (``family:KEY#DIGEST``), else the plan's."""
+    given = dict(line.split("#", 1) for line in logged if "#" in line)
+    recorded = sorted({line.split("#", 1)[0] for line in logged})
+    return {read: given.get(read) or plan.state.digest(read)
+            for read in _fingerprinted(spec, recorded)}  # fmt: skip
+
+
+def _fingerprinted(spec: matrix.RunSpec, recorded: list[str]) -> list[str]:
+    """The inputs a run's fingerprint covers: what it read; for a notebook the project has no
+    rule for (its reads may bypass the logged readers), also the whole table and evidence."""
+    if dependencies.declared_reads_known(spec.notebook):
+        return recorded
+    return sorted({*recorded, dependencies.WHOLE_TABLE, dependencies.EVIDENCE})
 
 
 def _progress(total: int, disabled: bool) -> Any:
@@ -236,10 +255,12 @@ def run(
     scheduler: str | None = None,
     kernel: str = "warm",
     progress: bool = True,
+    dry_run: bool = False,
     echo: Callable[[str], None] = print,
     wait: float = 0.0,
 ) -> int:
-    """Run the matrix; returns the exit status (see the module docstring)."""
+    """Run the matrix; returns the exit status (see the module docstring). ``dry_run``: say
+    which runs would execute and why, and which are up to date; nothing is written."""
     executors.check(executor, scheduler)  # before any work
     where = paths(home)
     home = where.home
@@ -249,6 +270,15 @@ def run(
         raise CompareError(f"--out {reports} is a file, not a folder: name a folder")
     # the project's data shared (no build swaps them mid-report), the reports folder exclusive,
     # both before anything is planned
+    if dry_run:  # reads only: no lock on the reports folder, nothing created or removed
+        with home_lock(home, SHARED, wait=wait):
+            plan = make_plan(matrix_path, home, reports, read_manifest(reports), only=only,
+                             force=force, timeout=timeout, kernel=kernel)  # fmt: skip
+            if plan.todo:
+                validate(plan, home)
+        for line in dry_run_lines(plan):
+            echo(line)
+        return 0
     with home_lock(home, SHARED, wait=wait), report_lock(reports, wait=wait):
         outputs.remove_stale_pending(reports)
         manifest = read_manifest(reports)
@@ -261,9 +291,37 @@ def run(
                  f"({reports / 'index.html'})")  # fmt: skip
             return 0
         validate(plan, home)
+        for line in why_lines(plan):
+            echo(line)
         return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
                         executor=executor, scheduler=scheduler, progress=progress,
                         echo=echo)  # fmt: skip
+
+
+def dry_run_lines(plan: Plan) -> list[str]:
+    """What ``--dry-run`` prints: each run that would execute with its reasons, then the runs
+    that are up to date."""
+    lines = [f"would run {s.run_id}: {'; '.join(plan.why[s.run_id])}" for s in plan.todo]
+    lines += [f"up to date {run_id}" for run_id in plan.fresh]
+    lines.append(
+        f"compare report --dry-run: {len(plan.todo)} would run, {len(plan.fresh)} up to date "
+        "(nothing was written)"
+    )
+    return lines
+
+
+def why_lines(plan: Plan, shown: int = 6) -> list[str]:
+    """Before a run: how many reports run and why, grouped by reason (for logs and schedules)."""
+    by_reason: dict[str, list[str]] = {}
+    for spec in plan.todo:
+        by_reason.setdefault("; ".join(plan.why[spec.run_id]), []).append(spec.run_id)
+    lines = [f"compare report: {len(plan.todo)} to run, {len(plan.fresh)} up to date"]
+    for reason, ids in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
+        listed = ", ".join(ids[:shown]) + (
+            f" and {len(ids) - shown} more" if len(ids) > shown else ""
+        )
+        lines.append(f"  {len(ids)} because {reason}: {listed}")
+    return lines
 
 
 def report_lock(reports: Path, wait: float = 0.0) -> contextlib.AbstractContextManager:
@@ -356,5 +414,6 @@ def main(args: Any) -> int:
         scheduler=getattr(args, "scheduler", None),
         kernel=getattr(args, "kernels", "warm") or "warm",
         progress=not args.no_progress,
+        dry_run=getattr(args, "dry_run", False),
         wait=getattr(args, "wait", 0.0),
     )

@@ -381,7 +381,7 @@ def _control_frame(control: str | None, home: str | Path | None) -> pd.DataFrame
     from compare.data import table  # noqa: PLC0415
 
     load_catalog().indicator(control)
-    frame = table(home)
+    frame = table(home, reads=[control])
     return frame.loc[frame["indicator"] == control, ["iso3", "year", "value"]]
 
 

@@ -159,7 +159,8 @@ def read_panels(
     for indicator in wanted:
         catalog.indicator(indicator)  # unknown ids raise with the list of valid ones
     flags = tuple(not_measured_flags() if exclude_flags is None else exclude_flags)
-    source = table(home)
+    stored = {o for i in wanted for o in (catalog.indicator(i).operands or (i,))}
+    source = table(home, reads=[*stored, POPULATION])  # logged for the report runner
     version = _version(home)
     found: dict[str, Panel] = {}
     for indicator in wanted:

@@ -159,6 +159,38 @@ def test_rows_are_stored_computed_once_and_dropped_when_the_data_change(
     assert computed_now and calls[2:] == ["internet_users_pct", "egdi"]
 
 
+def test_a_row_is_recomputed_only_when_what_its_report_read_changed(
+    tmp_path: Path, built_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the reports' recorded reads, a data change that one report did not read keeps its
+    row; a change in what it read (or in the code) recomputes that row only."""
+    calls: list[str] = []
+    original = findings.indicator_row
+    monkeypatch.setattr(
+        findings, "indicator_row", lambda w, p, h: calls.append(w.indicator) or original(w, p, h)
+    )
+    internet, egdi = WANTED[0], WANTED[1]
+    reads = {
+        internet.report: {"indicator:internet_users_pct": "a1", "indicator:population": "p1"},
+        egdi.report: {"indicator:egdi": "e1", "indicator:population": "p1"},
+    }
+
+    def refresh(data: dict, reads: dict, code: str = "c0") -> bool:
+        return findings.refresh(tmp_path, [internet, egdi], None, data=data, code=code,
+                                home=built_home, reads=reads)[1]  # fmt: skip
+
+    assert refresh({"processed/x": "1"}, reads) and calls == ["internet_users_pct", "egdi"]
+    # the processed table changed, in a part neither report read: nothing is computed
+    assert not refresh({"processed/x": "2"}, reads) and len(calls) == 2
+    # what the EGDI report read changed: its row only
+    changed = {**reads, egdi.report: {**reads[egdi.report], "indicator:egdi": "e2"}}
+    assert refresh({"processed/x": "2"}, changed) and calls[2:] == ["egdi"]
+    assert refresh({"processed/x": "2"}, changed, code="c1") and calls[3:] == [
+        "internet_users_pct",
+        "egdi",
+    ]
+
+
 def _run(run_id: str, notebook: str, parameters: dict, group: str) -> RunDef:
     return RunDef(run_id, REPO / "notebooks" / notebook, parameters, group, run_id, 0)
 

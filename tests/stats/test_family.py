@@ -74,3 +74,26 @@ def test_the_year_asked_for_one_indicator_and_the_sentence(built_home: Path, tid
     assert default.loc["egdi", "year"] == 2022  # others keep their own comparison year
     assert (default.drop(index="egdi")["year"].fillna(0) == table.set_index("indicator").drop(
         index="egdi")["year"].fillna(0)).all()  # fmt: skip
+
+
+def test_holm_agrees_with_statsmodels_on_the_real_families(built_home: Path) -> None:
+    """compare's Holm (written out: statsmodels' runs gc.collect() on every call) gives what
+    statsmodels' ``multipletests(method="holm")`` gives, on every compared family's p-values,
+    ties and values near 1 included."""
+    from statsmodels.stats.multitest import multipletests
+
+    from compare.config import COMPARED_FAMILIES
+    from compare.stats.family import holm
+
+    checked = 0
+    for family in COMPARED_FAMILIES:
+        table = family_tests(family, home=built_home)
+        for column in ("welch_p", "mann_whitney_p"):
+            pvalues = table[column].dropna().to_numpy(float)
+            np.testing.assert_allclose(
+                holm(pvalues), multipletests(pvalues, method="holm")[1], rtol=1e-12
+            )
+            checked += len(pvalues)
+    ties = np.array([0.01, 0.04, 0.04, 0.9, 0.3, 0.04])
+    np.testing.assert_allclose(holm(ties), multipletests(ties, method="holm")[1], rtol=1e-12)
+    assert checked > 40
