@@ -52,12 +52,15 @@ def _compare(home: Path, *args: str, python_path: str | None = None) -> tuple[fl
     """Run ``compare ARGS`` in ``home``; (seconds, stdout). Fails loudly on a non-zero exit."""
     env = {k: v for k, v in os.environ.items() if k != "COMPARE_REPORT"}
     env["COMPARE_HOME"] = str(home)
+    env["COMPARE_CACHE"] = "off"  # no memo carried from one cold run to the next
     if python_path:
         env["PYTHONPATH"] = python_path
     started = time.perf_counter()
+    # run from the home: `python -m` puts the working folder first on sys.path, so a run from
+    # this checkout would import its code even for the baseline
     done = subprocess.run(
         [sys.executable, "-m", "compare.cli", *args],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=env, cwd=home, check=False,
     )  # fmt: skip
     seconds = time.perf_counter() - started
     if done.returncode != 0:
@@ -111,6 +114,8 @@ def main() -> None:
 def _run(root: Path, mirror: Path, args: argparse.Namespace) -> None:
     home = _home(root, mirror)
     tree = _baseline(root, args.baseline)
+    probe = _compare(home, "report", "--help", python_path=str(tree))[1]
+    assert "--dry-run" not in probe, "the baseline runs this checkout's code, not REV's"
     report = ("report", "--no-progress", "--workers", args.workers)
     base_times, new_times = [], []
     for turn in range(args.rounds):  # alternated, so that a load change hits both alike
