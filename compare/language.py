@@ -25,16 +25,16 @@ SOURCE_LANGUAGE = "en"
 AUTONYMS: dict[str, str] = {"en": "English", "es": "Español", "pt": "Português"}
 
 _default = SOURCE_LANGUAGE
-_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("compare_language", default=None)
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "compare_language", default=None
+)
 
 
 def check(language: object) -> str:
     """``language`` as a known code (any case), or a ParameterError naming the choices."""
     code = str(language).strip().lower() if isinstance(language, str) else ""
     if code not in LANGUAGES:
-        raise ParameterError(
-            f"language must be one of {', '.join(LANGUAGES)}, got {language!r}"
-        )
+        raise ParameterError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     return code
 
 

@@ -163,10 +163,13 @@ def md(text: str) -> Any:
 
 
 def show_table(frame: Any, max_rows: int = 500) -> None:
-    """Display a DataFrame whole (up to ``max_rows`` rows) without its index; cells are
-    HTML-escaped by pandas."""
+    """Display a DataFrame whole (up to ``max_rows`` rows) without its index, in the reader's
+    language (:func:`compare.text.tables.localise`); cells are HTML-escaped by pandas."""
     from IPython.display import display  # noqa: PLC0415
 
+    from compare.text.tables import localise  # noqa: PLC0415
+
+    frame = localise(frame)  # the reader's language (English: unchanged)
     html_table = frame.to_html(
         index=False, escape=True, na_rep="", max_rows=max_rows, border=0,
         classes="dataframe compare-table",

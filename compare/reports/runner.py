@@ -28,7 +28,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,13 +117,15 @@ def make_plan(
     force: bool = False,
     timeout: float = 600.0,
     kernel: str = "warm",
+    languages: Sequence[str] | None = None,
 ) -> Plan:
     """Expand, select and fingerprint the matrix; decide what must run. Templates must be
     clean; every run gets all its declared parameters (:mod:`compare.reports.declared`)."""
     from compare.reports import declared  # noqa: PLC0415
     from compare.reports.params import canonical  # noqa: PLC0415
 
-    runs = matrix.select(matrix.plan(matrix_path), only)
+    runs = matrix.select(matrix.plan(matrix_path, languages), only)
+    shown = matrix.shown_languages(matrix_path, languages, manifest)
     declared.check_templates((run.notebook for run in runs), home)
     code = matrix.code_hash()
     data = matrix.data_checksums(home)
@@ -163,6 +165,8 @@ def make_plan(
                 index_href=Path(_rel(reports / "index.html", page.parent)).as_posix(),
                 title=run.title,
                 group=run.group,
+                language=run.language,
+                alternates=matrix.alternates(run, shown, page),
                 key=key,
                 warm_key=warm,
                 timeout=timeout,
@@ -238,6 +242,7 @@ def run(
     progress: bool = True,
     echo: Callable[[str], None] = print,
     wait: float = 0.0,
+    languages: Sequence[str] | None = None,
 ) -> int:
     """Run the matrix; returns the exit status (see the module docstring)."""
     executors.check(executor, scheduler)  # before any work
@@ -253,17 +258,18 @@ def run(
         outputs.remove_stale_pending(reports)
         manifest = read_manifest(reports)
         plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
-                         timeout=timeout, kernel=kernel)  # fmt: skip
+                         timeout=timeout, kernel=kernel, languages=languages)  # fmt: skip
         if not plan.todo:
             if not (reports / "index.html").is_file():
-                write_index(matrix.plan(matrix_path), manifest, reports)
+                write_index(matrix.plan(matrix_path, matrix.shown_languages(
+                    matrix_path, languages, manifest)), manifest, reports)  # fmt: skip
             echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
                  f"({reports / 'index.html'})")  # fmt: skip
             return 0
         validate(plan, home)
         return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
                         executor=executor, scheduler=scheduler, progress=progress,
-                        echo=echo)  # fmt: skip
+                        echo=echo, languages=languages)  # fmt: skip
 
 
 def report_lock(reports: Path, wait: float = 0.0) -> contextlib.AbstractContextManager:
@@ -288,6 +294,7 @@ def _execute(
     scheduler: str | None,
     progress: bool,
     echo: Callable[[str], None],
+    languages: Sequence[str] | None = None,
 ) -> int:
     """Execute ``plan.todo`` and keep the manifest and index current after each run."""
     from compare.reports import render  # noqa: PLC0415
@@ -296,7 +303,8 @@ def _execute(
     git = git_state(home)
     manifest["git"] = git
     manifest["matrix"] = _rel(matrix_path, home)  # relative: no local path in the manifest
-    this_matrix = matrix.plan(matrix_path) if only else plan.runs
+    shown = matrix.shown_languages(matrix_path, languages, manifest)
+    this_matrix = matrix.plan(matrix_path, shown)
     all_runs = this_matrix + outputs.other_matrices(
         manifest, matrix_path, {r.run_id for r in this_matrix}, paths(home)
     )
@@ -357,4 +365,5 @@ def main(args: Any) -> int:
         kernel=getattr(args, "kernels", "warm") or "warm",
         progress=not args.no_progress,
         wait=getattr(args, "wait", 0.0),
+        languages=matrix.parse_languages(getattr(args, "languages", None)),
     )

@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from compare.config import POOLED, WEIGHTINGS
+from compare.text.i18n import N_, _, ngettext, t
 from compare.text.numbers import (
     bare,
     difference,
@@ -22,7 +23,6 @@ from compare.text.numbers import (
     value,
     versus,
 )
-from compare.text.i18n import N_, _, ngettext, t
 from compare.text.words import lower_first
 
 
@@ -35,6 +35,7 @@ def group_label(group: str) -> str:
     """A group's name in the current language (the default groups and the UN M49 regions have a
     translation; a user's own group is shown as named)."""
     return _(group)
+
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -273,7 +274,7 @@ def vintage(found: Any) -> str:
     parts = []
     for v in found:
         dated = (
-            t("dated {date} ({basis})", date=v.updated, basis=_(v.basis))
+            t("dated {date} ({basis})", date=v.updated, basis=v.basis)
             if v.updated
             else _("no date stated")
         )

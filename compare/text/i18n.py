@@ -107,6 +107,6 @@ def t(message: str, /, **values: object) -> str:
     return gettext(message).format(**values)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate"
+def N_(message: str) -> str:
     """Mark ``message`` for extraction; it is translated where it is shown."""
     return message

@@ -57,18 +57,37 @@ def markdown_cells(notebook: Path) -> list[str]:
     return [c for c in cells if c.strip()]
 
 
+def code_cells(notebook: Path) -> list[str]:
+    """The code cells' sources of ``notebook``."""
+    book: dict[str, Any] = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = []
+    for cell in book.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            cells.append("".join(source) if isinstance(source, list) else source)
+    return cells
+
+
 def from_notebooks(folder: Path = NOTEBOOKS) -> Iterator[Message]:
-    """The report notebooks' Markdown cells."""
+    """The report notebooks' Markdown cells, and the messages their code cells mark
+    (``text.t("...")``)."""
+    import io  # noqa: PLC0415
+
+    from babel.messages.extract import extract  # noqa: PLC0415
+
     for notebook in sorted(folder.glob("*.ipynb")):
         for index, text in enumerate(markdown_cells(notebook)):
             yield Message(text, f"notebooks/{notebook.name}#md{index}")
+        for index, source in enumerate(code_cells(notebook)):
+            found = extract("python", io.BytesIO(source.encode("utf-8")), keywords=KEYWORDS)
+            for _lineno, msgid, _comments, _context in found:
+                yield Message(msgid, f"notebooks/{notebook.name}#code{index}")
 
 
 def from_catalog() -> Iterator[Message]:
     """The package catalog's titles of indicators and units (a user's own catalog is not
     translated: its titles are shown as written)."""
     from compare.catalog import load_catalog  # noqa: PLC0415
-
     from compare.config import CATALOG_PATH  # noqa: PLC0415
 
     catalog = load_catalog(CATALOG_PATH)
@@ -78,10 +97,24 @@ def from_catalog() -> Iterator[Message]:
         yield Message(title, f"compare/catalog.yml:units.{unit}")
 
 
+def from_rules() -> Iterator[Message]:
+    """The words of :mod:`compare.units` (unit words, suffixes and axis titles) and the default
+    groups' names (base-layer modules cannot mark them)."""
+    from compare.config import DEFAULT_GROUPS, POOLED  # noqa: PLC0415
+    from compare.units import UNITS  # noqa: PLC0415
+
+    for unit, style in UNITS.items():
+        for words in (style.words, style.gap_words, style.suffix, style.title):
+            if words.strip() and words.strip() != "%":
+                yield Message(words.strip(), f"compare/units.py:{unit}")
+    for group in (*DEFAULT_GROUPS, POOLED):
+        yield Message(group, "compare/config.py:DEFAULT_GROUPS")
+
+
 def extract() -> list[Message]:
     """Every message, in order of first appearance, each id once (first location kept)."""
     seen: dict[str | tuple[str, str], Message] = {}
-    for message in (*from_code(), *from_notebooks(), *from_catalog()):
+    for message in (*from_code(), *from_notebooks(), *from_catalog(), *from_rules()):
         if message.msgid and message.msgid not in seen:
             seen[message.msgid] = message
     return list(seen.values())
