@@ -124,14 +124,16 @@ def languages_of(groups: list[tuple[str, list[dict[str, Any]]]]) -> list[tuple[s
     """The languages the index offers, (code, name), English first."""
     from compare.language import AUTONYMS, LANGUAGES  # noqa: PLC0415
 
-    found = {lang["code"] for _, rows in groups for row in rows for lang in row["languages"]}
+    found = {
+        lang["code"] for _, rows in groups for row in rows for lang in row.get("languages", ())
+    }
     return [(code, AUTONYMS[code]) for code in LANGUAGES if code in found]
 
 
 def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Path) -> Path:
     """Write ``reports/index.html`` atomically: every run of ``runs`` with its status and pages."""
     groups = index_groups(runs, manifest, reports)
-    rows = [page for _, rows in groups for row in rows for page in row["languages"]]
+    rows = [page for _, rows in groups for row in rows for page in row.get("languages") or [row]]
     git = manifest.get("git") or {}
     commit = (git.get("commit") or "unknown")[:10] + (" (modified)" if git.get("dirty") else "")
     summary = {

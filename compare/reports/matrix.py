@@ -44,11 +44,17 @@ RUNNER_VERSION = 1
 _ENTRY_KEYS = {"notebook", "each", "parameters", "name", "group", "title"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs (translated where it is shown)."""
+    return message
+
+
 _GROUP_LABELS = {
-    "digital_divide": "Digital divide",
-    "interoperability": "Interoperability and digital government",
-    "employer_recognition": "Employer recognition of micro-credentials",
-    "context": "Context",
+    "digital_divide": N_("Digital divide"),
+    "interoperability": N_("Interoperability and digital government"),
+    "employer_recognition": N_("Employer recognition of micro-credentials"),
+    "context": N_("Context"),
 }
 
 
@@ -164,11 +170,6 @@ def expand_values(name: str, spec: Any, catalog_cache: list[Any] | None = None) 
         if value not in seen:
             seen.append(value)
     return seen
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's marker, without importing the text layer
-    """Mark ``message`` for the catalogs (translated where it is shown)."""
-    return message
 
 
 #: The notebooks' labels in titles (``indicator_comparison`` -> "Indicator comparison").

@@ -500,6 +500,19 @@ def canonical(given: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_choices(given: Mapping[str, Any]) -> None:
+    """``language`` (en, es or pt, any case) and ``weighting`` name one of their choices."""
+    if "language" in given:
+        from compare.language import check  # noqa: PLC0415
+
+        check(given["language"])
+    weighting = given.get("weighting")
+    if isinstance(weighting, str) and weighting not in WEIGHTINGS:
+        raise ParameterError(
+            f"unknown weighting {short(weighting)}; valid: {', '.join(WEIGHTINGS)}"
+        )
+
+
 def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = "") -> None:
     """Check what known parameter names mean: ``indicator``, ``indicators``, ``family``,
     ``country``, ``countries``, ``groups``/``group`` (in ``classification``, default UN M49),
@@ -527,15 +540,7 @@ def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = 
             value = given.get(key)
             for country in [value] if isinstance(value, str) else (value or []):
                 vocabulary.country(country)
-        if "language" in given:  # en, es or pt (any case)
-            from compare.language import check  # noqa: PLC0415
-
-            check(given["language"])
-        weighting = given.get("weighting")
-        if isinstance(weighting, str) and weighting not in WEIGHTINGS:
-            raise ParameterError(
-                f"unknown weighting {short(weighting)}; valid: {', '.join(WEIGHTINGS)}"
-            )
+        _check_choices(given)
         if isinstance(given.get("year"), int):
             one = given.get("indicator") if isinstance(given.get("indicator"), str) else None
             vocabulary.year(given["year"], one)

@@ -82,7 +82,7 @@ def render_notebook(
     context = {
         "title": spec.title,
         "run_id": spec.run_id,
-        "group": spec.group,
+        "group": translated(spec.group, getattr(spec, "language", "en")),
         "parameters": [(name, _value(v)) for name, v in spec.parameters.items()],
         "status": status,
         "message": message,
@@ -100,6 +100,14 @@ def render_notebook(
     html_exporter.language_code = context["language"]  # <html lang="..">
     page, _ = html_exporter.from_notebook_node(nb, resources=resources)
     return page.replace(TOC_MARK, toc(page, context["words"]["contents"]), 1)
+
+
+def translated(message: str, language: str) -> str:
+    """``message`` (a group label of the matrix) in ``language``."""
+    from compare.text.i18n import _, use_language  # noqa: PLC0415
+
+    with use_language(language or "en"):
+        return _(message)
 
 
 def page_words(language: str, alternates: Any) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 A pattern is a glob on the run id, matched ignoring case (``indicator_comparison/EGDI`` selects
 ``indicator_comparison/egdi``); several patterns are separated by commas. A pattern naming a
 country by name or code where the run id has its ISO3 code selects that run
-(``country_profile/Ecuador``, ``country_profile/ecu`` -> ``country_profile/ECU``). A pattern that
+(``country_profile/Ecuador``, ``country_profile/ecu`` -> ``country_profile/ECU``). A pattern
 names a report in every language it runs in (``indicator_comparison/egdi`` also selects
-``indicator_comparison/egdi.es``). A pattern that selects nothing is an error that says why: the closest run ids ("did you mean ...?", only shown),
-or, for a country the matrix does not profile, the command that makes its profile.
+``indicator_comparison/egdi.es``). A pattern that selects nothing is an error that says why: the
+closest run ids ("did you mean ...?", only shown), or, for a country the matrix does not profile,
+the command that makes its profile.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from compare.config import (
     DEFAULT_GROUPS,
     MIN_COUNTRIES,
 )
+from compare.text.i18n import t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,7 +140,7 @@ class _Years:
 def _short(cov: Any, rule: Any) -> str:
     """Why one group's means of a year do not pass, in a few words."""
     from compare.text.comparisons import group_label  # noqa: PLC0415
-    from compare.text.i18n import _, t  # noqa: PLC0415
+    from compare.text.i18n import _  # noqa: PLC0415
     from compare.text.numbers import share  # noqa: PLC0415
 
     return t(
@@ -147,12 +148,6 @@ def _short(cov: Any, rule: Any) -> str:
         group=group_label(cov.group), status=_(rule.unweighted), n=cov.n_with_data,
         members=cov.n_members, share=share(cov.share),
     )  # fmt: skip
-
-
-def _t(message: str, **values: Any) -> str:
-    from compare.text.i18n import t  # noqa: PLC0415
-
-    return t(message, **values)
 
 
 def _value(panel: Any, code: str, year: int) -> float:
@@ -192,7 +187,7 @@ def _profile_row(meta: Any, panel: Any, ask: _Ask) -> dict[str, Any] | None:
         "rank": None, "n_ranked": 0, "position": math.nan, "mean_a": math.nan,
         "weighted_a": None, "n_a": 0, "mean_b": math.nan, "weighted_b": None, "n_b": 0,
         "versus_means": NOT_COMPARED, "compared": False, "_others": [],
-        "note": _t("no year with a value has regional means that pass the rule ({why})",
+        "note": t("no year with a value has regional means that pass the rule ({why})",
                    why=found.why()),
     }  # fmt: skip
 
@@ -208,7 +203,7 @@ def _compared(
     year = int(group_rows[0]["year"].iloc[0])
     note = ""
     if year != found.latest:
-        note = _t(
+        note = t(
             "latest value {latest} not compared: the regional means of {why}; compared in "
             "{year}, the latest year whose means pass", latest=found.latest, why=found.why(),
             year=year,
@@ -270,7 +265,7 @@ def indicator_comparison(
         if year is not None or not years:
             raise
         comparison = compare_regions(indicator, years[-1], pair, classification, home=home)
-        comparison.year_note = _t(
+        comparison.year_note = t(
             "{year}: the latest year with data ({why})", year=years[-1], why=exc
         )
         comparison.notes[0] = comparison.year_note

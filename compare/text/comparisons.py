@@ -274,7 +274,7 @@ def vintage(found: Any) -> str:
     parts = []
     for v in found:
         dated = (
-            t("dated {date} ({basis})", date=v.updated, basis=v.basis)
+            t("dated {date} ({basis})", date=v.updated, basis=_basis(v.basis))
             if v.updated
             else _("no date stated")
         )
@@ -285,6 +285,18 @@ def vintage(found: Any) -> str:
     if mixed:
         text += " " + mixed
     return text
+
+
+#: Where a vintage's date comes from (:mod:`compare.ingest.vintage` stores these words).
+VINTAGE_BASES = (N_("PROVENANCE.md, commit of the copy"), N_("World Bank API: last updated"))
+_LAST_UPDATED = ": Last Updated Date"
+
+
+def _basis(basis: str) -> str:
+    """Where a date comes from, in the current language (a file name stays as it is)."""
+    if basis.endswith(_LAST_UPDATED):
+        return t("{file}: Last Updated Date", file=basis[: -len(_LAST_UPDATED)])
+    return _(basis) if basis in VINTAGE_BASES else basis
 
 
 def _mixed(found: list[Any]) -> str:

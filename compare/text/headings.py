@@ -8,7 +8,7 @@ from typing import Any
 
 from compare.geo.countries import country_name
 from compare.text.comparisons import family_label, group_label, title_label
-from compare.text.i18n import t
+from compare.text.i18n import _, t
 
 
 def indicator_heading(meta: Any, comparison: Any) -> str:
@@ -16,7 +16,7 @@ def indicator_heading(meta: Any, comparison: Any) -> str:
     :class:`~compare.catalog.Indicator`, ``comparison``: its comparison)."""
     return t(
         "**{title}** — {family}, unit {unit}, source `{source}`. Year {year_note}.",
-        title=title_label(meta.title), family=family_label(meta.family), unit=meta.unit,
+        title=title_label(meta.title), family=family_label(meta.family), unit=_(meta.unit),
         source=meta.source, year_note=comparison.year_note,
     )  # fmt: skip
 

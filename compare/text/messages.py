@@ -111,10 +111,24 @@ def from_rules() -> Iterator[Message]:
         yield Message(group, "compare/config.py:DEFAULT_GROUPS")
 
 
+def from_matrix(folder: Path = NOTEBOOKS) -> Iterator[Message]:
+    """The group labels the report matrix gives (``group:``), shown on each page."""
+    import yaml  # noqa: PLC0415
+
+    path = folder / "reports.yml"
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for entry in data.get("runs") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("group"), str):
+            yield Message(entry["group"], "notebooks/reports.yml")
+
+
 def extract() -> list[Message]:
     """Every message, in order of first appearance, each id once (first location kept)."""
     seen: dict[str | tuple[str, str], Message] = {}
-    for message in (*from_code(), *from_notebooks(), *from_catalog(), *from_rules()):
+    sources = (*from_code(), *from_notebooks(), *from_catalog(), *from_rules(), *from_matrix())
+    for message in sources:
         if message.msgid and message.msgid not in seen:
             seen[message.msgid] = message
     return list(seen.values())

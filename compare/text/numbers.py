@@ -176,6 +176,12 @@ def points(x: float) -> str:
     return f"{_num(x, 1)}{_words(' pp')}"
 
 
+def decimal(x: float, digits: int, grouped: bool = True) -> str:
+    """``x`` with ``digits`` decimals and, by default, grouped thousands (``1,234.5``;
+    ``1.234,5`` in Spanish and Portuguese), with a true minus sign."""
+    return _num(x, digits, grouped)
+
+
 def fixed(x: float, digits: int) -> str:
     """``x`` with ``digits`` decimals and an ASCII minus as Python writes it (``-0.42``), in the
     current language's decimal sign (statistics such as Cohen's d)."""

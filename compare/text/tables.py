@@ -41,14 +41,19 @@ _LABELLED = {"measure": MEASURES, "unit": UNIT_LABELS}
 
 
 def _number(x: Any) -> Any:
-    """A float cell in the current language (up to six decimals, as pandas shows them)."""
+    """A float cell in the current language: up to six decimals as pandas shows them, the
+    locale's signs and grouping (CLDR, by Babel), tiny values in scientific notation."""
     from babel.numbers import format_decimal  # noqa: PLC0415
 
     from compare.text.numbers import is_missing  # noqa: PLC0415
 
     if isinstance(x, bool) or not isinstance(x, float) or is_missing(x):
         return x
-    return format_decimal(x, format="#,##0.######", locale=current())
+    if x and abs(x) < 1e-4:  # a tiny p-value: never rounded to 0
+        from babel.numbers import format_scientific  # noqa: PLC0415
+
+        return format_scientific(x, format="0.00E0", locale=current())
+    return format_decimal(round(x, 6), locale=current(), decimal_quantization=False)
 
 
 def localise(frame: pd.DataFrame) -> pd.DataFrame:
