@@ -367,6 +367,15 @@ def _country_hover(
     return "<br>".join(lines)
 
 
+def _shown_name(shape: Shape) -> str:
+    """A shape's country name in the reader's language (the cached geometry keeps the name of
+    the language it was first drawn in; Natural Earth's name for codes outside the reference)."""
+    from compare.geo.countries import country_name  # noqa: PLC0415
+
+    name = country_name(shape.code)
+    return shape.name if name == shape.code else name
+
+
 def _axis_names(column: int) -> tuple[str, str]:
     suffix = "" if column == 1 else str(column)
     return f"x{suffix}", f"y{suffix}"
@@ -561,11 +570,12 @@ def _country_trace(
 
     code = shape.code
     has_value = _has_value(row)
-    text = hover.text(row if has_value else None, shape.name, code, shape.note)
+    shown = _shown_name(shape)
+    text = hover.text(row if has_value else None, shown, code, shape.note)
     if has_value:
         low, high, colorscale = colour
         style = {"fillcolor": fill_colour(float(row["value"]), low, high, colorscale)}
-        name, legend = shape.name, False
+        name, legend = shown, False
     else:
         style = _no_data_style()
         name, legend = gettext("No data"), "nodata" not in legend_shown

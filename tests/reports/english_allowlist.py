@@ -21,12 +21,15 @@ PROPER_NAMES = (
     "English", "Español", "Português",  # each language named in itself (language links)
 )  # fmt: skip
 
-#: Identifiers: indicator and source ids, flags, ISO codes, file names (letters joined by
-#: ``_``, ``-`` or ``.``), and nbconvert's prompts.
-IDENTIFIER = re.compile(r"\b[\w]+(?:[-_./][\w]+)+\b|\bOut\[\d+\]:|\bIn\[\d+\]:")
+#: Identifiers: indicator and source ids, flags, file names (letters joined by ``_``, ``-``,
+#: ``.`` or ``/``), ISO3 codes (``AND`` is Andorra) and nbconvert's prompts.
+IDENTIFIER = re.compile(
+    r"\b[\w]+(?:[-_./][\w]+)+\b|\bOut\[\d+\]:|\bIn\[\d+\]:|\b[A-Z]{3}\b"  # ISO3 codes too
+)
 
-#: Words that are English and neither Spanish nor Portuguese: one of them left in a page's prose
-#: means a sentence, title, axis or header was not translated.
+#: Words that are English and neither Spanish nor Portuguese ("regional", "total", "control"
+#: are all three, so they are not here): one of them left in a page's prose means a sentence,
+#: title, axis or header was not translated.
 ENGLISH_WORDS = (
     "the", "of", "and", "with", "for", "from", "to", "in", "is", "are", "was", "not", "no data",
     "mean", "means", "weighted", "unweighted", "countries", "country", "population", "year",
@@ -34,7 +37,7 @@ ENGLISH_WORDS = (
     "show", "code", "notes", "summary", "statistics", "map", "over time", "how", "read", "each",
     "both", "between", "above", "below", "rank", "withheld", "thin", "share", "people", "group",
     "groups", "latest", "indicator", "indicators", "generated", "parameters", "contents",
-    "coverage", "distribution", "regional", "covered", "threshold", "interval", "effect",
+    "coverage", "distribution", "covered", "threshold", "interval", "effect",
     "which", "where", "when", "without", "only", "this", "that", "its", "their", "has", "have",
 )  # fmt: skip
 
