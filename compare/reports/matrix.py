@@ -432,6 +432,7 @@ def code_files(package: Path = PACKAGE_DIR) -> list[Path]:
         "geo/reference/*.csv",
         "reports/templates/*",
         "reports/assets/*",
+        "text/locales/*/LC_MESSAGES/*.po",  # a changed translation changes the pages
     )
     found = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
     return sorted(p for p in found if "__pycache__" not in p.parts)
