@@ -26,7 +26,8 @@ MATRIX = ROOT / "notebooks" / "reports.yml"
 
 
 def report(only: str, languages: str, workers: int) -> float:
-    """Seconds of one ``compare report`` into a new empty folder."""
+    """Seconds of one ``compare report`` into a new empty folder, with a new empty memo of
+    bootstrap intervals (``$COMPARE_CACHE``): no run reads what an earlier one computed."""
     with tempfile.TemporaryDirectory(prefix="bench-languages-") as folder:
         command = [
             sys.executable, "-m", "compare.cli", "report", "--matrix", str(MATRIX),
@@ -34,6 +35,7 @@ def report(only: str, languages: str, workers: int) -> float:
             "--workers", str(workers), "--no-progress",
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if k != "COMPARE_REPORT"}
+        env["COMPARE_CACHE"] = str(Path(folder) / "cache")
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         seconds = time.perf_counter() - start

@@ -313,10 +313,10 @@ def plan(path: Path, languages: Iterable[str] | None = None) -> list[RunDef]:
     path = Path(path).resolve()
     chosen = list(languages) if languages is not None else matrix_languages(path)
     english = plan_english(path)
-    return [
+    return [  # language by language: a later language reuses the first one's memoised numbers
         run if code == SOURCE_LANGUAGE else _in_language(run, code)
-        for run in english
         for code in chosen
+        for run in english
     ]
 
 

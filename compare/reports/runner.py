@@ -173,9 +173,14 @@ def make_plan(
                 kernel=kernel,
             )
         )
+    # English first (the other languages then read its memoised intervals, compare.stats.memo),
     # longest first (durations of the last runs), so that no worker is left with a long tail
-    todo.sort(key=lambda s: -float(previous.get(s.run_id, {}).get("duration") or 0.0))
+    todo.sort(key=lambda s: (s.language != "en", -_duration(previous, s.run_id)))
     return Plan(runs, todo, fresh, keys, code, data, shas)
+
+
+def _duration(previous: dict[str, Any], run_id: str) -> float:
+    return float(previous.get(run_id, {}).get("duration") or 0.0)
 
 
 def validate(plan: Plan, home: Path) -> None:

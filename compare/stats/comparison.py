@@ -369,7 +369,7 @@ def _gaps(
     a, b = a.dropna(subset=["weight"]), b.dropna(subset=["weight"])
     point = float(stats[groups[0]].weighted_mean - stats[groups[1]].weighted_mean)
     if min(len(a), len(b)) < min_countries:
-        note = f"fewer than {min_countries} weighted countries in a group: no interval"
+        note = t("fewer than {min} weighted countries in a group: no interval", min=min_countries)
         return unweighted, Estimate(point, None, None, level, note)
     weighted = inf.gap_ci(
         a["value"], b["value"], a["weight"], b["weight"], n_boot=n_boot, seed=seed, level=level
