@@ -98,34 +98,38 @@ def coverage_bars(table: pd.DataFrame) -> go.Figure:
     import plotly.graph_objects as go  # noqa: PLC0415
 
     a, b = table.attrs.get("groups", DEFAULT_GROUPS)
-    ordered = table.sort_values(["family", "title"])
+    ordered = _ordered(table)
     fig = go.Figure()
     for order, (label, group) in enumerate((("a", a), ("b", b))):
         share = 100 * ordered[f"with_data_{label}"] / ordered[f"members_{label}"]
         fig.add_trace(
             go.Bar(
-                x=share, y=ordered["title"], orientation="h", name=group,
+                x=share, y=ordered["title"], orientation="h", name=group_label(group),
                 marker_color=theme.region_colour(group, order),
                 customdata=list(zip(ordered[f"with_data_{label}"], ordered[f"members_{label}"],
                                     strict=True)),
-                hovertemplate=f"{group}: %{{customdata[0]}} of %{{customdata[1]}} members"
-                "<extra></extra>",
+                hovertemplate=t("{group}: %{{customdata[0]}} of %{{customdata[1]}} members"
+                                "<extra></extra>", group=group_label(group)),
             )
         )  # fmt: skip
     theme.apply_theme(fig, width=1000, height=200 + 26 * len(ordered))
     fig.update_layout(
         barmode="group",
-        title=f"Members of {a} and {b} with any value, by indicator",
-        xaxis={"title": "% of the group's members", "range": [0, 100]},
+        title=t(
+            "Members of {a} and {b} with any value, by indicator",
+            a=group_label(a),
+            b=group_label(b),
+        ),
+        xaxis={"title": _("% of the group's members"), "range": [0, 100]},
         yaxis={"autorange": "reversed"},
         margin={"l": 420, "r": 30, "t": 110, "b": 60},
     )
-    names = [shorten(t) for t in ordered["title"]]
+    names = [shorten(title_label(title)) for title in ordered["title"]]
     fig.update_traces(y=names)
     fig.update_yaxes(tickmode="array", tickvals=names, ticktext=names, tickfont={"size": 11})
     years = [int(y) for y in (*ordered["first_year"].dropna(), *ordered["last_year"].dropna())]
     caption = theme.caption_text(
         list(ordered["indicator"]), sorted(set(years)) if years else None,
-        extra="A country counts if it has a value in any year.",
+        extra=_("A country counts if it has a value in any year."),
     )  # fmt: skip
     return theme.add_caption(fig, caption, {"indicators": list(ordered["indicator"])})
