@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from compare.language import SOURCE_LANGUAGE, current
-from compare.text.comparisons import group_label
+from compare.text.comparisons import family_label, group_label, title_label
 from compare.text.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -17,6 +17,10 @@ HEADERS = (
     N_("measure"), N_("group"), N_("value"), N_("ci_low"), N_("ci_high"), N_("pvalue"), N_("n"),
     N_("unit"), N_("note"), N_("iso3"), N_("country"), N_("region"), N_("weight"), N_("year"),
     N_("source_id"), N_("flag"), N_("indicator"), N_("title"), N_("family"),
+    # the coverage table (compare.stats.coverage_table; a: the first group, b: the second)
+    N_("first_year"), N_("last_year"), N_("members_a"), N_("with_data_a"), N_("latest_a"),
+    N_("in_latest_a"), N_("years_enough_a"), N_("members_b"), N_("with_data_b"), N_("latest_b"),
+    N_("in_latest_b"), N_("years_enough_b"),
 )  # fmt: skip
 
 #: The measures of a comparison's summary table (``compare.stats.comparison``).
@@ -69,6 +73,10 @@ def localise(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("region", "group"):
         if column in out:
             out[column] = out[column].map(lambda g: group_label(g) if isinstance(g, str) else g)
+    if "title" in out:
+        out["title"] = out["title"].map(lambda v: title_label(v) if isinstance(v, str) else v)
+    if "family" in out:
+        out["family"] = out["family"].map(lambda v: family_label(v) if isinstance(v, str) else v)
     for column, known in _LABELLED.items():
         if column in out:
             out[column] = out[column].map(lambda v, k=known: _(v) if v in k else v)

@@ -201,3 +201,19 @@ def test_the_matrix_runs_english_and_spanish_and_portuguese_on_request() -> None
     assert all(r.parameters["language"] == "pt" for r in portuguese)
     chosen = matrix.select(portuguese, "country_profile/Ecuador")
     assert [r.run_id for r in chosen] == ["country_profile/ECU.pt"]
+
+
+@pytest.mark.browser
+def test_chromium_draws_the_spanish_figures_with_spanish_words(spanish: Path) -> None:
+    """Offline headless Chromium: plotly draws every figure of the Spanish page, and the words
+    it draws (titles, axes, legends) are the Spanish ones, numbers with a decimal comma."""
+    from tests.browser import rendered_dom
+
+    dom = rendered_dom(spanish / PAGES["indicator_comparison/internet_users_pct.es"])
+    assert dom.count('class="main-svg"') >= 6  # map, distribution, trend (two layers each)
+    drawn = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", dom))
+    for spanish_words in ("medias regionales", "Media no ponderada", "población", "Europa"):
+        assert spanish_words in drawn, spanish_words
+    for english in ("regional means", "Unweighted mean", "population<", "No data"):
+        assert english not in drawn, english
+    assert re.search(r"\b\d+,\d\b", drawn)  # tick or caption numbers with a decimal comma
