@@ -156,8 +156,13 @@ def test_numbers_are_spanish_formats_of_values_recomputed_with_pandas(
     the processed table, written by Babel's Spanish percent pattern, are in the summary."""
     tidy = _tidy(built_home)
     rows = tidy[(tidy["indicator"] == "internet_users_pct") & (tidy["year"] == 2022)]
-    text = visible_text(spanish / PAGES["indicator_comparison/internet_users_pct.es"])
+    page = spanish / PAGES["indicator_comparison/internet_users_pct.es"]
+    text = visible_text(page)
     assert "En 2022, personas que usan Internet (% de la población)" in text
+    book = json.loads(page.with_suffix(".ipynb").read_text(encoding="utf-8"))
+    layouts = [o["data"][PLOTLY]["layout"] for c in book["cells"] for o in c.get("outputs", [])
+               if PLOTLY in o.get("data", {})]  # fmt: skip
+    assert layouts and all(lay.get("separators") == ",." for lay in layouts)  # plotly: 1.234,5
     for region in ("Europe", "Latin America & Caribbean"):
         mean = rows.loc[rows["region"] == region, "value"].mean()
         written = format_percent(mean / 100, format="#,##0.0\xa0%", locale="es")
@@ -206,7 +211,7 @@ def test_the_matrix_runs_english_and_spanish_and_portuguese_on_request() -> None
 @pytest.mark.browser
 def test_chromium_draws_the_spanish_figures_with_spanish_words(spanish: Path) -> None:
     """Offline headless Chromium: plotly draws every figure of the Spanish page, and the words
-    it draws (titles, axes, legends) are the Spanish ones, numbers with a decimal comma."""
+    it draws (titles, axes, legends) are the Spanish ones."""
     from tests.browser import rendered_dom
 
     dom = rendered_dom(spanish / PAGES["indicator_comparison/internet_users_pct.es"])
@@ -216,4 +221,3 @@ def test_chromium_draws_the_spanish_figures_with_spanish_words(spanish: Path) ->
         assert spanish_words in drawn, spanish_words
     for english in ("regional means", "Unweighted mean", "population<", "No data"):
         assert english not in drawn, english
-    assert re.search(r"\b\d+,\d\b", drawn)  # tick or caption numbers with a decimal comma
