@@ -73,5 +73,5 @@ bench: build ## run the benchmarks in bench/ (prints ratios; see docs/BENCHMARKS
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean: ## remove generated data, reports and caches (keeps .venv)
-	rm -rf data/processed data/.processed.* reports .reports.* .pytest_cache .ruff_cache
+	rm -rf data/processed data/.processed.* data/cache reports .reports.* .pytest_cache .ruff_cache
 	@echo "(work/, your working copy of the notebooks, is kept)"

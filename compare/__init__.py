@@ -32,6 +32,7 @@ _EXPORTS = {
     "show": "compare.reports.display",
     "md": "compare.reports.display",
     "show_table": "compare.reports.display",
+    "show_quotes": "compare.reports.display",
     "CompareError": "compare.errors",
     "DataError": "compare.errors",
     "ParameterError": "compare.errors",

@@ -190,6 +190,13 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         metavar="PATTERN",
         help="only runs whose id matches this glob pattern",
     )
+    report.add_argument(
+        "--languages",
+        default=None,
+        metavar="LANGS",
+        help="languages to run, comma-separated from en,es,pt (default: the matrix's "
+        "`languages`); e.g. --languages pt adds the Portuguese pages beside the others",
+    )
     report.add_argument("--force", action="store_true", help="re-run unchanged reports too")
     report.add_argument(
         "--workers",

@@ -16,7 +16,16 @@ from tests.paths import PACKAGE
 
 #: Lowest layer first; a module belongs to the longest prefix that names it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("compare.config", "compare.errors", "compare.units", "compare.suggest")),
+    (
+        "base",
+        (
+            "compare.config",
+            "compare.errors",
+            "compare.units",
+            "compare.suggest",
+            "compare.language",
+        ),
+    ),
     ("storage", ("compare.storage",)),
     ("geo", ("compare.geo",)),
     ("catalog", ("compare.catalog", "compare.user_catalog")),

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from compare.config import DEFAULT_CLASSIFICATION, DEFAULT_GROUPS
 from compare.figures._common import WIDTH, _catalog, _finish, _groups, _load, _resolve_year
+from compare.text.comparisons import group_label, title_label
+from compare.text.i18n import N_, _, t
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-GEOMETRY_CREDIT = (
+GEOMETRY_CREDIT = N_(
     "Geometry: Natural Earth admin-0 1:110m (public domain); French Guiana is cut from France's "
     "polygon and shown as GUF in the LAC panel; members too small for 1:110m are shown as tiles."
 )
@@ -47,20 +49,20 @@ def choropleth(
         groups=chosen,
         members=members,
         unit=info.unit,
-        label=info.title,
+        label=title_label(info.title),
         year=year,
         home=home,
         width=WIDTH,
         height=640,
     )
     with_data = {g: int(frame.loc[frame["region"] == g, "value"].notna().sum()) for g in chosen}
-    extra = GEOMETRY_CREDIT + " " + _coverage_note(indicator, year, chosen, classification, home)
+    extra = _(GEOMETRY_CREDIT) + " " + _coverage_note(indicator, year, chosen, classification, home)
     return _finish(
         fig,
         kind="choropleth",
         indicators=[indicator],
         years=year,
-        title=f"{info.title}, {year}",
+        title=f"{title_label(info.title)}, {year}",
         extra=extra,
         meta={
             "year_note": year_note,
@@ -86,15 +88,16 @@ def _coverage_note(
     for group in chosen:
         cov = coverage(panel.rows(group, classification, year))
         rule = judge(cov)
-        text = (
-            f"{group}: {cov.n_with_data} of {cov.n_members} members with data, "
-            f"{share(cov.share)} of the population"
-        )
+        text = t(
+            "{group}: {n} of {members} members with data, {share} of the population",
+            group=group_label(group), n=cov.n_with_data, members=cov.n_members,
+            share=share(cov.share),
+        )  # fmt: skip
         if rule.unweighted == "thin":
-            text += (
+            text += _(
                 " (thin: a regional mean of this year would be marked, not shown as the group's)"
             )
         elif rule.unweighted == "withheld":
-            text += f" (no regional mean: {rule.reason})"
+            text += t(" (no regional mean: {reason})", reason=rule.reason)
         parts.append(text)
     return "; ".join(parts) + "."

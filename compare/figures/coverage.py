@@ -17,6 +17,8 @@ from compare.figures._common import (
     _load,
     _new,
 )
+from compare.text.comparisons import group_label
+from compare.text.i18n import _, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,16 +62,16 @@ def coverage_heatmap(
     _mark_regions(fig, codes, region, chosen_groups)
     years = sorted({int(y) for y in frame["year"]})
     with_data = int(np.isfinite(n).sum())
-    extra = (
-        f"Cells: number of years with a value, in bins (blank = no data); {with_data} of {n.size} "
-        "indicator-country cells have data."
-    )
+    extra = t(
+        "Cells: number of years with a value, in bins (blank = no data); {n} of {total} "
+        "indicator-country cells have data.", n=with_data, total=n.size,
+    )  # fmt: skip
     return _finish(
         fig,
         kind="coverage_heatmap",
         indicators=chosen,
         years=years,
-        title="Where data exist: indicators by country",
+        title=_("Where data exist: indicators by country"),
         extra=extra,
         meta={"countries": codes, "cells_with_data": with_data, "cells": int(n.size)},
     )
@@ -125,9 +127,10 @@ def _heatmap_trace(n: Any, span: Any, codes: list[str], chosen: list[str]) -> go
         xgap=1,
         ygap=1,
         hoverongaps=False,
-        hovertemplate="%{y} · %{x}<br>%{customdata[0]} year(s): "
-        "%{customdata[1]}–%{customdata[2]}"
-        "<extra></extra>",
+        hovertemplate=_(
+            "%{y} · %{x}<br>%{customdata[0]} year(s): %{customdata[1]}–%{customdata[2]}"
+            "<extra></extra>"
+        ),
         meta={"role": "coverage"},
     )
 
@@ -164,7 +167,7 @@ def _mark_regions(
         members = [j for j, c in enumerate(codes) if region[c] == group]
         if members:
             fig.add_annotation(
-                text=f"<b>{group}</b>",
+                text=f"<b>{group_label(group)}</b>",
                 x=(members[0] + members[-1]) / 2,
                 y=1.0,
                 xref="x",
@@ -194,7 +197,7 @@ def _year_bins() -> dict[str, Any]:
         "zmin": -0.5,
         "zmax": size - 0.5,
         "colorbar": {
-            "title": {"text": "years<br>with data"},
+            "title": {"text": _("years<br>with data")},
             "thickness": 12,
             "tickvals": list(range(size)),
             "ticktext": labels,

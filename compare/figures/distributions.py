@@ -16,6 +16,8 @@ from compare.figures._common import (
     _groups,
     _new,
 )
+from compare.text.comparisons import group_label, title_label
+from compare.text.i18n import _, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,10 +49,10 @@ def distribution(
     for order, group in enumerate(comparison.groups):
         rows = values[values["region"] == group]
         stats = comparison.per_group[group]
-        label = (
-            f"{group}<br><sup>n = {stats.n_with_data} of "
-            f"{stats.n_with_data + stats.n_without}</sup>"
-        )
+        label = t(
+            "{group}<br><sup>n = {n} of {members}</sup>", group=group_label(group),
+            n=stats.n_with_data, members=stats.n_with_data + stats.n_without,
+        )  # fmt: skip
         traces = [
             _strip_box(rows, group, order, label, fmt),
             *_mean_markers(stats, group, label, fmt),
@@ -66,7 +68,7 @@ def distribution(
         kind="distribution",
         indicators=[indicator, POPULATION],
         years=comparison.year,
-        title=f"{info.title}, {comparison.year}",
+        title=f"{title_label(info.title)}, {comparison.year}",
         extra=_weights_note(comparison),
         meta={
             "year_note": comparison.year_note,
@@ -74,6 +76,16 @@ def distribution(
             "verdict": comparison.verdict,
         },
     )
+
+
+def _localised(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with the country names of the reader's language (English: as stored)."""
+    from compare.geo.countries import country_name  # noqa: PLC0415
+    from compare.language import SOURCE_LANGUAGE, current  # noqa: PLC0415
+
+    if current() == SOURCE_LANGUAGE:
+        return rows
+    return rows.assign(country=rows["iso3"].map(country_name))
 
 
 def _strip_box(rows: pd.DataFrame, group: str, order: int, label: str, fmt: str) -> go.Box:
@@ -84,7 +96,7 @@ def _strip_box(rows: pd.DataFrame, group: str, order: int, label: str, fmt: str)
     return go.Box(
         x=rows["value"],
         y=[label] * len(rows),
-        name=group,
+        name=group_label(group),
         orientation="h",
         boxpoints="all",
         jitter=0.6,
@@ -94,9 +106,9 @@ def _strip_box(rows: pd.DataFrame, group: str, order: int, label: str, fmt: str)
         fillcolor="rgba(0,0,0,0)",
         boxmean=False,
         legendgroup=group,
-        customdata=rows[["country", "iso3", "year", "source_id"]].to_numpy(),
+        customdata=_localised(rows)[["country", "iso3", "year", "source_id"]].to_numpy(),
         hovertemplate=f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}})<br>{fmt}"
-        "<br>Year: %{customdata[2]}<br>Source: %{customdata[3]}<extra></extra>",
+        + _("<br>Year: %{customdata[2]}<br>Source: %{customdata[3]}<extra></extra>"),
         meta={"role": "countries", "group": group},
         legendrank=order + 1,
     )
@@ -115,7 +127,7 @@ def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
                 x=[stats.mean],
                 y=[label],
                 mode="markers",
-                name="Thin mean (not a regional mean)" if thin else "Unweighted mean",
+                name=_("Thin mean (not a regional mean)") if thin else _("Unweighted mean"),
                 legendrank=12 if thin else 10,
                 marker={
                     "symbol": "diamond-open" if thin else "diamond",
@@ -126,10 +138,20 @@ def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
                 legendgroup="thin" if thin else "mean",
                 showlegend=True,  # once per name: _dedupe_legend
                 hovertemplate=(
-                    f"THIN: mean of the countries with data ({group}): {fmt}<br>"
-                    f"{stats.n_with_data} of {stats.n_members} members<extra></extra>"
+                    t(
+                        "THIN: mean of the countries with data ({group}): {value}<br>{n} of "
+                        "{members} members<extra></extra>",
+                        group=group_label(group),
+                        value=fmt,
+                        n=stats.n_with_data,
+                        members=stats.n_members,
+                    )
                     if thin
-                    else f"Unweighted mean ({group}): {fmt}<extra></extra>"
+                    else t(
+                        "Unweighted mean ({group}): {value}<extra></extra>",
+                        group=group_label(group),
+                        value=fmt,
+                    )
                 ),
                 meta={"role": "thin_mean" if thin else "mean", "group": group},
             )
@@ -140,7 +162,7 @@ def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
                 x=[stats.weighted_mean],
                 y=[label],
                 mode="markers",
-                name="Population-weighted mean",
+                name=_("Population-weighted mean"),
                 legendrank=11,
                 marker={
                     "symbol": "x-thin",
@@ -150,7 +172,11 @@ def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
                 },
                 legendgroup="weighted",
                 showlegend=True,
-                hovertemplate=f"Population-weighted mean ({group}): {fmt}<extra></extra>",
+                hovertemplate=t(
+                    "Population-weighted mean ({group}): {value}<extra></extra>",
+                    group=group_label(group),
+                    value=fmt,
+                ),
                 meta={"role": "weighted_mean", "group": group},
             )
         )
@@ -159,26 +185,31 @@ def _mean_markers(stats: Any, group: str, label: str, fmt: str) -> list[Any]:
 
 def _weights_note(comparison: Any) -> str:
     """The caption's note: weights and year, withheld weighted means, values left out."""
-    extra = f"Weights: population ({comparison.year}). {comparison.year_note}."
+    extra = t("Weights: population ({year}). {note}.", year=comparison.year,
+              note=comparison.year_note)  # fmt: skip
     withheld = {
         group: comparison.per_group[group]
         for group in comparison.groups
         if comparison.per_group[group].weighted_mean is None
     }
     notes = [
-        f"{group}: weighted mean withheld ({stats.weighted_withheld_reason})"
+        t("{group}: weighted mean withheld ({reason})", group=group_label(group),
+          reason=stats.weighted_withheld_reason)
         for group, stats in withheld.items()
-    ]
+    ]  # fmt: skip
     notes += [
-        f"{group}: unweighted mean {s.mean_status} ({s.mean_reason})"
+        t("{group}: unweighted mean {status} ({reason})", group=group_label(group),
+          status=_(s.mean_status), reason=s.mean_reason)
         for group, s in comparison.per_group.items()
         if s.mean_status != "shown"
-    ]
+    ]  # fmt: skip
     if notes:
         extra += " " + "; ".join(notes) + "."
     left_out = [
-        f"{g} {', '.join(s.left_out)}" for g, s in comparison.per_group.items() if s.left_out
+        f"{group_label(g)} {', '.join(s.left_out)}"
+        for g, s in comparison.per_group.items()
+        if s.left_out
     ]
     if left_out:
-        extra += " Left out, flagged as not measurements: " + "; ".join(left_out) + "."
+        extra += _(" Left out, flagged as not measurements: ") + "; ".join(left_out) + "."
     return extra

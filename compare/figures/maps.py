@@ -39,6 +39,8 @@ from compare.config import paths
 from compare.errors import CompareError, ParameterError
 from compare.figures import theme
 from compare.storage.reads import note as note_reads
+from compare.text.comparisons import group_label
+from compare.text.i18n import gettext, t
 from compare.text.numbers import is_missing
 
 if TYPE_CHECKING:
@@ -355,16 +357,25 @@ def _country_hover(
 ) -> str:
     lines = [f"<b>{shape_name}</b> ({code})"]
     if row is None:
-        lines.append(f"{label}: no data for {year}")
+        lines.append(t("{label}: no data for {year}", label=label, year=year))
     else:
         lines.append(f"{label}: {theme.format_value(row['value'], unit)}")
-        lines.append(f"Year: {int(row['year'])}")
-        lines.append(f"Source: {row['source_id']}")
+        lines.append(t("Year: {year}", year=int(row["year"])))
+        lines.append(t("Source: {source}", source=row["source_id"]))
         if row.get("flag"):
-            lines.append(f"Flag: {row['flag']}")
+            lines.append(t("Flag: {flag}", flag=row["flag"]))
     if note:
-        lines.append(f"Geometry: {note}")
+        lines.append(t("Geometry: {note}", note=gettext(note)))
     return "<br>".join(lines)
+
+
+def _shown_name(shape: Shape) -> str:
+    """A shape's country name in the reader's language (the cached geometry keeps the name of
+    the language it was first drawn in; Natural Earth's name for codes outside the reference)."""
+    from compare.geo.countries import country_name  # noqa: PLC0415
+
+    name = country_name(shape.code)
+    return shape.name if name == shape.code else name
 
 
 def _axis_names(column: int) -> tuple[str, str]:
@@ -416,7 +427,7 @@ def _panels(
         rows=1,
         cols=len(groups),
         column_widths=[w / sum(widths) for w in widths],
-        subplot_titles=list(groups),
+        subplot_titles=[group_label(g) for g in groups],
         horizontal_spacing=0.02,
     )
     theme.apply_theme(fig, width=width, height=height)
@@ -501,7 +512,7 @@ def _context_trace(
         fillcolor=theme.CONTEXT_COLOUR,
         line={"color": "#FFFFFF", "width": 0.5},
         hoverinfo="skip",
-        name="Outside the compared groups",
+        name=gettext("Outside the compared groups"),
         legendgroup="context",
         showlegend="context" not in legend_shown,
         meta={"role": "context", "group": group},
@@ -561,14 +572,15 @@ def _country_trace(
 
     code = shape.code
     has_value = _has_value(row)
-    text = hover.text(row if has_value else None, shape.name, code, shape.note)
+    shown = _shown_name(shape)
+    text = hover.text(row if has_value else None, shown, code, shape.note)
     if has_value:
         low, high, colorscale = colour
         style = {"fillcolor": fill_colour(float(row["value"]), low, high, colorscale)}
-        name, legend = shape.name, False
+        name, legend = shown, False
     else:
         style = _no_data_style()
-        name, legend = "No data", "nodata" not in legend_shown
+        name, legend = gettext("No data"), "nodata" not in legend_shown
         legend_shown.add("nodata")
     return go.Scatter(
         x=shape.xs,
@@ -718,7 +730,7 @@ def _tile_trace(group: str, tiles: list[_Tile], hover: _Hover) -> go.Scatter:
         hoverinfo="text",
         marker=marker,
         showlegend=False,
-        name=f"{group}: not drawn at 1:110m",
+        name=t("{group}: not drawn at 1:110m", group=group_label(group)),
         meta={
             "role": "tiles" if has_value else "tiles_nodata",
             "group": group,
@@ -732,7 +744,7 @@ def _tile_note(column: int, window: tuple[float, float, float, float]) -> dict[s
     xmin, ymin, xmax, _ = window
     cell = (xmax - xmin) / TILE_COLUMNS
     return {
-        "text": "Too small for 1:110m (tiles, not placed geographically):",
+        "text": gettext("Too small for 1:110m (tiles, not placed geographically):"),
         "x": xmin,
         "y": ymin - cell * 0.15,
         "xanchor": "left",

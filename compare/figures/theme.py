@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from compare import units
+from compare.language import SOURCE_LANGUAGE, current
+from compare.text.i18n import _, t
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
@@ -46,7 +48,7 @@ BORDER_COLOUR = "#FFFFFF"
 
 def unit_title(unit: str) -> str:
     """A short readable name of ``unit`` ("%", "index (0-1)"; unknown units without "_")."""
-    return units.title(unit)
+    return _(units.title(unit))
 
 
 def region_colour(group: str, order: int = 0) -> str:
@@ -58,7 +60,10 @@ def unit_format(unit: str) -> tuple[str, str, str]:
     """(d3 format, prefix, suffix) of ``unit`` for plotly tick and hover formats
     (:mod:`compare.units`)."""
     found = units.style(unit)
-    return units.d3_format(unit), found.prefix if found else "", found.suffix if found else ""
+    suffix = found.suffix if found else ""
+    if suffix.strip() and current() != SOURCE_LANGUAGE:  # " per 100" -> " por 100"
+        suffix = suffix[: len(suffix) - len(suffix.lstrip())] + _(suffix.strip())
+    return units.d3_format(unit), found.prefix if found else "", suffix
 
 
 def hover_format(unit: str, field: str = "x") -> str:
@@ -70,9 +75,13 @@ def hover_format(unit: str, field: str = "x") -> str:
 def format_value(value: float | None, unit: str) -> str:
     """``value`` as text in ``unit`` ("62.3%", "0.812", "$12,345 (PPP)"); "no data" when missing."""
     if value is None or math.isnan(float(value)):
-        return "no data"
+        return _("no data")
     spec, prefix, suffix = unit_format(unit)
     python_spec = spec.replace("~", "")
+    if current() != SOURCE_LANGUAGE and units.style(unit) is not None:
+        from compare.text.numbers import bare  # noqa: PLC0415
+
+        return f"{prefix}{bare(float(value), unit).replace(chr(0x2212), '-')}{suffix}"
     return f"{prefix}{format(float(value), python_spec)}{suffix}"
 
 
@@ -108,12 +117,15 @@ def caption_text(
         source = catalog.source(source_id)
         parts.append(  # escaped: plotly reads "<...>" in a caption as markup
             html.escape(
-                f"{source.publisher or source.citation} [{source_id}], licence {source.licence}",
+                t("{publisher} [{id}], licence {licence}",
+                  publisher=source.publisher or source.citation, id=source_id,
+                  licence=source.licence),
                 quote=False,
             )
-        )
-    label = "Source" if len(parts) == 1 else "Sources"
-    text = f"{label}: {'; '.join(parts)}. Years: {years_text(years)}."
+        )  # fmt: skip
+    label = _("Source") if len(parts) == 1 else _("Sources")
+    text = t("{label}: {sources}. Years: {years}.", label=label, sources="; ".join(parts),
+             years=years_text(years))  # fmt: skip
     return f"{text} {extra}" if extra else text
 
 
@@ -156,6 +168,10 @@ def apply_theme(
         fig.update_layout(width=width)
     if height:
         fig.update_layout(height=height)
+    if current() != SOURCE_LANGUAGE:  # plotly's decimal and group signs, from the locale (CLDR)
+        from babel.numbers import get_decimal_symbol, get_group_symbol  # noqa: PLC0415
+
+        fig.update_layout(separators=get_decimal_symbol(current()) + get_group_symbol(current()))
     fig.update_xaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
     fig.update_yaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
     return fig

@@ -9,6 +9,8 @@ from compare.config import COVERAGE_THRESHOLD, DEFAULT_CLASSIFICATION, DEFAULT_G
 from compare.errors import ParameterError
 from compare.figures import theme
 from compare.figures._common import POPULATION, _catalog, _colour, _finish, _groups, _new, _rgba
+from compare.text.comparisons import group_label, title_label
+from compare.text.i18n import _, t
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ def trend(
         kind="trend",
         indicators=[indicator, POPULATION],
         years=used_years,
-        title=f"{info.title}: regional means",
+        title=t("{title}: regional means", title=title_label(info.title)),
         extra=_reading_note(threshold) + _gaps_note(means, indicator),
         meta={"groups": list(chosen), "thin_years": _thin_years(means)},
     )
@@ -119,7 +121,7 @@ def _band_trace(rows: pd.DataFrame, shown: pd.Series, group: str, colour: str) -
         fillcolor=_rgba(colour, 0.18),
         line={"width": 0},
         hoverinfo="skip",
-        name=f"{group}: 95% CI",
+        name=t("{group}: 95% CI", group=group_label(group)),
         legendgroup=group,
         showlegend=False,
         meta={"role": "ci", "group": group},
@@ -136,18 +138,20 @@ def _mean_markers(
         x=[int(y) for y in rows["year"]],
         y=[v if ok else None for v, ok in zip(rows["mean"], shown, strict=True)],
         mode="lines+markers",
-        name=f"{group}: mean",
+        name=t("{group}: mean", group=group_label(group)),
         line={"color": colour, "width": 2.4},
         legendgroup=group,
         marker={"size": 5},
         connectgaps=False,
         customdata=rows[["n", "n_members", "mean_ci_low", "mean_ci_high"]].to_numpy(),
-        hovertemplate=f"{group} %{{x}}<br>Unweighted mean: {theme.hover_format(unit, 'y')}"
-        "<br>95% CI: "
-        + theme.hover_format(unit, "customdata[2]")
-        + " to "
-        + theme.hover_format(unit, "customdata[3]")
-        + "<br>Countries: %{customdata[0]} of %{customdata[1]}<extra></extra>",
+        hovertemplate=t(
+            "{group} %{{x}}<br>Unweighted mean: {value}<br>95% CI: {low} to {high}<br>Countries: "
+            "%{{customdata[0]}} of %{{customdata[1]}}<extra></extra>",
+            group=group_label(group),
+            value=theme.hover_format(unit, "y"),
+            low=theme.hover_format(unit, "customdata[2]"),
+            high=theme.hover_format(unit, "customdata[3]"),
+        ),
         meta={"role": "mean", "group": group},
     )
 
@@ -160,13 +164,17 @@ def _thin_markers(rows: pd.DataFrame, group: str, colour: str, unit: str) -> go.
         x=[int(y) for y in rows["year"]],
         y=rows["mean"],
         mode="markers",
-        name=f"{group}: thin (not a regional mean)",
+        name=t("{group}: thin (not a regional mean)", group=group_label(group)),
         legendgroup=group,
         marker={"size": 10, "symbol": "circle-open", "color": colour, "line": {"width": 2}},
         customdata=rows[["n", "n_members", "coverage_pop"]].to_numpy(),
-        hovertemplate=f"{group} %{{x}}: THIN<br>Mean of the countries with data: "
-        f"{theme.hover_format(unit, 'y')}<br>%{{customdata[0]}} of %{{customdata[1]}} members, "
-        "%{customdata[2]:.1%} of the population<extra></extra>",
+        hovertemplate=t(
+            "{group} %{{x}}: THIN<br>Mean of the countries with data: {value}<br>"
+            "%{{customdata[0]}} of %{{customdata[1]}} members, %{{customdata[2]:.1%}} of the "
+            "population<extra></extra>",
+            group=group_label(group),
+            value=theme.hover_format(unit, "y"),
+        ),
         meta={"role": "thin_mean", "group": group},
     )
 
@@ -179,11 +187,14 @@ def _weighted_trace(rows: pd.DataFrame, group: str, colour: str, unit: str) -> g
         x=[int(y) for y in rows["year"]],
         y=[v if not w else None for v, w in zip(rows["weighted_mean"], withheld, strict=True)],
         mode="lines",
-        name=f"{group}: population-weighted",
+        name=t("{group}: population-weighted", group=group_label(group)),
         line={"color": colour, "width": 1.6, "dash": "dash"},
         legendgroup=group,
-        hovertemplate=f"{group} %{{x}}<br>Population-weighted mean: "
-        f"{theme.hover_format(unit, 'y')}<extra></extra>",
+        hovertemplate=t(
+            "{group} %{{x}}<br>Population-weighted mean: {value}<extra></extra>",
+            group=group_label(group),
+            value=theme.hover_format(unit, "y"),
+        ),
         meta={"role": "weighted_mean", "group": group},
     )
 
@@ -196,14 +207,17 @@ def _coverage_trace(rows: pd.DataFrame, group: str, colour: str) -> go.Scatter:
         x=[int(y) for y in rows["year"]],
         y=rows["coverage_pop"],
         mode="lines+markers",
-        name=f"{group}: coverage",
+        name=t("{group}: coverage", group=group_label(group)),
         line={"color": colour, "width": 1.4},
         marker={"size": 4},
         showlegend=False,
         legendgroup=group,
         customdata=rows[["n", "n_members", "coverage_pop"]].to_numpy(),
-        hovertemplate=f"{group} %{{x}}<br>Population covered: %{{y:.0%}}<br>"
-        "%{customdata[0]} of %{customdata[1]} members with data<extra></extra>",
+        hovertemplate=t(
+            "{group} %{{x}}<br>Population covered: %{{y:.0%}}<br>%{{customdata[0]}} of "
+            "%{{customdata[1]}} members with data<extra></extra>",
+            group=group_label(group),
+        ),
         meta={"role": "coverage", "group": group},
     )
 
@@ -218,7 +232,11 @@ def _style_axes(fig: go.Figure, unit: str, threshold: float, used_years: list[in
     )
     fig.add_hline(y=threshold, line={"color": "#777777", "width": 1, "dash": "dot"}, row=2, col=1)
     fig.update_yaxes(
-        title={"text": "population<br>covered"}, tickformat=".0%", range=[0, 1.05], row=2, col=1
+        title={"text": _("population<br>covered")},
+        tickformat=".0%",
+        range=[0, 1.05],
+        row=2,
+        col=1,
     )
     fig.update_xaxes(dtick=2 if len(used_years) > 12 else 1, row=2, col=1)
     fig.update_layout(hovermode="x unified")
@@ -226,14 +244,16 @@ def _style_axes(fig: go.Figure, unit: str, threshold: float, used_years: list[in
 
 def _reading_note(threshold: float) -> str:
     """How to read the bands, markers and lines."""
-    return (
+    from compare.text.numbers import _percent  # noqa: PLC0415
+
+    return t(
         "Solid line and band: unweighted mean with its 95% bootstrap interval, drawn only for "
-        f"years in which at least {MIN_COUNTRIES} countries with data hold {threshold:.0%} or "
-        "more of the group's population; open markers off the line: thin years (fewer "
-        "people covered: the mean of the countries that reported, not of the group); dashed: "
-        "population-weighted mean, drawn only where that coverage is reached; lower panel: "
-        "share of the population covered (dotted: threshold)."
-    )
+        "years in which at least {min} countries with data hold {threshold} or more of the "
+        "group's population; open markers off the line: thin years (fewer people covered: the "
+        "mean of the countries that reported, not of the group); dashed: population-weighted "
+        "mean, drawn only where that coverage is reached; lower panel: share of the population "
+        "covered (dotted: threshold).", min=MIN_COUNTRIES, threshold=_percent(threshold, 0),
+    )  # fmt: skip
 
 
 def _gaps_note(means: Any, indicator: str) -> str:
@@ -244,20 +264,20 @@ def _gaps_note(means: Any, indicator: str) -> str:
     text = ""
     few = means[means["mean_withheld"] & (means["n"] > 0)]
     if len(few):
-        text += (
-            f" No unweighted mean where fewer than {MIN_COUNTRIES} countries have data ("
-            + "; ".join(
-                f"{group} {years_text(rows['year'])}"
+        text += t(
+            " No unweighted mean where fewer than {min} countries have data ({which}).",
+            min=MIN_COUNTRIES,
+            which="; ".join(
+                f"{group_label(group)} {years_text(rows['year'])}"
                 for group, rows in few.groupby("group", sort=False)
-            )
-            + ")."
+            ),
         )
     thin = means[means["mean_thin"].astype(bool)]
     if len(thin):
         text += (
-            " Thin, off the line: "
+            _(" Thin, off the line: ")
             + "; ".join(
-                f"{group} {years_text(rows['year'])}"
+                f"{group_label(group)} {years_text(rows['year'])}"
                 for group, rows in thin.groupby("group", sort=False)
             )
             + "."
@@ -265,9 +285,8 @@ def _gaps_note(means: Any, indicator: str) -> str:
     left = means.loc[means["left_out"] != "", ["year", "left_out"]]
     if len(left):
         n = sum(len(codes.split(", ")) for codes in left["left_out"])
-        text += (
-            f" Left out: {n} values flagged {' or '.join(not_measured_flags([indicator]))} (not "
-            "measurements) "
-            f"in {years_text(left['year'])}."
-        )
+        text += t(
+            " Left out: {n} values flagged {flags} (not measurements) in {years}.", n=n,
+            flags=" or ".join(not_measured_flags([indicator])), years=years_text(left["year"]),
+        )  # fmt: skip
     return text

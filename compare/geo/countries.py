@@ -29,6 +29,7 @@ from typing import Any
 from compare.config import REFERENCE_DIR
 from compare.errors import ParameterError
 from compare.geo.names import name_key
+from compare.language import SOURCE_LANGUAGE, current
 
 #: Two-letter codes used by European Commission / Eurostat files instead of ISO alpha-2.
 EU_CODE_EXCEPTIONS = {"EL": "GRC", "UK": "GBR"}
@@ -321,10 +322,16 @@ def _with_hint(text: str, candidates: list[str]) -> str:
     return f"{text!r} ({did_you_mean(candidates, quote=False)})" if candidates else repr(text)
 
 
-def country_name(iso3: str) -> str:
-    """English short name of an ISO3 code (the code itself when unknown)."""
+def country_name(iso3: str, language: str | None = None) -> str:
+    """Short name of an ISO3 code in ``language`` (default: the current language of
+    :mod:`compare.language`; Spanish and Portuguese from the mirror's name tables, columns
+    ``name_es``/``name_pt`` of ``countries.csv``, English when a table has none); the code itself
+    when unknown."""
     row = reference().iso3.get(str(iso3))
-    return row["name"] if row else str(iso3)
+    if not row:
+        return str(iso3)
+    code = language or current()
+    return (row.get(f"name_{code}") if code != SOURCE_LANGUAGE else None) or row["name"]
 
 
 def countries() -> list[str]:

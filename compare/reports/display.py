@@ -27,6 +27,7 @@ import contextlib
 import html
 import json
 import os
+from collections.abc import Sequence
 from typing import Any
 
 #: Environment variable set by the report runner in every kernel it starts.
@@ -163,16 +164,69 @@ def md(text: str) -> Any:
 
 
 def show_table(frame: Any, max_rows: int = 500) -> None:
-    """Display a DataFrame whole (up to ``max_rows`` rows) without its index; cells are
-    HTML-escaped by pandas."""
+    """Display a DataFrame whole (up to ``max_rows`` rows) without its index, in the reader's
+    language (:func:`compare.text.tables.localise`); cells are HTML-escaped by pandas."""
     from IPython.display import display  # noqa: PLC0415
 
+    from compare.text.tables import localise  # noqa: PLC0415
+
+    frame = localise(frame)  # the reader's language (English: unchanged)
     html_table = frame.to_html(
         index=False, escape=True, na_rep="", max_rows=max_rows, border=0,
         classes="dataframe compare-table",
     )  # fmt: skip
     text = frame.to_string(index=False, max_rows=max_rows)
     display({"text/html": html_table, "text/plain": text}, raw=True)
+
+
+#: The language the source paper and the mirror's INDEX.md are written in (their quotes).
+QUOTE_LANGUAGE = "en"
+
+
+def quotes_html(
+    frame: Any, quote_columns: Sequence[str] = ("quote",), language: str = QUOTE_LANGUAGE
+) -> str:
+    """``frame`` as an HTML table for a page in another language: headers and labels
+    translated (:func:`compare.text.tables.localise`), the cells of ``quote_columns`` verbatim and
+    marked with the language they were written in (``<td lang="en">``); every cell escaped."""
+    from compare.text.tables import localise  # noqa: PLC0415
+
+    shown = localise(frame.drop(columns=list(quote_columns), errors="ignore"))
+    names = dict(zip(frame.drop(columns=list(quote_columns), errors="ignore").columns,
+                     shown.columns, strict=True))  # fmt: skip
+    head = "".join(f"<th>{html.escape(str(names.get(c, c)))}</th>" for c in frame.columns)
+    rows = []
+    for position in range(len(frame)):
+        cells = []
+        for column in frame.columns:
+            if column in quote_columns:
+                value = frame[column].iloc[position]
+                attrs = f' lang="{html.escape(language)}"'
+            else:
+                value = shown[names[column]].iloc[position]
+                attrs = ""
+            text = "" if value is None or value != value else str(value)  # noqa: PLR0124
+            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<table class="dataframe compare-table compare-quotes" border="0"><thead><tr>'
+        + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )  # fmt: skip
+
+
+def show_quotes(frame: Any, quote_columns: Sequence[str] = ("quote",)) -> None:
+    """Display a table that holds quotes: in English as pandas shows it; in another language
+    with its labels translated and the quotes verbatim, marked with their language
+    (:func:`quotes_html`)."""
+    from IPython.display import display  # noqa: PLC0415
+
+    from compare.language import SOURCE_LANGUAGE, current  # noqa: PLC0415
+
+    if current() == SOURCE_LANGUAGE:
+        display(frame)
+        return
+    text = frame.to_string(index=False, max_rows=500)
+    display({"text/html": quotes_html(frame, quote_columns), "text/plain": text}, raw=True)
 
 
 def register() -> None:

@@ -26,11 +26,13 @@ def index_page(
     from compare.reports.findings_view import employer_view, families_view  # noqa: PLC0415
 
     reports = Path(reports) if reports is not None else Path(".")
+    groups = list(groups)
     return (
         template_environment()
         .get_template("reports_index.html.j2")
         .render(
-            groups=list(groups),
+            groups=groups,
+            languages=languages_of(groups),
             summary=summary,
             families=families_view(findings, reports),
             employer=employer_view(findings, reports),
@@ -62,9 +64,15 @@ def _pdf(reports: Path, html_path: str | None) -> str:
 def index_groups(
     runs: Iterable[matrix.RunDef], manifest: dict[str, Any], reports: Path
 ) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Rows of the index, grouped (family of the indicator, or notebook), in matrix order."""
+    """Rows of the index, grouped (family of the indicator, or notebook), in matrix order; the
+    same report in other languages is one row, its pages under ``languages``."""
     groups: dict[str, list[dict[str, Any]]] = {}
+    by_base: dict[str, dict[str, Any]] = {}
     for run in runs:
+        base = getattr(run, "base_id", "") or run.run_id
+        if base in by_base and getattr(run, "language", "en") != "en":
+            by_base[base]["languages"].append(_language_row(run, manifest, reports))
+            continue
         entry = manifest["runs"].get(run.run_id, {})
         outputs = entry.get("outputs", {})
         html_path = outputs.get("html")
@@ -88,15 +96,44 @@ def index_groups(
                 "html": html_path if html_path and (reports / html_path).is_file() else "",
                 "ipynb": ipynb_path if ipynb_path and (reports / ipynb_path).is_file() else "",
                 "pdf": _pdf(reports, html_path),
+                "languages": [_language_row(run, manifest, reports)],
             }
         )
+        by_base[base] = groups[run.group][-1]
     return list(groups.items())
+
+
+def _language_row(run: Any, manifest: dict[str, Any], reports: Path) -> dict[str, Any]:
+    """One language's page of a report: code, name, title, status and page (when it exists)."""
+    from compare.language import AUTONYMS  # noqa: PLC0415
+
+    entry = manifest["runs"].get(run.run_id, {})
+    html_path = entry.get("outputs", {}).get("html")
+    code = getattr(run, "language", "en")
+    return {
+        "code": code,
+        "name": AUTONYMS.get(code, code),
+        "title": run.title,
+        "run_id": run.run_id,
+        "status": entry.get("status", "not-run"),
+        "html": html_path if html_path and (reports / html_path).is_file() else "",
+    }
+
+
+def languages_of(groups: list[tuple[str, list[dict[str, Any]]]]) -> list[tuple[str, str]]:
+    """The languages the index offers, (code, name), English first."""
+    from compare.language import AUTONYMS, LANGUAGES  # noqa: PLC0415
+
+    found = {
+        lang["code"] for _, rows in groups for row in rows for lang in row.get("languages", ())
+    }
+    return [(code, AUTONYMS[code]) for code in LANGUAGES if code in found]
 
 
 def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Path) -> Path:
     """Write ``reports/index.html`` atomically: every run of ``runs`` with its status and pages."""
     groups = index_groups(runs, manifest, reports)
-    rows = [row for _, rows in groups for row in rows]
+    rows = [page for _, rows in groups for row in rows for page in row.get("languages") or [row]]
     git = manifest.get("git") or {}
     commit = (git.get("commit") or "unknown")[:10] + (" (modified)" if git.get("dirty") else "")
     summary = {

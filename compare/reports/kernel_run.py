@@ -438,12 +438,31 @@ def _import_run_modules() -> None:
         importlib.import_module(name)
 
 
+def translate_markdown(nb: Any, language: Any) -> Any:
+    """``nb`` with each Markdown cell in ``language`` (the whole cell is one message of the
+    catalogs, :mod:`compare.text.messages`); the cells stay as written in English or when a
+    cell has no translation. The page's language is recorded in the notebook's metadata."""
+    from compare.language import SOURCE_LANGUAGE, check  # noqa: PLC0415
+
+    code = check(language) if language is not None else SOURCE_LANGUAGE
+    if code == SOURCE_LANGUAGE:
+        return nb
+    from compare.text.i18n import translations  # noqa: PLC0415
+
+    catalog = translations(code)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            cell.source = catalog.gettext(cell.source)
+    nb.metadata["compare_language"] = code
+    return nb
+
+
 def _parameterized(spec: RunSpec) -> Any:
     """``spec``'s notebook with its parameters injected and papermill's metadata."""
     from papermill.execute import prepare_notebook_metadata  # noqa: PLC0415
     from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
 
-    nb = _load(spec.notebook)
+    nb = translate_markdown(_load(spec.notebook), spec.parameters.get("language"))
     nb = parameterize_notebook(nb, dict(spec.parameters), kernel_name="python3",
                                language="python")  # fmt: skip
     # paths relative to the project home: an executed notebook names no folder of this machine

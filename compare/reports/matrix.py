@@ -34,6 +34,7 @@ from typing import Any
 
 from compare.config import COMPARED_FAMILIES, FOCUS_COUNTRIES, PACKAGE_DIR, paths
 from compare.errors import CompareError, ParameterError
+from compare.language import AUTONYMS, LANGUAGES, SOURCE_LANGUAGE
 from compare.storage.yamlfiles import safe_load
 
 #: Families compared by the reports (``context`` indicators are controls, not compared).
@@ -44,11 +45,17 @@ RUNNER_VERSION = 1
 _ENTRY_KEYS = {"notebook", "each", "parameters", "name", "group", "title"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs (translated where it is shown)."""
+    return message
+
+
 _GROUP_LABELS = {
-    "digital_divide": "Digital divide",
-    "interoperability": "Interoperability and digital government",
-    "employer_recognition": "Employer recognition of micro-credentials",
-    "context": "Context",
+    "digital_divide": N_("Digital divide"),
+    "interoperability": N_("Interoperability and digital government"),
+    "employer_recognition": N_("Employer recognition of micro-credentials"),
+    "context": N_("Context"),
 }
 
 
@@ -62,6 +69,8 @@ class RunDef:
     group: str
     title: str
     entry: int  # index of the matrix entry it comes from (for messages)
+    language: str = SOURCE_LANGUAGE  # the page's language (``language`` parameter)
+    base_id: str = ""  # the run id of its English page (the same run in every language)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,9 @@ class RunSpec:
     timeout: float = 600.0
     kernel: str = "warm"  # "warm" (forked from a fork server) or "cold" (a new process)
     env: dict[str, str] = field(default_factory=dict)
+    language: str = SOURCE_LANGUAGE
+    #: the same report in each language shown: (code, name in that language, href from the page)
+    alternates: tuple[tuple[str, str, str], ...] = ()
 
 
 # --- expanding the matrix ----------------------------------------------------------------------
@@ -161,17 +173,95 @@ def expand_values(name: str, spec: Any, catalog_cache: list[Any] | None = None) 
     return seen
 
 
+#: The notebooks' labels in titles (``indicator_comparison`` -> "Indicator comparison").
+_NOTEBOOK_LABELS = {
+    "indicator_comparison": N_("Indicator comparison"),
+    "country_profile": N_("Country profile"),
+    "evidence_overview": N_("Evidence overview"),
+    "data_coverage": N_("Data coverage"),
+}
+
+
 def _title(notebook: Path, parameters: Mapping[str, Any], catalog: Any) -> str:
+    from compare.text.i18n import _  # noqa: PLC0415
+
     label = notebook.stem.replace("_", " ").capitalize()
+    label = _(_NOTEBOOK_LABELS[notebook.stem]) if notebook.stem in _NOTEBOOK_LABELS else label
     indicator = parameters.get("indicator")
     if isinstance(indicator, str) and catalog is not None and indicator in catalog.indicators:
-        return f"{label}: {catalog.indicators[indicator].title}"
+        return f"{label}: {_(catalog.indicators[indicator].title)}"
     country = parameters.get("country")
     if isinstance(country, str):
         from compare.geo.countries import country_name  # noqa: PLC0415
 
         return f"{label}: {country_name(country)}"  # the code itself when unknown
     return label
+
+
+# --- languages ---------------------------------------------------------------------------------
+
+
+def parse_languages(text: str | None) -> list[str] | None:
+    """``--languages es,pt`` -> ``["es", "pt"]`` (None: the matrix's own list); an unknown code
+    is a ParameterError naming the valid ones."""
+    from compare.language import check  # noqa: PLC0415
+
+    if text is None:
+        return None
+    codes = [check(part) for part in str(text).replace(" ", ",").split(",") if part.strip()]
+    if not codes:
+        raise ParameterError(f"--languages names no language; valid: {', '.join(LANGUAGES)}")
+    return list(dict.fromkeys(codes))
+
+
+def matrix_languages(path: Path) -> list[str]:
+    """The ``languages:`` of a matrix file (``[en]`` when it has none)."""
+    import yaml  # noqa: PLC0415
+
+    from compare.language import check  # noqa: PLC0415
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return [SOURCE_LANGUAGE]  # read_matrix reports the error
+    given = data.get("languages") if isinstance(data, dict) else None
+    if given is None:
+        return [SOURCE_LANGUAGE]
+    if not isinstance(given, list) or not given:
+        raise CompareError(f"{path}: `languages` must be a list such as [en, es]")
+    try:
+        return list(dict.fromkeys(check(code) for code in given))
+    except ParameterError as exc:
+        raise CompareError(f"{path}: languages: {exc}") from None
+
+
+def shown_languages(
+    path: Path, languages: Iterable[str] | None, manifest: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Every language the reports folder offers: the matrix's, those asked for and those of
+    pages already in the manifest (in the order of :data:`LANGUAGES`)."""
+    found = set(matrix_languages(path)) | set(languages or ())
+    for entry in ((manifest or {}).get("runs") or {}).values():
+        language = (entry.get("parameters") or {}).get("language")
+        if language in LANGUAGES:
+            found.add(language)
+    return [code for code in LANGUAGES if code in found]
+
+
+def language_id(base_id: str, language: str) -> str:
+    """``indicator_comparison/egdi`` in Spanish: ``indicator_comparison/egdi.es`` (English ids
+    carry no suffix)."""
+    return base_id if language == SOURCE_LANGUAGE else f"{base_id}.{language}"
+
+
+def alternates(run: RunDef, languages: Iterable[str], page: Path) -> tuple[tuple[str, ...], ...]:
+    """The same report in each of ``languages``: (code, name, href relative to ``page``)."""
+    base = run.base_id or run.run_id
+    return tuple(
+        (code, AUTONYMS[code], f"{language_id(base, code).split('/', 1)[1]}.html")
+        for code in languages
+        if code in AUTONYMS and page.parent.name == base.split("/", 1)[0]
+    )
 
 
 def _group(notebook: Path, parameters: Mapping[str, Any], catalog: Any, given: Any) -> str:
@@ -216,9 +306,39 @@ def read_matrix(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def plan(path: Path) -> list[RunDef]:
-    """Expand the matrix at ``path`` into runs (ids unique; notebooks must exist)."""
+def plan(path: Path, languages: Iterable[str] | None = None) -> list[RunDef]:
+    """Expand the matrix at ``path`` into runs (ids unique; notebooks must exist), once per
+    language of ``languages`` (default: the matrix's ``languages``, ``[en]`` when it has none):
+    English runs keep their ids, the others are ``<notebook>/<name>.<lang>`` with the
+    ``language`` parameter."""
     path = Path(path).resolve()
+    chosen = list(languages) if languages is not None else matrix_languages(path)
+    english = plan_english(path)
+    return [  # language by language: a later language reuses the first one's memoised numbers
+        run if code == SOURCE_LANGUAGE else _in_language(run, code)
+        for code in chosen
+        for run in english
+    ]
+
+
+def _in_language(run: RunDef, code: str) -> RunDef:
+    """``run`` in language ``code``: its id, parameters and title."""
+    from compare.text.i18n import use_language  # noqa: PLC0415
+
+    parameters = {**run.parameters, "language": code}
+    catalog = _lazy_catalog([])
+    title = run.title
+    if title == _title(run.notebook, run.parameters, catalog):  # not a title the matrix gives
+        with use_language(code):
+            title = _title(run.notebook, parameters, catalog)
+    return RunDef(
+        run_id=language_id(run.run_id, code), notebook=run.notebook, parameters=parameters,
+        group=run.group, title=title, entry=run.entry, language=code, base_id=run.run_id,
+    )  # fmt: skip
+
+
+def plan_english(path: Path) -> list[RunDef]:
+    """The matrix's runs in English (the source language)."""
     entries = read_matrix(path)
     catalog_cache: list[Any] = []
     runs: list[RunDef] = []
@@ -313,6 +433,7 @@ def code_files(package: Path = PACKAGE_DIR) -> list[Path]:
         "geo/reference/*.csv",
         "reports/templates/*",
         "reports/assets/*",
+        "text/locales/*/LC_MESSAGES/*.po",  # a changed translation changes the pages
     )
     found = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
     return sorted(p for p in found if "__pycache__" not in p.parts)

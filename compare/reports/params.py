@@ -480,6 +480,7 @@ def canonical(given: Mapping[str, Any]) -> dict[str, Any]:
     from compare.catalog import FAMILIES, load_catalog  # noqa: PLC0415
     from compare.errors import CompareError  # noqa: PLC0415
     from compare.geo import regions  # noqa: PLC0415
+    from compare.language import LANGUAGES  # noqa: PLC0415
 
     out = dict(given)
     try:
@@ -488,6 +489,8 @@ def canonical(given: Mapping[str, Any]) -> dict[str, Any]:
             ("family",): FAMILIES,
             ("classification",): regions.classifications(),
         }
+        if isinstance(out.get("language"), str):
+            out["language"] = _spelled(out["language"], LANGUAGES)
         for names, choices in vocabularies.items():
             out.update({n: _spelled(out[n], choices) for n in names if n in out})
         groups = regions.groups(str(out.get("classification", "m49")))
@@ -497,11 +500,24 @@ def canonical(given: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_choices(given: Mapping[str, Any]) -> None:
+    """``language`` (en, es or pt, any case) and ``weighting`` name one of their choices."""
+    if "language" in given:
+        from compare.language import check  # noqa: PLC0415
+
+        check(given["language"])
+    weighting = given.get("weighting")
+    if isinstance(weighting, str) and weighting not in WEIGHTINGS:
+        raise ParameterError(
+            f"unknown weighting {short(weighting)}; valid: {', '.join(WEIGHTINGS)}"
+        )
+
+
 def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = "") -> None:
     """Check what known parameter names mean: ``indicator``, ``indicators``, ``family``,
     ``country``, ``countries``, ``groups``/``group`` (in ``classification``, default UN M49),
-    ``classification``, ``weighting`` and ``year`` (a year with data for ``indicator`` when
-    given). Other names pass."""
+    ``classification``, ``weighting``, ``language`` (en, es, pt) and ``year`` (a year with data
+    for ``indicator`` when given). Other names pass."""
     prefix = f"{where}: " if where else ""
     try:
         indicators = []
@@ -524,11 +540,7 @@ def check_values(given: Mapping[str, Any], vocabulary: Vocabulary, where: str = 
             value = given.get(key)
             for country in [value] if isinstance(value, str) else (value or []):
                 vocabulary.country(country)
-        weighting = given.get("weighting")
-        if isinstance(weighting, str) and weighting not in WEIGHTINGS:
-            raise ParameterError(
-                f"unknown weighting {short(weighting)}; valid: {', '.join(WEIGHTINGS)}"
-            )
+        _check_choices(given)
         if isinstance(given.get("year"), int):
             one = given.get("indicator") if isinstance(given.get("indicator"), str) else None
             vocabulary.year(given["year"], one)

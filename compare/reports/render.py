@@ -53,7 +53,7 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def toc(page: str) -> str:
+def toc(page: str, title: str = "Contents") -> str:
     """A nested list of links to the markdown headings (h1-h3) of a rendered page."""
     items = []
     for level, anchor, inner in _HEADING.findall(page):
@@ -65,7 +65,7 @@ def toc(page: str) -> str:
             )
     if not items:
         return ""
-    return '<h2 class="toc-title">Contents</h2><ul>' + "".join(items) + "</ul>"
+    return f'<h2 class="toc-title">{html.escape(title)}</h2><ul>' + "".join(items) + "</ul>"
 
 
 def render_notebook(
@@ -82,7 +82,7 @@ def render_notebook(
     context = {
         "title": spec.title,
         "run_id": spec.run_id,
-        "group": spec.group,
+        "group": translated(spec.group, getattr(spec, "language", "en")),
         "parameters": [(name, _value(v)) for name, v in spec.parameters.items()],
         "status": status,
         "message": message,
@@ -93,10 +93,44 @@ def render_notebook(
         if Path(spec.output_ipynb).parent == out.parent
         else Path(spec.output_ipynb).as_uri(),
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        **page_words(getattr(spec, "language", "en"), getattr(spec, "alternates", ())),
     }
     resources = {"metadata": {"name": spec.title, "path": str(out.parent)}, "compare": context}
-    page, _ = exporter().from_notebook_node(nb, resources=resources)
-    return page.replace(TOC_MARK, toc(page), 1)
+    html_exporter = exporter()
+    html_exporter.language_code = context["language"]  # <html lang="..">
+    page, _ = html_exporter.from_notebook_node(nb, resources=resources)
+    return page.replace(TOC_MARK, toc(page, context["words"]["contents"]), 1)
+
+
+def translated(message: str, language: str) -> str:
+    """``message`` (a group label of the matrix) in ``language``."""
+    from compare.text.i18n import _, use_language  # noqa: PLC0415
+
+    with use_language(language or "en"):
+        return _(message)
+
+
+def page_words(language: str, alternates: Any) -> dict[str, Any]:
+    """The page's language, its links to the other languages and the words of the page's
+    frame (navigation, parameters, failure notice) in that language."""
+    from compare.text.i18n import _, use_language  # noqa: PLC0415
+
+    with use_language(language or "en") as code:
+        words = {
+            "all_reports": _("All reports"),
+            "notebook": _("Notebook (.ipynb)"),
+            "show_code": _("Show code"),
+            "hide_code": _("Hide code"),
+            "run": _("Run"),
+            "generated": _("generated"),
+            "parameters_caption": _("Parameters"),
+            "failed": _("This run failed."),
+            "go_failing": _("Go to the failing cell"),
+            "contents": _("Contents"),
+            "languages_label": _("This report in:"),
+        }
+    others = [(c, name, href) for c, name, href in alternates or () if c != code]
+    return {"language": code, "words": words, "alternates": others if len(alternates) > 1 else []}
 
 
 # --- shared assets -----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,13 +118,15 @@ def make_plan(
     force: bool = False,
     timeout: float = 600.0,
     kernel: str = "warm",
+    languages: Sequence[str] | None = None,
 ) -> Plan:
     """Expand, select and fingerprint the matrix; decide what must run. Templates must be
     clean; every run gets all its declared parameters (:mod:`compare.reports.declared`)."""
     from compare.reports import declared  # noqa: PLC0415
     from compare.reports.params import canonical  # noqa: PLC0415
 
-    runs = matrix.select(matrix.plan(matrix_path), only)
+    runs = matrix.select(matrix.plan(matrix_path, languages), only)
+    shown = matrix.shown_languages(matrix_path, languages, manifest)
     declared.check_templates((run.notebook for run in runs), home)
     code = matrix.code_hash()
     data = matrix.data_checksums(home)
@@ -163,15 +165,22 @@ def make_plan(
                 index_href=Path(_rel(reports / "index.html", page.parent)).as_posix(),
                 title=run.title,
                 group=run.group,
+                language=run.language,
+                alternates=matrix.alternates(run, shown, page),
                 key=matrix.run_key(shas[nb], parameters, {}, code),
                 warm_key=warm,
                 timeout=timeout,
                 kernel=kernel,
             )
         )
+    # English first (the other languages then read its memoised intervals, compare.stats.memo),
     # longest first (durations of the last runs), so that no worker is left with a long tail
-    todo.sort(key=lambda s: -float(previous.get(s.run_id, {}).get("duration") or 0.0))
+    todo.sort(key=lambda s: (s.language != "en", -_duration(previous, s.run_id)))
     return Plan(runs, todo, fresh, code, data, shas, state, why)
+
+
+def _duration(previous: dict[str, Any], run_id: str) -> float:
+    return float(previous.get(run_id, {}).get("duration") or 0.0)
 
 
 def validate(plan: Plan, home: Path) -> None:
@@ -258,6 +267,7 @@ def run(
     dry_run: bool = False,
     echo: Callable[[str], None] = print,
     wait: float = 0.0,
+    languages: Sequence[str] | None = None,
 ) -> int:
     """Run the matrix; returns the exit status (see the module docstring). ``dry_run``: say
     which runs would execute and why, and which are up to date; nothing is written."""
@@ -273,7 +283,8 @@ def run(
     if dry_run:  # reads only: no lock on the reports folder, nothing created or removed
         with home_lock(home, SHARED, wait=wait):
             plan = make_plan(matrix_path, home, reports, read_manifest(reports), only=only,
-                             force=force, timeout=timeout, kernel=kernel)  # fmt: skip
+                             force=force, timeout=timeout, kernel=kernel,
+                             languages=languages)  # fmt: skip
             if plan.todo:
                 validate(plan, home)
         for line in dry_run_lines(plan):
@@ -283,10 +294,11 @@ def run(
         outputs.remove_stale_pending(reports)
         manifest = read_manifest(reports)
         plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
-                         timeout=timeout, kernel=kernel)  # fmt: skip
+                         timeout=timeout, kernel=kernel, languages=languages)  # fmt: skip
         if not plan.todo:
             if not (reports / "index.html").is_file():
-                write_index(matrix.plan(matrix_path), manifest, reports)
+                write_index(matrix.plan(matrix_path, matrix.shown_languages(
+                    matrix_path, languages, manifest)), manifest, reports)  # fmt: skip
             echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
                  f"({reports / 'index.html'})")  # fmt: skip
             return 0
@@ -295,7 +307,7 @@ def run(
             echo(line)
         return _execute(plan, matrix_path, home, reports, manifest, only=only, workers=workers,
                         executor=executor, scheduler=scheduler, progress=progress,
-                        echo=echo)  # fmt: skip
+                        echo=echo, languages=languages)  # fmt: skip
 
 
 def dry_run_lines(plan: Plan) -> list[str]:
@@ -346,6 +358,7 @@ def _execute(
     scheduler: str | None,
     progress: bool,
     echo: Callable[[str], None],
+    languages: Sequence[str] | None = None,
 ) -> int:
     """Execute ``plan.todo`` and keep the manifest and index current after each run."""
     from compare.reports import render  # noqa: PLC0415
@@ -354,7 +367,8 @@ def _execute(
     git = git_state(home)
     manifest["git"] = git
     manifest["matrix"] = _rel(matrix_path, home)  # relative: no local path in the manifest
-    this_matrix = matrix.plan(matrix_path) if only else plan.runs
+    shown = matrix.shown_languages(matrix_path, languages, manifest)
+    this_matrix = matrix.plan(matrix_path, shown)
     all_runs = this_matrix + outputs.other_matrices(
         manifest, matrix_path, {r.run_id for r in this_matrix}, paths(home)
     )
@@ -416,4 +430,5 @@ def main(args: Any) -> int:
         progress=not args.no_progress,
         dry_run=getattr(args, "dry_run", False),
         wait=getattr(args, "wait", 0.0),
+        languages=matrix.parse_languages(getattr(args, "languages", None)),
     )

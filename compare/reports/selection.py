@@ -3,9 +3,11 @@
 A pattern is a glob on the run id, matched ignoring case (``indicator_comparison/EGDI`` selects
 ``indicator_comparison/egdi``); several patterns are separated by commas. A pattern naming a
 country by name or code where the run id has its ISO3 code selects that run
-(``country_profile/Ecuador``, ``country_profile/ecu`` -> ``country_profile/ECU``). A pattern that
-selects nothing is an error that says why: the closest run ids ("did you mean ...?", only shown),
-or, for a country the matrix does not profile, the command that makes its profile.
+(``country_profile/Ecuador``, ``country_profile/ecu`` -> ``country_profile/ECU``). A pattern
+names a report in every language it runs in (``indicator_comparison/egdi`` also selects
+``indicator_comparison/egdi.es``). A pattern that selects nothing is an error that says why: the
+closest run ids ("did you mean ...?", only shown), or, for a country the matrix does not profile,
+the command that makes its profile.
 """
 
 from __future__ import annotations
@@ -110,5 +112,6 @@ def select_ids(run_ids: Sequence[str], only: str | None) -> list[str]:
 def select(runs: Iterable[Any], only: str | None) -> list[Any]:
     """The runs (objects with a ``run_id``) that ``only`` selects, in matrix order."""
     runs = list(runs)
-    wanted = set(select_ids([r.run_id for r in runs], only))
-    return [r for r in runs if r.run_id in wanted]
+    ids = list(dict.fromkeys(i for r in runs for i in (getattr(r, "base_id", ""), r.run_id) if i))
+    wanted = set(select_ids(ids, only))  # a pattern naming the English id selects each language
+    return [r for r in runs if r.run_id in wanted or getattr(r, "base_id", "") in wanted]

@@ -121,6 +121,14 @@ def _parameters(nb: Any) -> list[tuple[str, str]]:
     ]
 
 
+def _language(nb: Any) -> str:
+    """The language the notebook ran in (its ``language`` parameter; English by default)."""
+    from compare.language import LANGUAGES, SOURCE_LANGUAGE  # noqa: PLC0415
+
+    found = dict(_parameters(nb)).get("language") or nb.metadata.get("compare_language")
+    return found if found in LANGUAGES else SOURCE_LANGUAGE
+
+
 def _inline() -> dict[str, str]:
     from compare.reports.render import ASSETS, _lab_css, _plotly_js  # noqa: PLC0415
 
@@ -135,7 +143,7 @@ def _inline() -> dict[str, str]:
 def render_file(source: Path, out: Path | None = None) -> Path:
     """Write the self-contained page of the executed notebook ``source`` (default: beside it,
     ``.html``); returns its path."""
-    from compare.reports.render import TOC_MARK, toc  # noqa: PLC0415
+    from compare.reports.render import TOC_MARK, page_words, toc  # noqa: PLC0415
 
     source = Path(source)
     out = Path(out) if out else source.with_suffix(".html")
@@ -156,13 +164,16 @@ def render_file(source: Path, out: Path | None = None) -> Path:
         "index": "",
         "ipynb": Path(os.path.relpath(source.resolve(), out.resolve().parent)).as_posix(),
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        **page_words(_language(nb), ()),
     }
     resources = {
         "metadata": {"name": context["title"], "path": str(source.parent)},
         "compare": context,
         "compare_inline": _inline(),
     }
-    page, _ = exporter().from_notebook_node(nb, resources=resources)
-    page = page.replace(TOC_MARK, toc(page), 1)
+    html_exporter = exporter()
+    html_exporter.language_code = context["language"]  # <html lang="..">
+    page, _ = html_exporter.from_notebook_node(nb, resources=resources)
+    page = page.replace(TOC_MARK, toc(page, context["words"]["contents"]), 1)
     atomic.write_text(out, page)
     return out

@@ -57,8 +57,9 @@ from compare.stats.rule import WITHHELD, judge
 from compare.stats.vintage import vintages
 from compare.stats.weights import weight_basis
 from compare.text import numbers as fmt
-from compare.text.comparisons import comparison_sentence, group_verdict
+from compare.text.comparisons import comparison_sentence, group_label, group_verdict
 from compare.text.comparisons import vintage as vintage_text
+from compare.text.i18n import _, ngettext, t
 from compare.units import difference_unit
 
 __all__ = [
@@ -250,40 +251,41 @@ def _choose_year(
     for year in reversed(panel.years):
         covs = [panel.coverage(g, classification, year) for g in groups]
         if all(judge(c, threshold, min_countries).passes for c in covs):
-            note = (
-                f"{year}: the latest year in which the data cover at least "
-                f"{fmt.share(threshold)} of the population of both groups ("
-                + ", ".join(
-                    f"{c.group} {fmt.share(c.share)}, {c.n_with_data} countries" for c in covs
-                )
-                + ")"
-            )
+            note = t(
+                "{year}: the latest year in which the data cover at least {threshold} of the "
+                "population of both groups ({groups})", year=year,
+                threshold=fmt.share(threshold), groups=", ".join(_cover(c) for c in covs),
+            )  # fmt: skip
             if skipped:
-                note += "; later years fall short: " + "; ".join(skipped[:3])
+                note += _("; later years fall short: ") + "; ".join(skipped[:3])
                 note += " ..." if len(skipped) > 3 else ""
             return year, note
         short = [c for c in covs if not judge(c, threshold, min_countries).passes]
-        skipped.append(
-            f"{year} ("
-            + ", ".join(f"{c.group} {fmt.share(c.share)}, {c.n_with_data} countries" for c in short)
-            + ")"
-        )
+        skipped.append(f"{year} (" + ", ".join(_cover(c) for c in short) + ")")
         if fallback is None and all(c.n_with_data >= min_countries for c in covs):
             fallback = (year, covs)
     if fallback is not None:
         year, covs = fallback
-        note = (
-            f"{year}: no year has data covering {fmt.share(threshold)} of the population of both "
-            f"groups; {year} is the latest year with at least {min_countries} countries in each ("
-            + ", ".join(f"{c.group} {c.n_with_data} countries, {fmt.share(c.share)}" for c in covs)
-            + ")"
-        )
+        note = t(
+            "{year}: no year has data covering {threshold} of the population of both groups; "
+            "{year} is the latest year with at least {min} countries in each ({groups})",
+            year=year, threshold=fmt.share(threshold), min=min_countries,
+            groups=", ".join(_cover(c, share_last=True) for c in covs),
+        )  # fmt: skip
         return year, note
     raise ParameterError(
         f"{panel.indicator}: no year has at least {min_countries} countries with data in both "
         f"{groups[0]} and {groups[1]}; years with data: "
         + (", ".join(map(str, panel.years)) or "none")
     )
+
+
+def _cover(c: Any, share_last: bool = False) -> str:
+    """``Europe 99.1%, 44 countries`` (``Europe 44 countries, 99.1%``)."""
+    countries = ngettext("{n} country", "{n} countries", c.n_with_data).format(n=c.n_with_data)
+    if share_last:
+        return f"{group_label(c.group)} {countries}, {fmt.share(c.share)}"
+    return f"{group_label(c.group)} {fmt.share(c.share)}, {countries}"
 
 
 def latest_common_year(
@@ -367,7 +369,7 @@ def _gaps(
     a, b = a.dropna(subset=["weight"]), b.dropna(subset=["weight"])
     point = float(stats[groups[0]].weighted_mean - stats[groups[1]].weighted_mean)
     if min(len(a), len(b)) < min_countries:
-        note = f"fewer than {min_countries} weighted countries in a group: no interval"
+        note = t("fewer than {min} weighted countries in a group: no interval", min=min_countries)
         return unweighted, Estimate(point, None, None, level, note)
     weighted = inf.gap_ci(
         a["value"], b["value"], a["weight"], b["weight"], n_boot=n_boot, seed=seed, level=level
@@ -428,9 +430,10 @@ def compare_regions(
     a = values.loc[values["region"] == pair[0], "value"].to_numpy(float)
     b = values.loc[values["region"] == pair[1], "value"].to_numpy(float)
     enough = min(len(a), len(b)) >= min_countries
-    why = "" if enough else (
-        f"too few countries with data (at least {min_countries} per group needed: "
-        + ", ".join(f"{g} {stats[g].n_with_data}" for g in pair) + ")"
+    why = "" if enough else t(
+        "too few countries with data (at least {min} per group needed: {counts})",
+        min=min_countries,
+        counts=", ".join(f"{group_label(g)} {stats[g].n_with_data}" for g in pair),
     )  # fmt: skip
     gap_u, gap_w = _gaps(
         values, pair, stats, enough=enough, why=why, n_boot=n_boot, seed=seed, level=level,
@@ -438,11 +441,12 @@ def compare_regions(
     )  # fmt: skip
     notes = [year_note]
     notes += [
-        f"{g}: the unweighted mean is thin ({stats[g].mean_reason}): read it as the mean of the "
-        "countries with data, not of the group"
+        t("{group}: the unweighted mean is thin ({reason}): read it as the mean of the "
+          "countries with data, not of the group", group=group_label(g),
+          reason=stats[g].mean_reason)
         for g in pair
         if stats[g].mean_status == "thin"
-    ]
+    ]  # fmt: skip
     left_out = left_out_text(
         ((i, year) for r in rows for i in r.loc[r["left_out"], "iso3"]), panel.exclude_flags
     )
@@ -452,7 +456,9 @@ def compare_regions(
         meta, values, pair, year=year, enough=enough, why=why, notes=notes, control=control,
         home=home, control_max_lag=int(control_max_lag), level=level, min_countries=min_countries,
     )  # fmt: skip
-    verdict = " ".join(stats[g].verdict for g in pair) + (f" Tests: {why}." if why else "")
+    verdict = " ".join(stats[g].verdict for g in pair) + (
+        t(" Tests: {why}.", why=why) if why else ""
+    )
     result = Comparison(
         indicator=indicator, year=year, year_note=year_note, groups=pair,
         classification=classification, per_group=stats, gap_unweighted=gap_u, gap_weighted=gap_w,
@@ -508,7 +514,7 @@ def _year_of_comparison(
             f"{panel.indicator} has no data in {year}{apart}; years with data: "
             + (", ".join(map(str, panel.years)) or "none")
         )
-    return year, f"{year}: the year requested"
+    return year, t("{year}: the year requested", year=year)
 
 
 def _region_models(
@@ -534,18 +540,18 @@ def _region_models(
     }
     model_values = values.rename(columns={"region": "group"})
     if not enough:
-        notes.append(f"region models not fitted: {why}")
+        notes.append(t("region models not fitted: {why}", why=why))
         return {"glm": None, "ols": None}
     if meta.bounded and share_divisor(meta.unit) is not None:
         glm = fractional_logit(model_values, pair[0], meta.unit, **model_args)
-        notes.append(f"fractional logit with control: {glm['adjusted_note']}")
+        notes.append(t("fractional logit with control: {note}", note=glm["adjusted_note"]))
         return {"glm": glm, "ols": None}
     notes.append(
-        f"{meta.id} is not a bounded share or score: no fractional logit; "
-        "linear model (OLS) instead"
-    )
+        t("{id} is not a bounded share or score: no fractional logit; linear model (OLS) "
+          "instead", id=meta.id)
+    )  # fmt: skip
     ols = linear_model(model_values, pair[0], **model_args)
-    notes.append(f"OLS with control: {ols['adjusted_note']}")
+    notes.append(t("OLS with control: {note}", note=ols["adjusted_note"]))
     return {"glm": None, "ols": ols}
 
 
@@ -561,10 +567,10 @@ def _row(
 
 def _mean_note(s: GroupStats) -> str:
     if s.mean_status == "withheld":
-        return f"withheld: {s.mean_reason}"
+        return t("withheld: {reason}", reason=s.mean_reason)
     if s.mean_status == "thin":
-        return f"THIN (not a regional mean): {s.mean_reason}"
-    return "unweighted mean of countries"
+        return t("THIN (not a regional mean): {reason}", reason=s.mean_reason)
+    return _("unweighted mean of countries")
 
 
 def _basis_rows(s: GroupStats, group: str, unit: str, n: int) -> list[dict]:
@@ -573,18 +579,21 @@ def _basis_rows(s: GroupStats, group: str, unit: str, n: int) -> list[dict]:
         return []
     rows = [
         _row("n_effective", group, s.n_effective, "countries",
-             f"Kish effective number of countries behind the weighted mean ({n} with data)", n=n),
+             t("Kish effective number of countries behind the weighted mean ({n} with data)",
+               n=n), n=n),
         _row("largest_weight_share", group, s.largest_weight_share, "share_0_1",
-             f"{s.largest_weight_iso3}: the largest country's share of the weight", n=n),
+             t("{code}: the largest country's share of the weight", code=s.largest_weight_iso3),
+             n=n),
     ]  # fmt: skip
     if s.bound_low is not None:
         missing = [m for m in s.members_without if m not in s.members_without_population]
         note = (
-            "sensitivity bounds, not estimates: the weighted mean if every member without a "
-            f"value were at the indicator's lower / upper bound ({', '.join(missing)})"
+            t("sensitivity bounds, not estimates: the weighted mean if every member without a "
+              "value were at the indicator's lower / upper bound ({codes})",
+              codes=", ".join(missing))
             if missing
-            else "every member with a population figure has a value: nothing to bound"
-        )
+            else _("every member with a population figure has a value: nothing to bound")
+        )  # fmt: skip
         rows += [
             _row("weighted_mean_bound_low", group, s.bound_low, unit, note, n=n),
             _row("weighted_mean_bound_high", group, s.bound_high, unit, note, n=n),
@@ -603,7 +612,7 @@ def _summary(c: Comparison) -> pd.DataFrame:
             _row("coverage_pop", g, s.coverage_pop, "share_0_1", s.verdict, n=n),
             _row("mean", g, s.mean, c.unit, _mean_note(s), n=n),
             _row("weighted_mean", g, s.weighted_mean, c.unit,
-                 s.weighted_withheld_reason or "population-weighted", n=n),
+                 s.weighted_withheld_reason or _("population-weighted"), n=n),
             *_basis_rows(s, g, c.unit, n),
             _row("median", g, s.median, c.unit, n=n),
             _row("q1", g, s.q1, c.unit, n=n),
@@ -611,12 +620,12 @@ def _summary(c: Comparison) -> pd.DataFrame:
             _row("min", g, s.min_value, c.unit, s.min_iso3 or "", n=n),
             _row("max", g, s.max_value, c.unit, s.max_iso3 or "", n=n),
         ]  # fmt: skip
-    pair = f"{c.groups[0]} − {c.groups[1]}"
+    pair = f"{group_label(c.groups[0])} − {group_label(c.groups[1])}"
     n = sum(c.per_group[g].n_with_data for g in c.groups)
     gap_unit = difference_unit(c.unit)
     for measure, est, absent in (
         ("gap_unweighted", c.gap_unweighted, ""),
-        ("gap_weighted", c.gap_weighted, "withheld: a group's weighted mean is withheld"),
+        ("gap_weighted", c.gap_weighted, _("withheld: a group's weighted mean is withheld")),
     ):
         if est is None:
             rows.append(_row(measure, pair, None, gap_unit, absent, n=n))
@@ -626,7 +635,9 @@ def _summary(c: Comparison) -> pd.DataFrame:
                      ci_high=est.ci_high, n=n)
             )  # fmt: skip
     for test, measure in ((c.welch, "welch_t"), (c.mann_whitney, "mann_whitney_u")):
-        note = test.note or (f"df {test.df:.1f}" if test.df is not None else "two-sided")
+        note = test.note or (
+            t("df {df}", df=fmt.fixed(test.df, 1)) if test.df is not None else _("two-sided")
+        )
         rows.append(_row(measure, pair, test.statistic, "statistic", note, pvalue=test.pvalue, n=n))
     for measure in ("cohen_d", "hedges_g", "cliffs_delta"):
         rows.append(_row(measure, pair, getattr(c, measure), "effect_size", n=n))
@@ -643,7 +654,7 @@ def _summary(c: Comparison) -> pd.DataFrame:
                 rows.append(_row(measure, pair, None, unit, model["adjusted_note"]))
                 continue
             note = model["model"] + (
-                "; region only" if key == "unadjusted" else f"; {model['adjusted_note']}"
+                _("; region only") if key == "unadjusted" else f"; {model['adjusted_note']}"
             )
             rows.append(
                 _row(measure, pair, m["effect"], unit, note, ci_low=m["ci_low"],

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compare.stats import memo
+from compare.text.i18n import _, t
+
 
 @dataclass(frozen=True)
 class TestResult:
@@ -111,12 +114,15 @@ def mean_ci(
     w = np.ones_like(values) if weights is None else np.asarray(weights, float)
     point = float(weighted_mean(values, w))
     if len(values) < 2:
-        return Estimate(point, None, None, level, "fewer than 2 countries: no interval")
+        return Estimate(point, None, None, level, _("fewer than 2 countries: no interval"))
 
     def stat(i: np.ndarray, axis: int = -1) -> np.ndarray:
         return weighted_mean(values[i], w[i], axis)
 
-    low, high = _interval((np.arange(len(values)),), stat, n_boot, seed, level)
+    name = memo.key("mean", (values, w), n_boot=n_boot, seed=_seed(seed), level=level)
+    low, high = memo.interval(
+        name, lambda: _interval((np.arange(len(values)),), stat, n_boot, seed, level)
+    )
     return Estimate(point, low, high, level)
 
 
@@ -140,5 +146,14 @@ def gap_ci(
     def stat(i: np.ndarray, j: np.ndarray, axis: int = -1) -> np.ndarray:
         return weighted_mean(a[i], wa[i], axis) - weighted_mean(b[j], wb[j], axis)
 
-    low, high = _interval((np.arange(len(a)), np.arange(len(b))), stat, n_boot, seed, level)
-    return Estimate(point, low, high, level, f"percentile bootstrap, {n_boot} resamples")
+    name = memo.key("gap", (a, wa, b, wb), n_boot=n_boot, seed=_seed(seed), level=level)
+    low, high = memo.interval(
+        name,
+        lambda: _interval((np.arange(len(a)), np.arange(len(b))), stat, n_boot, seed, level),
+    )
+    return Estimate(point, low, high, level, t("percentile bootstrap, {n} resamples", n=n_boot))
+
+
+def _seed(seed: int | list[int]) -> tuple[int, ...]:
+    """A seed as a hashable value (a list of ints is a numpy SeedSequence entropy)."""
+    return tuple(seed) if isinstance(seed, list | tuple) else (int(seed),)

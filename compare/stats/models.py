@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from compare.stats.sandwich import COV_TYPE, coefficient_pvalues, dummy_effect, sandwich
+from compare.text.i18n import _, t
 
 #: divide values in these units by this to get a 0-1 share
 TO_SHARE = {"percent": 100.0, "score_0_100": 100.0, "index_0_1": 1.0}
@@ -123,7 +124,10 @@ def fractional_logit(
     frame = _frame(values, group_a)
     frame["y"] = frame["value"] / divisor
     header = {
-        "model": f"fractional logit (GLM Binomial, logit link), robust {COV_TYPE} errors",
+        "model": t(
+            "fractional logit (GLM Binomial, logit link), robust {cov_type} errors",
+            cov_type=COV_TYPE,
+        ),
         "outcome": "value / 100" if divisor == 100 else "value (already 0-1)",
         "dummy": f"1 = {group_a}",
         "effect": "average marginal effect of the dummy (0 -> 1), in the indicator's unit",
@@ -152,7 +156,7 @@ def linear_model(
 ) -> dict:
     """OLS of the value on a dummy (1 = ``group_a``), without and with ``log(control)``."""
     header = {
-        "model": f"linear model (OLS), robust {COV_TYPE} errors",
+        "model": t("linear model (OLS), robust {cov_type} errors", cov_type=COV_TYPE),
         "outcome": "value (the indicator's unit)",
         "dummy": f"1 = {group_a}",
         "effect": "coefficient of the dummy, in the indicator's unit",
@@ -192,7 +196,7 @@ def _both(  # noqa: PLR0917
         "adjusted_note": "",
     }
     if control_name is None or control is None:
-        out["adjusted_note"] = "no control requested"
+        out["adjusted_note"] = _("no control requested")
         return out
     value, used_year = control_values(control, list(frame["iso3"]), year, max_lag)
     frame = frame.assign(control=value.to_numpy(), control_year=used_year.to_numpy())
@@ -202,11 +206,12 @@ def _both(  # noqa: PLR0917
     window = f"{year}" if max_lag == 0 else f"{year - max_lag}-{year}"
     per_group = sample.groupby("dummy").size()
     if len(per_group) < 2 or per_group.min() < min_countries:
-        out["adjusted_note"] = (
-            f"{control_name} ({window}) available for {len(sample)} of {len(frame)} countries: "
-            f"too few in a group for the controlled model (at least {min_countries} needed; "
-            "no other year borrowed)"
-        )
+        out["adjusted_note"] = t(
+            "{control} ({window}) available for {n} of {total} countries: too few in a group "
+            "for the controlled model (at least {min} needed; no other year borrowed)",
+            control=control_name, window=window, n=len(sample), total=len(frame),
+            min=min_countries,
+        )  # fmt: skip
         out["dropped_no_control"] = dropped
         return out
     sample["log_control"] = np.log(sample["control"])
@@ -226,12 +231,17 @@ def _both(  # noqa: PLR0917
         adjusted["unadjusted_same_sample"] = effect(sample, ["dummy"], level)
     out["adjusted"] = adjusted
     out["adjusted_note"] = (
-        f"log {control_name} of {', '.join(map(str, years_used))}"
+        t("log {control} of {years}", control=control_name, years=", ".join(map(str, years_used)))
         + (
-            "; from an earlier year: " + ", ".join(f"{i} {y}" for i, y in borrowed.items())
+            _("; from an earlier year: ") + ", ".join(f"{i} {y}" for i, y in borrowed.items())
             if borrowed
             else ""
         )
-        + (f"; without a value in {window}: {', '.join(dropped)} (dropped)" if dropped else "")
-    )
+        + (
+            t("; without a value in {window}: {codes} (dropped)", window=window,
+              codes=", ".join(dropped))
+            if dropped
+            else ""
+        )
+    )  # fmt: skip
     return out

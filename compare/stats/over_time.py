@@ -27,7 +27,8 @@ from compare.stats.panel import Panel, check_threshold, coverage, left_out_text,
 from compare.stats.rule import SHOWN, THIN, WITHHELD, judge
 from compare.stats.vintage import vintages
 from compare.stats.weights import weight_basis
-from compare.text.comparisons import convergence_sentence
+from compare.text.comparisons import convergence_sentence, title_label
+from compare.text.i18n import t
 from compare.text.words import years_text
 
 COV_TYPE = "HC1"
@@ -159,7 +160,8 @@ def beta_table(
         else:
             row.update(
                 coef=math.nan, ci_low=math.nan, ci_high=math.nan, pvalue=math.nan,
-                note=f"{n} countries with positive values in both years (< {min_countries})",
+                note=t("{n} countries with positive values in both years (< {min})", n=n,
+                       min=min_countries),
             )  # fmt: skip
         rows.append(row)
     return pd.DataFrame(rows, columns=BETA_COLUMNS), notes
@@ -372,7 +374,10 @@ def convergence(
             f"beta convergence not estimated: fewer than two years with {min_countries} "
             "positive values in each group"
         )
-        sentence = f"{meta.title}: not enough years with data in both groups for convergence."
+        sentence = t(
+            "{title}: not enough years with data in both groups for convergence.",
+            title=title_label(meta.title),
+        )
         return Convergence(indicator, pair, classification, sigma, beta, sentence, notes)
     start, end = window
     beta, beta_notes = beta_table(long, pair, start, end, min_countries=min_countries, level=level)

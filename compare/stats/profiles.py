@@ -29,6 +29,7 @@ from compare.config import (
     DEFAULT_GROUPS,
     MIN_COUNTRIES,
 )
+from compare.text.i18n import t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,12 +139,15 @@ class _Years:
 
 def _short(cov: Any, rule: Any) -> str:
     """Why one group's means of a year do not pass, in a few words."""
+    from compare.text.comparisons import group_label  # noqa: PLC0415
+    from compare.text.i18n import _  # noqa: PLC0415
     from compare.text.numbers import share  # noqa: PLC0415
 
-    return (
-        f"{cov.group} {rule.unweighted}, {cov.n_with_data} of {cov.n_members} members "
-        f"with data, {share(cov.share)} of the population"
-    )
+    return t(
+        "{group} {status}, {n} of {members} members with data, {share} of the population",
+        group=group_label(cov.group), status=_(rule.unweighted), n=cov.n_with_data,
+        members=cov.n_members, share=share(cov.share),
+    )  # fmt: skip
 
 
 def _value(panel: Any, code: str, year: int) -> float:
@@ -183,7 +187,8 @@ def _profile_row(meta: Any, panel: Any, ask: _Ask) -> dict[str, Any] | None:
         "rank": None, "n_ranked": 0, "position": math.nan, "mean_a": math.nan,
         "weighted_a": None, "n_a": 0, "mean_b": math.nan, "weighted_b": None, "n_b": 0,
         "versus_means": NOT_COMPARED, "compared": False, "_others": [],
-        "note": f"no year with a value has regional means that pass the rule ({found.why()})",
+        "note": t("no year with a value has regional means that pass the rule ({why})",
+                   why=found.why()),
     }  # fmt: skip
 
 
@@ -198,10 +203,11 @@ def _compared(
     year = int(group_rows[0]["year"].iloc[0])
     note = ""
     if year != found.latest:
-        note = (
-            f"latest value {found.latest} not compared: the regional means of {found.why()}; "
-            f"compared in {year}, the latest year whose means pass"
-        )
+        note = t(
+            "latest value {latest} not compared: the regional means of {why}; compared in "
+            "{year}, the latest year whose means pass", latest=found.latest, why=found.why(),
+            year=year,
+        )  # fmt: skip
     return {
         "rank": ranked.index(value) + 1 if value in ranked else None,
         "n_ranked": len(ranked),
@@ -259,7 +265,9 @@ def indicator_comparison(
         if year is not None or not years:
             raise
         comparison = compare_regions(indicator, years[-1], pair, classification, home=home)
-        comparison.year_note = f"{years[-1]}: the latest year with data ({exc})"
+        comparison.year_note = t(
+            "{year}: the latest year with data ({why})", year=years[-1], why=exc
+        )
         comparison.notes[0] = comparison.year_note
         return comparison
 

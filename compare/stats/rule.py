@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from compare.config import COVERAGE_THRESHOLD, MIN_COUNTRIES
 from compare.stats.panel import Coverage
 from compare.text.comparisons import few_countries_reason, thin_reason, withheld_reason
+from compare.text.i18n import N_, t
 
 SHOWN, THIN, WITHHELD = "shown", "thin", "withheld"
+#: the statuses in words (translated where they are shown)
+STATUS_WORDS = (N_("shown"), N_("thin"), N_("withheld"))
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,8 @@ def judge(
     weighted_reason = withheld_reason(cov, threshold)
     n_weighted = cov.n_with_data - len(cov.data_no_population)
     if not weighted_reason and n_weighted < min_countries:
-        weighted_reason = (
-            f"{few_countries_reason(n_weighted, min_countries)} and a population figure"
-        )
+        weighted_reason = t("{reason} and a population figure",
+                            reason=few_countries_reason(n_weighted, min_countries))  # fmt: skip
     if cov.share is None or cov.share < threshold:
         return MeanRule(
             cov.group, cov.year, THIN, WITHHELD, thin_reason(cov, threshold), weighted_reason

@@ -5,6 +5,7 @@ comparisons, profiles and coverage tables (never typed by hand)::
     c = compare.stats.indicator_comparison("egdi")
     compare.text.means(c)            # the regional means, weighted or not
     compare.text.tests(c)            # tests, effect sizes and the region models in words
+    compare.text.set_language("es")  # everything after this in Spanish (en, es, pt)
 
 Names are imported on first use.
 """
@@ -28,6 +29,15 @@ _EXPORTS = {
     "profile_table": "compare.text.profiles",
     "coverage_sentence": "compare.text.profiles",
     "coverage_gaps": "compare.text.profiles",
+    "indicator_heading": "compare.text.headings",
+    "gap_operands": "compare.text.headings",
+    "profile_heading": "compare.text.headings",
+    "set_language": "compare.text.i18n",
+    "use_language": "compare.text.i18n",
+    "current": "compare.text.i18n",
+    "t": "compare.text.i18n",
+    "ngettext": "compare.text.i18n",
+    "LANGUAGES": "compare.text.i18n",
 }
 
 __all__ = list(_EXPORTS)

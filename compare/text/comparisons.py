@@ -11,9 +11,11 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from compare.config import POOLED, WEIGHTINGS
+from compare.text.i18n import N_, _, ngettext, t
 from compare.text.numbers import (
     bare,
     difference,
+    fixed,
     interval,
     is_missing,
     number,
@@ -21,7 +23,19 @@ from compare.text.numbers import (
     value,
     versus,
 )
-from compare.text.words import lower_first, plural
+from compare.text.words import lower_first
+
+
+def _countries(n: int) -> str:
+    """``1 country``, ``3 countries`` in the current language."""
+    return ngettext("{n} country", "{n} countries", n).format(n=n)
+
+
+def group_label(group: str) -> str:
+    """A group's name in the current language (the default groups and the UN M49 regions have a
+    translation; a user's own group is shown as named)."""
+    return _(group)
+
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +43,7 @@ if TYPE_CHECKING:
 
 def _name(iso3: str | None) -> str:
     if not iso3:
-        return "n/a"
+        return _("n/a")
     from compare.geo.countries import country_name  # noqa: PLC0415
 
     return country_name(iso3)  # the code itself when unknown
@@ -50,35 +64,43 @@ def means(c: Any, weighting: str = "both") -> str:
         gap = c.gap_unweighted
         if is_missing(gap.value):
             return c.sentence
-        text = (
-            f"In {c.year}, the unweighted mean of countries was {fmt.value(sa.mean, c.unit)} in "
-            f"{a} ({plural(sa.n_with_data, 'country')} with data) and "
-            f"{fmt.value(sb.mean, c.unit)} in {b} ({plural(sb.n_with_data, 'country')}); gap "
-            f"{fmt.difference(gap.value, c.unit)}, "
-            f"{fmt.interval(gap.ci_low, gap.ci_high, c.unit, gap.level)}."
-        )
+        text = t(
+            "In {year}, the unweighted mean of countries was {mean_a} in {a} ({countries_a} with "
+            "data) and {mean_b} in {b} ({countries_b}); gap {gap}, {interval}.",
+            year=c.year, mean_a=fmt.value(sa.mean, c.unit), a=group_label(a),
+            countries_a=_countries(sa.n_with_data), mean_b=fmt.value(sb.mean, c.unit),
+            b=group_label(b), countries_b=_countries(sb.n_with_data),
+            gap=fmt.difference(gap.value, c.unit),
+            interval=fmt.interval(gap.ci_low, gap.ci_high, c.unit, gap.level),
+        )  # fmt: skip
         thin = [s for s in (sa, sb) if getattr(s, "mean_status", "shown") == "thin"]
-        return text + "".join(f" The mean of {s.group} is thin ({s.mean_reason})." for s in thin)
+        return text + "".join(
+            " " + t("The mean of {group} is thin ({reason}).", group=group_label(s.group),
+                    reason=s.mean_reason)
+            for s in thin
+        )  # fmt: skip
     if c.gap_weighted is None:
         reasons = "; ".join(
-            f"{s.group}: {s.weighted_withheld_reason}"
+            f"{group_label(s.group)}: {s.weighted_withheld_reason}"
             for s in (sa, sb)
             if s.weighted_withheld_reason
         )
-        return (
-            f"In {c.year}, no population-weighted comparison is reported "
-            f"({reasons or 'too few countries with data'})."
-        )
+        return t(
+            "In {year}, no population-weighted comparison is reported ({reasons}).",
+            year=c.year, reasons=reasons or _("too few countries with data"),
+        )  # fmt: skip
     gap = c.gap_weighted
-    return (
-        f"In {c.year}, the population-weighted mean was {fmt.value(sa.weighted_mean, c.unit)} in "
-        f"{a} (data for {fmt.share(sa.coverage_pop)} of its population, an effective "
-        f"{fmt.number(sa.n_effective, 1)} countries) and "
-        f"{fmt.value(sb.weighted_mean, c.unit)} in {b} ({fmt.share(sb.coverage_pop)}, an "
-        f"effective {fmt.number(sb.n_effective, 1)}); gap "
-        f"{fmt.difference(gap.value, c.unit)}, "
-        f"{fmt.interval(gap.ci_low, gap.ci_high, c.unit, gap.level)}."
-    )
+    return t(
+        "In {year}, the population-weighted mean was {mean_a} in {a} (data for {share_a} of its "
+        "population, an effective {n_a} countries) and {mean_b} in {b} ({share_b}, an effective "
+        "{n_b}); gap {gap}, {interval}.",
+        year=c.year, mean_a=fmt.value(sa.weighted_mean, c.unit), a=group_label(a),
+        share_a=fmt.share(sa.coverage_pop), n_a=fmt.number(sa.n_effective, 1),
+        mean_b=fmt.value(sb.weighted_mean, c.unit), b=group_label(b),
+        share_b=fmt.share(sb.coverage_pop), n_b=fmt.number(sb.n_effective, 1),
+        gap=fmt.difference(gap.value, c.unit),
+        interval=fmt.interval(gap.ci_low, gap.ci_high, c.unit, gap.level),
+    )  # fmt: skip
 
 
 def extremes(c: Any) -> str:
@@ -89,18 +111,28 @@ def extremes(c: Any) -> str:
     for group in c.groups:
         s = c.per_group[group]
         if s.n_with_data == 0:
-            parts.append(f"{group} has no country with a value in {c.year}.")
+            parts.append(
+                t("{group} has no country with a value in {year}.", group=group_label(group),
+                  year=c.year)
+            )  # fmt: skip
             continue
-        text = (
-            f"In {group}, values in {c.year} range from {fmt.value(s.min_value, c.unit)} "
-            f"({_name(s.min_iso3)}) to {fmt.value(s.max_value, c.unit)} ({_name(s.max_iso3)}), "
-            f"median {fmt.value(s.median, c.unit)}, over "
-            f"{plural(s.n_with_data, 'country')} of {s.n_members or s.n_with_data + s.n_without}"
-        )
+        text = t(
+            "In {group}, values in {year} range from {low} ({low_country}) to {high} "
+            "({high_country}), median {median}, over {countries} of {members}",
+            group=group_label(group), year=c.year, low=fmt.value(s.min_value, c.unit),
+            low_country=_name(s.min_iso3), high=fmt.value(s.max_value, c.unit),
+            high_country=_name(s.max_iso3), median=fmt.value(s.median, c.unit),
+            countries=_countries(s.n_with_data),
+            members=s.n_members or s.n_with_data + s.n_without,
+        )  # fmt: skip
         if s.members_without:
             shown = ", ".join(_name(code) for code in s.members_without[:12])
-            more = f" and {len(s.members_without) - 12} more" if len(s.members_without) > 12 else ""
-            text += f"; no value for {shown}{more}"
+            more = (
+                t(" and {n} more", n=len(s.members_without) - 12)
+                if len(s.members_without) > 12
+                else ""
+            )
+            text += t("; no value for {countries}{more}", countries=shown, more=more)
         parts.append(text + ".")
     return " ".join(parts)
 
@@ -108,12 +140,12 @@ def extremes(c: Any) -> str:
 def _size(value: float, cuts: tuple[float, float, float]) -> str:
     size = abs(value)
     if size < cuts[0]:
-        return "negligible"
+        return _("negligible")
     if size < cuts[1]:
-        return "small"
+        return _("small")
     if size < cuts[2]:
-        return "medium"
-    return "large"
+        return _("medium")
+    return _("large")
 
 
 def tests(c: Any) -> str:
@@ -121,16 +153,40 @@ def tests(c: Any) -> str:
     usual thresholds: 0.2/0.5/0.8 and 0.147/0.33/0.474)."""
     a, b = c.groups
     if any(is_missing(x) for x in (c.welch.pvalue, c.mann_whitney.pvalue, c.cohen_d)):
-        note = c.welch.note or c.mann_whitney.note or "too few countries with data"
-        return f"No tests or effect sizes are reported for {c.year}: {note}."
-    text = (
-        f"Across countries, the difference between {a} and {b} in {c.year} has a Welch t-test "
-        f"p-value of {c.welch.pvalue:.3g} and a Mann–Whitney p-value of "
-        f"{c.mann_whitney.pvalue:.3g}; Cohen's d is {c.cohen_d:.2f} "
-        f"({_size(c.cohen_d, (0.2, 0.5, 0.8))}) and Cliff's delta {c.cliffs_delta:.2f} "
-        f"({_size(c.cliffs_delta, (0.147, 0.33, 0.474))})."
-    )
+        note = c.welch.note or c.mann_whitney.note or _("too few countries with data")
+        return t("No tests or effect sizes are reported for {year}: {note}.", year=c.year,
+                 note=note)  # fmt: skip
+    text = t(
+        "Across countries, the difference between {a} and {b} in {year} has a Welch t-test "
+        "p-value of {welch} and a Mann–Whitney p-value of {mann_whitney}; Cohen's d is {d} "
+        "({d_size}) and Cliff's delta {delta} ({delta_size}).",
+        a=group_label(a), b=group_label(b), year=c.year, welch=pvalue(c.welch.pvalue),
+        mann_whitney=pvalue(c.mann_whitney.pvalue), d=fixed(c.cohen_d, 2),
+        d_size=_size(c.cohen_d, (0.2, 0.5, 0.8)), delta=fixed(c.cliffs_delta, 2),
+        delta_size=_size(c.cliffs_delta, (0.147, 0.33, 0.474)),
+    )  # fmt: skip
     return text + " " + models(c)
+
+
+def pvalue(p: float) -> str:
+    """A p-value with three significant digits (``0.000123``, ``1.23e-05``) in the current
+    language's decimal sign."""
+    from compare.language import SOURCE_LANGUAGE, current  # noqa: PLC0415
+
+    text = f"{p:.3g}"
+    if current() == SOURCE_LANGUAGE or "e" in text:
+        return text if current() == SOURCE_LANGUAGE else _scientific(p)
+    digits = len(text.split(".")[1]) if "." in text else 0
+    return number(p, digits)
+
+
+def _scientific(p: float) -> str:
+    """``1,23 × 10⁻⁵`` style for a tiny p-value outside English (Babel's scientific format)."""
+    from babel.numbers import format_scientific  # noqa: PLC0415
+
+    from compare.language import current  # noqa: PLC0415
+
+    return format_scientific(p, format="0.00E0", locale=current())
 
 
 def models(c: Any) -> str:
@@ -142,28 +198,35 @@ def models(c: Any) -> str:
     if not model:
         return ""
     kind = (
-        "fractional logit (average marginal effect)" if c.glm else "linear model (OLS coefficient)"
+        _("fractional logit (average marginal effect)")
+        if c.glm
+        else _("linear model (OLS coefficient)")
     )
-    errors = f"robust {model.get('unadjusted', {}).get('cov_type', 'HC1')} errors"
+    errors = t("robust {cov_type} errors",
+               cov_type=model.get("unadjusted", {}).get("cov_type", "HC1"))  # fmt: skip
     parts = []
-    for which, label in (("unadjusted", "region only"), ("adjusted", "with the control")):
+    for which, label in (("unadjusted", _("region only")), ("adjusted", _("with the control"))):
         m = model.get(which)
         if m is None:
             continue
         parts.append(
-            f"{label}: {fmt.difference(m['effect'], c.unit)} "
-            f"({fmt.interval(m['ci_low'], m['ci_high'], c.unit)}, p = {m['pvalue']:.3g}, "
-            f"n = {m['n']})"
-        )
+            t("{label}: {effect} ({interval}, p = {p}, n = {n})", label=label,
+              effect=fmt.difference(m["effect"], c.unit),
+              interval=fmt.interval(m["ci_low"], m["ci_high"], c.unit), p=pvalue(m["pvalue"]),
+              n=m["n"])
+        )  # fmt: skip
     if not parts:
-        return f"The {kind} was not estimated: {model.get('adjusted_note', '')}."
-    return f"Region effect in a {kind}, {errors} — " + "; ".join(parts) + "."
+        return t("The {kind} was not estimated: {note}.", kind=kind,
+                 note=model.get("adjusted_note", ""))  # fmt: skip
+    return t("Region effect in a {kind}, {errors} — ", kind=kind, errors=errors) + (
+        "; ".join(parts) + "."
+    )
 
 
 def family(c: Any, table: pd.DataFrame) -> str:
     """This comparison's p-values beside their Holm adjustment across the comparisons of its
     family (``table``: :func:`compare.stats.family_tests` of the indicator's family)."""
-    fam = str(table.attrs.get("family", "")).replace("_", " ")
+    fam = family_label(str(table.attrs.get("family", "")))
     m = int(table["m"].iloc[0]) if len(table) else 0
     row = (
         table.set_index("indicator").loc[c.indicator]
@@ -171,17 +234,32 @@ def family(c: Any, table: pd.DataFrame) -> str:
         else None
     )
     if row is None or is_missing(row["welch_p"]):
-        return (
-            f"No family adjustment for this comparison: it has no tests ({m} of the "
-            f"{len(table)} {fam} indicators could be tested)."
-        )
-    return (
-        f"Across the {m} comparisons of the {fam} family that could be tested (each indicator in "
-        f"its own comparison year), the Holm-adjusted p-values of this one are "
-        f"{row['welch_p_holm']:.3g} (Welch; unadjusted {row['welch_p']:.3g}) and "
-        f"{row['mann_whitney_p_holm']:.3g} (Mann–Whitney; unadjusted "
-        f"{row['mann_whitney_p']:.3g})."
-    )
+        return t(
+            "No family adjustment for this comparison: it has no tests ({m} of the {total} "
+            "{family} indicators could be tested).", m=m, total=len(table), family=fam,
+        )  # fmt: skip
+    return t(
+        "Across the {m} comparisons of the {family} family that could be tested (each indicator "
+        "in its own comparison year), the Holm-adjusted p-values of this one are {welch_holm} "
+        "(Welch; unadjusted {welch}) and {mw_holm} (Mann–Whitney; unadjusted {mw}).",
+        m=m, family=fam, welch_holm=pvalue(row["welch_p_holm"]), welch=pvalue(row["welch_p"]),
+        mw_holm=pvalue(row["mann_whitney_p_holm"]), mw=pvalue(row["mann_whitney_p"]),
+    )  # fmt: skip
+
+
+#: The families' names in sentences (English: the id with spaces).
+FAMILY_LABELS = {
+    "digital_divide": N_("digital divide"),
+    "interoperability": N_("interoperability"),
+    "employer_recognition": N_("employer recognition"),
+    "context": N_("context"),
+}
+
+
+def family_label(family: str) -> str:
+    """``digital_divide`` -> ``digital divide`` / ``brecha digital`` / ``exclusão digital``."""
+    label = FAMILY_LABELS.get(family)
+    return _(label) if label else family.replace("_", " ")
 
 
 def vintage(found: Any) -> str:
@@ -191,17 +269,34 @@ def vintage(found: Any) -> str:
     found = list(getattr(found, "vintage", found) or [])
     if not found:
         return ""
-    role_words = {"values": "values", "weights": "population weights", "control": "control"}
+    role_words = {"values": _("values"), "weights": _("population weights"),
+                  "control": _("control")}  # fmt: skip
     parts = []
     for v in found:
-        dated = f"dated {v.updated} ({v.basis})" if v.updated else "no date stated"
-        fetched = f", retrieved {v.retrieved[:10]}" if v.retrieved else ""
+        dated = (
+            t("dated {date} ({basis})", date=v.updated, basis=_basis(v.basis))
+            if v.updated
+            else _("no date stated")
+        )
+        fetched = t(", retrieved {date}", date=v.retrieved[:10]) if v.retrieved else ""
         parts.append(f"{role_words.get(v.role, v.role)}: {v.source_id}, {dated}{fetched}")
-    text = "Vintage — " + "; ".join(parts) + "."
+    text = _("Vintage — ") + "; ".join(parts) + "."
     mixed = _mixed(found)
     if mixed:
         text += " " + mixed
     return text
+
+
+#: Where a vintage's date comes from (:mod:`compare.ingest.vintage` stores these words).
+VINTAGE_BASES = (N_("PROVENANCE.md, commit of the copy"), N_("World Bank API: last updated"))
+_LAST_UPDATED = ": Last Updated Date"
+
+
+def _basis(basis: str) -> str:
+    """Where a date comes from, in the current language (a file name stays as it is)."""
+    if basis.endswith(_LAST_UPDATED):
+        return t("{file}: Last Updated Date", file=basis[: -len(_LAST_UPDATED)])
+    return _(basis) if basis in VINTAGE_BASES else basis
 
 
 def _mixed(found: list[Any]) -> str:
@@ -212,9 +307,11 @@ def _mixed(found: list[Any]) -> str:
     if not pairs:
         return ""
     return " ".join(
-        f"The values ({a.source_id}, {a.updated}) and their population weights ({b.source_id}, "
-        f"{b.updated}) come from different vintages: the weights may include later revisions "
-        "than the values were published with." for a, b in pairs
+        t("The values ({values}, {values_date}) and their population weights ({weights}, "
+          "{weights_date}) come from different vintages: the weights may include later "
+          "revisions than the values were published with.", values=a.source_id,
+          values_date=a.updated, weights=b.source_id, weights_date=b.updated)
+        for a, b in pairs
     )  # fmt: skip
 
 
@@ -226,69 +323,72 @@ def notes(c: Any) -> str:
 def withheld_reason(cov: Any, threshold: float) -> str:
     """Why a group's population-weighted mean is withheld ("" when it is shown)."""
     if cov.share is None:
-        return f"no population figures for the members of {cov.group} in {cov.year}"
+        return t("no population figures for the members of {group} in {year}",
+                 group=group_label(cov.group), year=cov.year)  # fmt: skip
     if cov.share < threshold:
-        return (
-            f"data cover {share(cov.share)} of the population of {cov.group} in {cov.year}, "
-            f"below the {share(threshold)} threshold (World Bank rule)"
-        )
+        return t(
+            "data cover {share} of the population of {group} in {year}, below the {threshold} "
+            "threshold (World Bank rule)", share=share(cov.share), group=group_label(cov.group),
+            year=cov.year, threshold=share(threshold),
+        )  # fmt: skip
     return ""
 
 
 def few_countries_reason(n: int, min_countries: int) -> str:
     """Why a mean is withheld for too few countries ("" when there are enough)."""
     if n == 0:
-        return "no data"
+        return _("no data")
     if n < min_countries:
-        return f"{plural(n, 'country')} with data (fewer than {min_countries})"
+        return t("{countries} with data (fewer than {min})", countries=_countries(n),
+                 min=min_countries)  # fmt: skip
     return ""
 
 
 def thin_reason(cov: Any, threshold: float) -> str:
     """Why an unweighted mean is thin: the countries with data hold too little of the group's
     population (or its population is unknown)."""
-    counted = f"{cov.n_with_data} of {cov.n_members} members"
     if cov.share is None:
-        return f"{counted} with data in {cov.year}; no population figures, so coverage is unknown"
-    return (
-        f"{counted} with data in {cov.year}, covering {share(cov.share)} of the population of "
-        f"{cov.group}, below the {share(threshold)} threshold"
-    )
+        return t("{n} of {members} members with data in {year}; no population figures, so "
+                 "coverage is unknown", n=cov.n_with_data, members=cov.n_members,
+                 year=cov.year)  # fmt: skip
+    return t(
+        "{n} of {members} members with data in {year}, covering {share} of the population of "
+        "{group}, below the {threshold} threshold", n=cov.n_with_data, members=cov.n_members,
+        year=cov.year, share=share(cov.share), group=group_label(cov.group),
+        threshold=share(threshold),
+    )  # fmt: skip
 
 
 def group_verdict(cov: Any, rule: Any) -> str:
     """One group's coverage in words, ending with what the rule for regional means says
     (``rule``: a :class:`compare.stats.rule.MeanRule`)."""
-    text = (
-        f"{cov.group}: {cov.n_with_data} of {cov.n_members} members with data, covering "
-        f"{share(cov.share)} of the population"
-    )
+    text = t(
+        "{group}: {n} of {members} members with data, covering {share} of the population",
+        group=group_label(cov.group), n=cov.n_with_data, members=cov.n_members,
+        share=share(cov.share),
+    )  # fmt: skip
     if cov.data_no_population:
-        text += (
-            f" (population unknown for {', '.join(cov.data_no_population)}: "
-            "in the unweighted statistics only)"
-        )
+        text += t(" (population unknown for {codes}: in the unweighted statistics only)",
+                  codes=", ".join(cov.data_no_population))  # fmt: skip
     if cov.left_out:
-        text += (
-            f"; values of {', '.join(cov.left_out)} left out (flagged as not measurements, "
-            "counted as members without data)"
-        )
+        text += t("; values of {codes} left out (flagged as not measurements, counted as "
+                  "members without data)", codes=", ".join(cov.left_out))  # fmt: skip
     unknown = [i for i in cov.no_population if i not in cov.data_no_population]
     if unknown:
-        text += (
-            f"; {len(unknown)} members without data have no population figure either (unknown "
-            f"weight, outside the population total: {', '.join(unknown)})"
-        )
+        text += t(
+            "; {n} members without data have no population figure either (unknown weight, "
+            "outside the population total: {codes})", n=len(unknown), codes=", ".join(unknown),
+        )  # fmt: skip
     if rule.unweighted == "withheld":
-        return text + f"; both means withheld: {rule.reason}."
+        return text + t("; both means withheld: {reason}.", reason=rule.reason)
     if rule.unweighted == "thin":
-        return (
-            text + f"; weighted mean withheld ({rule.weighted_reason}); unweighted mean THIN, "
-            "shown marked, not as a regional mean."
-        )
+        return text + t(
+            "; weighted mean withheld ({reason}); unweighted mean THIN, shown marked, not as a "
+            "regional mean.", reason=rule.weighted_reason,
+        )  # fmt: skip
     if rule.weighted == "withheld":
-        return text + f"; weighted mean withheld: {rule.weighted_reason}."
-    return text + "; weighted mean shown."
+        return text + t("; weighted mean withheld: {reason}.", reason=rule.weighted_reason)
+    return text + _("; weighted mean shown.")
 
 
 def comparison_sentence(c: Any, enough: bool, why: str) -> str:
@@ -296,37 +396,50 @@ def comparison_sentence(c: Any, enough: bool, why: str) -> str:
     effective number of countries behind them); a thin unweighted mean is said to be thin."""
     a, b = c.groups
     sa, sb = c.per_group[a], c.per_group[b]
-    what = lower_first(c.title)
+    what = lower_first(title_label(c.title))
     if not enough:
-        return f"In {c.year}, {what}: {why}, so no comparison is reported."
+        return t("In {year}, {what}: {why}, so no comparison is reported.", year=c.year,
+                 what=what, why=why)  # fmt: skip
     u, gu = c.unit, c.gap_unweighted
-    unweighted = (
-        f"{versus(sa.mean, sb.mean, u)}, gap "
-        f"{difference(c.gap_unweighted.value, u)}, " + interval(gu.ci_low, gu.ci_high, u, gu.level)
-    )
+    unweighted = t(
+        "{versus}, gap {gap}, {interval}", versus=versus(sa.mean, sb.mean, u),
+        gap=difference(c.gap_unweighted.value, u),
+        interval=interval(gu.ci_low, gu.ci_high, u, gu.level),
+    )  # fmt: skip
     if c.gap_weighted is not None:
         gw = c.gap_weighted
-        return (
-            f"In {c.year}, {what} averaged {value(sa.weighted_mean, u)} in {a} vs "
-            f"{value(sb.weighted_mean, u)} in {b} (population-weighted, resting on an "
-            f"effective {number(sa.n_effective, 1)} and {number(sb.n_effective, 1)} countries; "
-            f"gap {difference(gw.value, u)}, {interval(gw.ci_low, gw.ci_high, u, gw.level)}; "
-            f"unweighted country means {unweighted})."
-        )
+        return t(
+            "In {year}, {what} averaged {mean_a} in {a} vs {mean_b} in {b} (population-weighted, "
+            "resting on an effective {n_a} and {n_b} countries; gap {gap}, {interval}; "
+            "unweighted country means {unweighted}).",
+            year=c.year, what=what, mean_a=value(sa.weighted_mean, u), a=group_label(a),
+            mean_b=value(sb.weighted_mean, u), b=group_label(b),
+            n_a=number(sa.n_effective, 1), n_b=number(sb.n_effective, 1),
+            gap=difference(gw.value, u), interval=interval(gw.ci_low, gw.ci_high, u, gw.level),
+            unweighted=unweighted,
+        )  # fmt: skip
     withheld = "; ".join(s.weighted_withheld_reason for s in (sa, sb) if s.weighted_withheld_reason)
     thin = [s for s in (sa, sb) if getattr(s, "mean_status", "shown") == "thin"]
-    text = (
-        f"In {c.year}, {what} averaged {value(sa.mean, u)} in {a} vs "
-        f"{value(sb.mean, u)} in {b} (unweighted country means; gap "
-        f"{difference(gu.value, u)}, {interval(gu.ci_low, gu.ci_high, u, gu.level)}); "
-        f"no population-weighted comparison: {withheld}."
-    )
+    text = t(
+        "In {year}, {what} averaged {mean_a} in {a} vs {mean_b} in {b} (unweighted country "
+        "means; gap {gap}, {interval}); no population-weighted comparison: {withheld}.",
+        year=c.year, what=what, mean_a=value(sa.mean, u), a=group_label(a),
+        mean_b=value(sb.mean, u), b=group_label(b), gap=difference(gu.value, u),
+        interval=interval(gu.ci_low, gu.ci_high, u, gu.level), withheld=withheld,
+    )  # fmt: skip
     if thin:
         text += " " + " ".join(
-            f"The mean of {s.group} is thin: it averages the countries with data, not the "
-            f"group ({s.mean_reason})." for s in thin
+            t("The mean of {group} is thin: it averages the countries with data, not the group "
+              "({reason}).", group=group_label(s.group), reason=s.mean_reason)
+            for s in thin
         )  # fmt: skip
     return text
+
+
+def title_label(title: str) -> str:
+    """A catalog title in the current language (the package catalog's titles are translated;
+    a user's own title is shown as written)."""
+    return _(title)
 
 
 def weights(c: Any) -> str:
@@ -337,23 +450,33 @@ def weights(c: Any) -> str:
     for group in c.groups:
         s = c.per_group[group]
         if s.weighted_mean is None:
-            parts.append(f"{group}: no population-weighted mean ({s.weighted_withheld_reason}).")
+            parts.append(
+                t("{group}: no population-weighted mean ({reason}).", group=group_label(group),
+                  reason=s.weighted_withheld_reason)
+            )  # fmt: skip
             continue
-        text = (
-            f"{group}'s population-weighted mean ({value(s.weighted_mean, c.unit)}) rests on "
-            f"{plural(s.n_with_data - len(s.with_data_without_population), 'country')}, an "
-            f"effective {number(s.n_effective, 1)} (Kish); the largest, "
-            f"{_name(s.largest_weight_iso3)}, holds {share(s.largest_weight_share)} of the weight."
-        )
+        text = t(
+            "{group}'s population-weighted mean ({mean}) rests on {countries}, an effective {n} "
+            "(Kish); the largest, {largest}, holds {share} of the weight.",
+            group=group_label(group), mean=value(s.weighted_mean, c.unit),
+            countries=_countries(s.n_with_data - len(s.with_data_without_population)),
+            n=number(s.n_effective, 1), largest=_name(s.largest_weight_iso3),
+            share=share(s.largest_weight_share),
+        )  # fmt: skip
         missing = [m for m in s.members_without if m not in s.members_without_population]
         if s.bound_low is not None and missing:
-            text += (
-                f" Were its {plural(len(missing), 'member')} without a value "
-                f"({share(1 - (s.coverage_pop or 0))} of its population) all at the indicator's "
-                "lower or upper "
-                f"bound, it would lie between {value(s.bound_low, c.unit)} and "
-                f"{value(s.bound_high, c.unit)} (sensitivity bounds, not estimates)."
-            )
+            text += " " + ngettext(
+                "Were its {n} member without a value ({share} of its population) all at the "
+                "indicator's lower or upper bound, it would lie between {low} and {high} "
+                "(sensitivity bounds, not estimates).",
+                "Were its {n} members without a value ({share} of its population) all at the "
+                "indicator's lower or upper bound, it would lie between {low} and {high} "
+                "(sensitivity bounds, not estimates).",
+                len(missing),
+            ).format(
+                n=len(missing), share=share(1 - (s.coverage_pop or 0)),
+                low=value(s.bound_low, c.unit), high=value(s.bound_high, c.unit),
+            )  # fmt: skip
         parts.append(text)
     return " ".join(parts)
 
@@ -366,30 +489,36 @@ def convergence_sentence(
     start, end = int(beta["start_year"].iloc[0]), int(beta["end_year"].iloc[0])
     sd = sigma.set_index(["year", "group"])["sd"]
     spread = ", ".join(
-        f"{g} {bare(sd[(start, g)], unit)} to {bare(sd[(end, g)], unit)}" for g in (*groups, POOLED)
-    )
+        t("{group} {start} to {end}", group=group_label(g), start=bare(sd[(start, g)], unit),
+          end=bare(sd[(end, g)], unit))
+        for g in (*groups, POOLED)
+    )  # fmt: skip
     pooled = beta.set_index("group").loc[POOLED]
     if math.isnan(pooled["coef"]):
-        beta_text = f"the pooled beta coefficient is not estimated ({pooled['note']})"
+        beta_text = t("the pooled beta coefficient is not estimated ({note})",
+                      note=pooled["note"])  # fmt: skip
     else:
-        beta_text = (
-            f"pooled beta coefficient {number(pooled['coef'], 3)} ({level:.0%} CI "
-            f"{number(pooled['ci_low'], 3)} to {number(pooled['ci_high'], 3)}, "
-            f"n = {pooled['n']}): "
-            + beta_reading(pooled["coef"], pooled["ci_low"], pooled["ci_high"])
-        )
-    return (
-        f"From {start} to {end}, the standard deviation across countries of "
-        f"{lower_first(title)} went from {spread}; {beta_text}."
-    )
+        from compare.text.numbers import _percent  # noqa: PLC0415
+
+        beta_text = t(
+            "pooled beta coefficient {coef} ({level} CI {low} to {high}, n = {n}): {reading}",
+            coef=number(pooled["coef"], 3), level=_percent(level, 0),
+            low=number(pooled["ci_low"], 3), high=number(pooled["ci_high"], 3), n=pooled["n"],
+            reading=beta_reading(pooled["coef"], pooled["ci_low"], pooled["ci_high"]),
+        )  # fmt: skip
+    return t(
+        "From {start} to {end}, the standard deviation across countries of {what} went from "
+        "{spread}; {beta}.", start=start, end=end, what=lower_first(title_label(title)),
+        spread=spread, beta=beta_text,
+    )  # fmt: skip
 
 
 def beta_reading(coef: float, low: float, high: float) -> str:
     """What a beta coefficient says, in words."""
     if math.isnan(coef):
-        return "not estimated"
+        return _("not estimated")
     if high < 0:
-        return "countries starting lower grew faster (beta convergence)"
+        return _("countries starting lower grew faster (beta convergence)")
     if low > 0:
-        return "countries starting higher grew faster (divergence)"
-    return "no clear link between starting level and growth (the interval includes 0)"
+        return _("countries starting higher grew faster (divergence)")
+    return _("no clear link between starting level and growth (the interval includes 0)")

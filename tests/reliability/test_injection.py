@@ -149,6 +149,7 @@ def test_injected_markdown_runs_nothing_and_fetches_nothing(
     reports = tmp_path / "reports"
     done = subprocess.run(
         [sys.executable, "-m", "compare.cli", "report", "--only", "evidence_overview/*",
+         "--languages", "en",
          "--matrix", str(REPO / "notebooks" / "reports.yml"),
          "--out", str(reports), "--workers", "1", "--no-progress"],
         env={**os.environ, "COMPARE_HOME": str(home)},

@@ -103,8 +103,8 @@ def test_a_renamed_or_missing_parameter_is_named(templates: Path) -> None:
     _edit(notebook, default=("country: str", "nation: str"))
     (problem,) = declared.template_problems(notebook)
     assert problem == (
-        "its parameters cell names nation, groups, classification; declared: country, groups, "
-        "classification"
+        "its parameters cell names nation, groups, classification, language; declared: country, "
+        "groups, classification, language"
     )
 
 
@@ -113,9 +113,10 @@ def test_complete_gives_every_declared_parameter(templates: Path) -> None:
     full = declared.complete(notebook, {"indicator": "egdi"})
     assert full == {
         "indicator": "egdi", "year": None, "groups": ["Europe", "Latin America & Caribbean"],
-        "classification": "m49", "weighting": "both",
+        "classification": "m49", "weighting": "both", "language": "en",
     }  # fmt: skip
-    assert list(full) == ["indicator", "year", "groups", "classification", "weighting"]
+    assert list(full) == ["indicator", "year", "groups", "classification", "weighting",
+                          "language"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

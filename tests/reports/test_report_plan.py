@@ -36,7 +36,7 @@ def _write(path: Path, runs: list[dict]) -> Path:
 
 
 def test_default_matrix_covers_three_families_focus_countries_evidence_and_coverage() -> None:
-    runs = matrix.plan(ROOT / "notebooks" / "reports.yml")
+    runs = matrix.plan(ROOT / "notebooks" / "reports.yml", ["en"])
     ids = [r.run_id for r in runs]
     assert len(ids) == len(set(ids))
     families = _catalog_families()
@@ -104,7 +104,7 @@ def test_run_ids_are_safe_file_names(tmp_path: Path) -> None:
 
 
 def test_select_by_glob() -> None:
-    runs = matrix.plan(ROOT / "notebooks" / "reports.yml")
+    runs = matrix.plan(ROOT / "notebooks" / "reports.yml", ["en"])
     chosen = matrix.select(runs, "country_profile/*")
     assert [r.parameters["country"] for r in chosen] == list(FOCUS_COUNTRIES)
     with pytest.raises(CompareError, match=r"matches no run \(a glob on run ids.*notebooks: "):

@@ -95,7 +95,7 @@ def test_an_autosaved_template_is_refused_and_the_declared_default_is_reported(
     ]
     assert entry["parameters"] == {
         "indicator": "egdi", "year": None, "groups": [EUR, LAC], "classification": "m49",
-        "weighting": "both",
+        "weighting": "both", "language": "en",
     }  # fmt: skip
     executed = json.loads((out / entry["outputs"]["ipynb"]).read_text(encoding="utf-8"))
     injected = next(

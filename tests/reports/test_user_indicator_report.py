@@ -56,7 +56,7 @@ def test_a_user_indicator_gets_its_report(
                  "digital_divide"]) == 0  # fmt: skip
     build(home, sources=[*NEEDED[:3], "file-it-net-bbnd-p2"])
 
-    runs = {r.run_id: r for r in matrix.plan(REPO / "notebooks" / "reports.yml")}
+    runs = {r.run_id: r for r in matrix.plan(REPO / "notebooks" / "reports.yml", ["en"])}
     mine = runs["indicator_comparison/my_broadband"]
     assert (mine.title, mine.group) == (f"Indicator comparison: {TITLE}", "Digital divide")
     before = matrix.data_checksums(home)
@@ -67,6 +67,7 @@ def test_a_user_indicator_gets_its_report(
     done = subprocess.run(
         [sys.executable, "-m", "compare.cli", "report", "--matrix",
          str(REPO / "notebooks" / "reports.yml"), "--only", "indicator_comparison/[mf]*_broadband*",
+         "--languages", "en",
          "--out", str(out), "--no-progress", "--workers", "1"],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip

@@ -17,7 +17,8 @@
   if (!button) { return; }
   button.addEventListener("click", function () {
     var hidden = document.body.classList.toggle("hide-code");
-    button.textContent = hidden ? "Show code" : "Hide code";
+    button.textContent = hidden ? (button.dataset.show || "Show code")
+      : (button.dataset.hide || "Hide code");
     button.setAttribute("aria-pressed", hidden ? "false" : "true");
   });
 }());

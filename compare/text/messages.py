@@ -1,0 +1,134 @@
+"""Every message a reader may see, extracted for the translators' catalogs (``.po``).
+
+Three kinds of source: the package's code (Babel's Python extractor with the keywords of
+:data:`compare.text.i18n.KEYWORDS`), the Markdown cells of the report notebooks (each cell one
+message, translated whole when a report runs in another language) and the titles the catalog
+gives indicators and units. ``scripts/update_locales.py`` merges them into the ``.po`` files;
+``tests/test_i18n.py`` fails on any message without a Spanish or Portuguese translation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compare.config import PACKAGE_DIR
+from compare.text.i18n import KEYWORDS
+
+NOTEBOOKS = PACKAGE_DIR.parent / "notebooks"
+#: Code that shows nothing to a report's reader (command-line errors stay English).
+_SKIP_DIRS = ("tests",)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: its id (a tuple of singular and plural for ``ngettext``) and where it is."""
+
+    msgid: str | tuple[str, str]
+    where: str
+
+
+def from_code(package: Path = PACKAGE_DIR) -> Iterator[Message]:
+    """Messages marked in the package's Python files."""
+    from babel.messages.extract import extract_from_dir  # noqa: PLC0415
+
+    found = extract_from_dir(
+        str(package),
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        comment_tags=(),
+        strip_comment_tags=True,
+    )
+    for filename, lineno, msgid, _comments, _context in found:
+        yield Message(msgid, f"compare/{filename}:{lineno}")
+
+
+def markdown_cells(notebook: Path) -> list[str]:
+    """The Markdown cells' sources of ``notebook`` (each one message)."""
+    book: dict[str, Any] = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = []
+    for cell in book.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            cells.append("".join(source) if isinstance(source, list) else source)
+    return [c for c in cells if c.strip()]
+
+
+def code_cells(notebook: Path) -> list[str]:
+    """The code cells' sources of ``notebook``."""
+    book: dict[str, Any] = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = []
+    for cell in book.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            cells.append("".join(source) if isinstance(source, list) else source)
+    return cells
+
+
+def from_notebooks(folder: Path = NOTEBOOKS) -> Iterator[Message]:
+    """The report notebooks' Markdown cells, and the messages their code cells mark
+    (``text.t("...")``)."""
+    import io  # noqa: PLC0415
+
+    from babel.messages.extract import extract  # noqa: PLC0415
+
+    for notebook in sorted(folder.glob("*.ipynb")):
+        for index, text in enumerate(markdown_cells(notebook)):
+            yield Message(text, f"notebooks/{notebook.name}#md{index}")
+        for index, source in enumerate(code_cells(notebook)):
+            found = extract("python", io.BytesIO(source.encode("utf-8")), keywords=KEYWORDS)
+            for _lineno, msgid, _comments, _context in found:
+                yield Message(msgid, f"notebooks/{notebook.name}#code{index}")
+
+
+def from_catalog() -> Iterator[Message]:
+    """The package catalog's titles of indicators and units (a user's own catalog is not
+    translated: its titles are shown as written)."""
+    from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.config import CATALOG_PATH  # noqa: PLC0415
+
+    catalog = load_catalog(CATALOG_PATH)
+    for indicator in catalog.indicators.values():
+        yield Message(indicator.title, f"compare/catalog.yml:{indicator.id}")
+    for unit, title in catalog.units.items():
+        yield Message(title, f"compare/catalog.yml:units.{unit}")
+
+
+def from_rules() -> Iterator[Message]:
+    """The words of :mod:`compare.units` (unit words, suffixes and axis titles) and the default
+    groups' names (base-layer modules cannot mark them)."""
+    from compare.config import DEFAULT_GROUPS, POOLED  # noqa: PLC0415
+    from compare.units import UNITS  # noqa: PLC0415
+
+    for unit, style in UNITS.items():
+        for words in (style.words, style.gap_words, style.suffix, style.title):
+            if words.strip() and words.strip() != "%":
+                yield Message(words.strip(), f"compare/units.py:{unit}")
+    for group in (*DEFAULT_GROUPS, POOLED):
+        yield Message(group, "compare/config.py:DEFAULT_GROUPS")
+
+
+def from_matrix(folder: Path = NOTEBOOKS) -> Iterator[Message]:
+    """The group labels the report matrix gives (``group:``), shown on each page."""
+    import yaml  # noqa: PLC0415
+
+    path = folder / "reports.yml"
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for entry in data.get("runs") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("group"), str):
+            yield Message(entry["group"], "notebooks/reports.yml")
+
+
+def extract() -> list[Message]:
+    """Every message, in order of first appearance, each id once (first location kept)."""
+    seen: dict[str | tuple[str, str], Message] = {}
+    sources = (*from_code(), *from_notebooks(), *from_catalog(), *from_rules(), *from_matrix())
+    for message in sources:
+        if message.msgid and message.msgid not in seen:
+            seen[message.msgid] = message
+    return list(seen.values())

@@ -1,0 +1,86 @@
+"""Tables as a reader of another language sees them: headers, labels, country and group names
+and numbers in the current language (English tables are shown as computed)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from compare.language import SOURCE_LANGUAGE, current
+from compare.text.comparisons import family_label, group_label, title_label
+from compare.text.i18n import N_, _
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Column headers of the tables the reports show (statistics, values, coverage).
+HEADERS = (
+    N_("measure"), N_("group"), N_("value"), N_("ci_low"), N_("ci_high"), N_("pvalue"), N_("n"),
+    N_("unit"), N_("note"), N_("iso3"), N_("country"), N_("region"), N_("weight"), N_("year"),
+    N_("source_id"), N_("flag"), N_("indicator"), N_("title"), N_("family"),
+    # the coverage table (compare.stats.coverage_table; a: the first group, b: the second)
+    N_("first_year"), N_("last_year"), N_("members_a"), N_("with_data_a"), N_("latest_a"),
+    N_("in_latest_a"), N_("years_enough_a"), N_("members_b"), N_("with_data_b"), N_("latest_b"),
+    N_("in_latest_b"), N_("years_enough_b"),
+)  # fmt: skip
+
+#: The measures of a comparison's summary table (``compare.stats.comparison``).
+MEASURES = (
+    N_("n_with_data"), N_("n_without"), N_("coverage_pop"), N_("mean"), N_("weighted_mean"),
+    N_("n_effective"), N_("largest_weight_share"), N_("weighted_mean_bound_low"),
+    N_("weighted_mean_bound_high"), N_("median"), N_("q1"), N_("q3"), N_("min"), N_("max"),
+    N_("gap_unweighted"), N_("gap_weighted"), N_("welch_t"), N_("mann_whitney_u"),
+    N_("cohen_d"), N_("hedges_g"), N_("cliffs_delta"), N_("glm_ame"), N_("glm_ame_controlled"),
+    N_("ols_effect"), N_("ols_effect_controlled"),
+)  # fmt: skip
+
+#: Units as the summary table names them.
+UNIT_LABELS = (
+    N_("countries"), N_("share_0_1"), N_("statistic"), N_("effect_size"), N_("percent"),
+    N_("percentage_points"), N_("index_0_1"), N_("index_points"), N_("score_0_100"),
+    N_("score_points"), N_("per_100_people"), N_("per_million_people"), N_("int_dollars_ppp"),
+    N_("people"),
+)  # fmt: skip
+
+_LABELLED = {"measure": MEASURES, "unit": UNIT_LABELS}
+
+
+def _number(x: Any) -> Any:
+    """A float cell in the current language: up to six decimals as pandas shows them, the
+    locale's signs and grouping (CLDR, by Babel), tiny values in scientific notation."""
+    from babel.numbers import format_decimal  # noqa: PLC0415
+
+    from compare.text.numbers import is_missing  # noqa: PLC0415
+
+    if isinstance(x, bool) or not isinstance(x, float) or is_missing(x):
+        return x
+    if x and abs(x) < 1e-4:  # a tiny p-value: never rounded to 0
+        from babel.numbers import format_scientific  # noqa: PLC0415
+
+        return format_scientific(x, format="0.00E0", locale=current())
+    return format_decimal(round(x, 6), locale=current(), decimal_quantization=False)
+
+
+def localise(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for the reader: unchanged in English; otherwise country names (from ``iso3``),
+    group names, measure and unit labels, numbers and headers in the current language."""
+    if current() == SOURCE_LANGUAGE:
+        return frame
+    from compare.geo.countries import country_name  # noqa: PLC0415
+
+    out = frame.copy()
+    if "country" in out and "iso3" in out:
+        out["country"] = out["iso3"].map(lambda code: country_name(str(code)))
+    for column in ("region", "group"):
+        if column in out:
+            out[column] = out[column].map(lambda g: group_label(g) if isinstance(g, str) else g)
+    if "title" in out:
+        out["title"] = out["title"].map(lambda v: title_label(v) if isinstance(v, str) else v)
+    if "family" in out:
+        out["family"] = out["family"].map(lambda v: family_label(v) if isinstance(v, str) else v)
+    for column, known in _LABELLED.items():
+        if column in out:
+            out[column] = out[column].map(lambda v, k=known: _(v) if v in k else v)
+    for column in out.columns:
+        if out[column].dtype.kind == "f":
+            out[column] = out[column].astype(object).map(_number)
+    return out.rename(columns={c: _(c) for c in out.columns if isinstance(c, str)})
