@@ -35,6 +35,7 @@ def choropleth(
     mean of that year would pass the rule (:mod:`compare.stats.rule`).
     """
     from compare.figures import maps  # noqa: PLC0415
+    from compare.figures.figure_data import map_rows  # noqa: PLC0415
     from compare.geo import regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
@@ -69,6 +70,7 @@ def choropleth(
             "members_with_data": with_data,
             "members": {g: len(m) for g, m in members.items()},
         },
+        data=map_rows(frame, members, year, info.unit),
     )
 
 

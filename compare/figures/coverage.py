@@ -42,6 +42,8 @@ def coverage_heatmap(
     """
     import numpy as np  # noqa: PLC0415
 
+    from compare.figures.figure_data import coverage_rows  # noqa: PLC0415
+
     catalog = _catalog()
     chosen = list(indicators) if indicators is not None else list(catalog.indicators)
     for indicator in chosen:
@@ -72,6 +74,12 @@ def coverage_heatmap(
         title="Where data exist: indicators by country",
         extra=extra,
         meta={"countries": codes, "cells_with_data": with_data, "cells": int(n.size)},
+        data=coverage_rows(
+            frame.groupby(["indicator", "iso3"])["year"].agg(["count", "min", "max"]),
+            codes,
+            chosen,
+            region,
+        ),
     )
 
 
