@@ -59,7 +59,10 @@ def test_render_draws_plotly_json_and_drops_the_embedded_plotlyjs() -> None:
     ])  # fmt: skip
     assert standalone.prepare(book) == (1, 1)
     first, second = (o["data"]["text/html"] for o in book.cells[1].outputs)
-    assert "Plotly.newPlot" in first and "compare-figure" in first
+    # drawn from JSON: a data block that assets/report.js draws (the pages' CSP runs no inline
+    # script), no Plotly.newPlot of its own
+    assert 'class="compare-plot-data"' in first and "compare-figure" in first
+    assert "Plotly.newPlot" not in first
     assert display.PLOTLYJS_START not in second and "Plotly.newPlot" in second
 
 
