@@ -115,8 +115,12 @@ def _finish(
     extra: str | None = None,
     caption: str | None = None,
     meta: Mapping[str, Any] | None = None,
+    data: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Title, caption (annotation + ``layout.meta``) and the provenance record."""
+    """Title, caption (annotation + ``layout.meta``), the provenance record, and the values
+    drawn (``data``, kept with the figure: :mod:`compare.figures.figure_data`)."""
+    from compare.figures.figure_data import attach  # noqa: PLC0415
+
     catalog = _catalog()
     text = caption or caption_text(indicators, years, extra=extra)
     year_list = [years] if isinstance(years, int) else sorted({int(y) for y in years or []})
@@ -127,6 +131,7 @@ def _finish(
     if fig.layout.legend.y is None or fig.layout.legend.y >= 1:
         top += 22 * theme.legend_rows(fig)
     fig.update_layout(title={"text": heading}, margin={"t": max(top, 60)})
+    attach(fig, data)
     return theme.add_caption(
         fig,
         text,

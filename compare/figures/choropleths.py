@@ -37,6 +37,7 @@ def choropleth(
     mean of that year would pass the rule (:mod:`compare.stats.rule`).
     """
     from compare.figures import maps  # noqa: PLC0415
+    from compare.figures.figure_data import map_rows  # noqa: PLC0415
     from compare.geo import regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
@@ -71,6 +72,7 @@ def choropleth(
             "members_with_data": with_data,
             "members": {g: len(m) for g, m in members.items()},
         },
+        data=map_rows(frame, members, year, info.unit),
     )
 
 

@@ -9,6 +9,7 @@ from compare.errors import ParameterError
 from compare.evidence.claims import FAMILIES, REGIONS
 from compare.figures import theme
 from compare.figures._common import POPULATION, _dedupe_legend, _finish, _new
+from compare.figures.figure_data import attach
 from compare.figures.theme import REGION_COLOURS, apply_theme, caption_text, wrap_caption
 from compare.text.words import years_text
 
@@ -100,6 +101,7 @@ def claims_vs_data_chart(
                 frame.loc[frame["data_value"].notna() & ~frame["comparable"], "claim_id"]
             ),
         },
+        data=frame.drop(columns=["row_label"]).rename(columns={"data_group": "group"}),
     )
 
 
@@ -340,4 +342,4 @@ def claims_by_family(
         align="left",
         font={"size": 10, "color": "#555555"},
     )
-    return fig
+    return attach(fig, counts.rename(columns={"region": "group"}))

@@ -44,6 +44,8 @@ def coverage_heatmap(
     """
     import numpy as np  # noqa: PLC0415
 
+    from compare.figures.figure_data import coverage_rows  # noqa: PLC0415
+
     catalog = _catalog()
     chosen = list(indicators) if indicators is not None else list(catalog.indicators)
     for indicator in chosen:
@@ -74,6 +76,12 @@ def coverage_heatmap(
         title=_("Where data exist: indicators by country"),
         extra=extra,
         meta={"countries": codes, "cells_with_data": with_data, "cells": int(n.size)},
+        data=coverage_rows(
+            frame.groupby(["indicator", "iso3"])["year"].agg(["count", "min", "max"]),
+            codes,
+            chosen,
+            region,
+        ),
     )
 
 

@@ -36,6 +36,7 @@ def distribution(
     (from :func:`compare.stats.compare_regions`), under the rule for regional means: a
     withheld mean is said, not drawn; a thin unweighted mean is drawn as a grey open diamond
     labelled thin. ``groups`` may be of any classification (``"eu27:EU27"``)."""
+    from compare.figures.figure_data import distribution_rows  # noqa: PLC0415
     from compare.stats.comparison import compare_regions  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
@@ -75,6 +76,7 @@ def distribution(
             "groups": list(comparison.groups),
             "verdict": comparison.verdict,
         },
+        data=distribution_rows(comparison, indicator, info.unit),
     )
 
 

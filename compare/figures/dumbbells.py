@@ -76,7 +76,16 @@ def dumbbell(
         extra=_missing_note(years, missing, wanted)
         + " No regional mean is drawn: each country's latest year differs.",
         meta={"countries": list(latest["iso3"]), "missing": missing, "groups": list(chosen)},
+        data=_drawn(indicator_a, indicator_b, latest, home),
     )
+
+
+def _drawn(indicator_a: str, indicator_b: str, latest: pd.DataFrame, home: Any) -> pd.DataFrame:
+    """The rows of the tidy table drawn: both values of each country in its year, in its group."""
+    from compare.figures.figure_data import paired_rows  # noqa: PLC0415
+
+    rows = _load([indicator_a, indicator_b], home, countries=list(latest["iso3"]))
+    return paired_rows(rows, latest, latest.set_index("iso3")["region"])
 
 
 def _latest_pairs(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from compare.config import DEFAULT_GROUPS
 from compare.figures import theme
+from compare.figures.figure_data import attach
 from compare.geo.countries import country_name
 from compare.stats.profiles import position
 from compare.text import numbers as fmt
@@ -84,7 +85,22 @@ def profile_chart(table: pd.DataFrame) -> go.Figure:
     caption = theme.caption_text(
         list(ordered["indicator"]), sorted({int(y) for y in ordered["year"]}), extra=extra
     )
-    return theme.add_caption(fig, caption, {"indicators": list(ordered["indicator"])})
+    meta = {"indicators": list(ordered["indicator"]), "kind": "profile_chart"}
+    fig = theme.add_caption(fig, caption, meta)
+    return attach(fig, _profile_rows(ordered, name, (a, b)))
+
+
+def _profile_rows(ordered: pd.DataFrame, name: str, groups: tuple[str, str]) -> pd.DataFrame:
+    """A profile chart's data: per indicator the country's value, rank and percentile, and the
+    two means with the percentile at which they are drawn."""
+    out = ordered.assign(iso3=ordered.attrs.get("iso3", ""), country=name,
+                         group_a=groups[0], group_b=groups[1])  # fmt: skip
+    for label in ("a", "b"):
+        out[f"position_{label}"] = [
+            position(m, others) if not math.isnan(m) else None
+            for m, others in zip(ordered[f"mean_{label}"], ordered["_others"], strict=True)
+        ]
+    return out
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
@@ -132,4 +148,7 @@ def coverage_bars(table: pd.DataFrame) -> go.Figure:
         list(ordered["indicator"]), sorted(set(years)) if years else None,
         extra=_("A country counts if it has a value in any year."),
     )  # fmt: skip
-    return theme.add_caption(fig, caption, {"indicators": list(ordered["indicator"])})
+    meta = {"indicators": list(ordered["indicator"]), "kind": "coverage_bars"}
+    fig = theme.add_caption(fig, caption, meta)
+    shares = {f"share_{k}": 100 * ordered[f"with_data_{k}"] / ordered[f"members_{k}"] for k in "ab"}
+    return attach(fig, ordered.assign(group_a=a, group_b=b, **shares))

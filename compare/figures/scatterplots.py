@@ -40,6 +40,15 @@ def _pairs(
     )
 
 
+def _drawn(indicators: list[str], pairs: pd.DataFrame, year: int, home: Any) -> pd.DataFrame:
+    """The rows of the tidy table drawn: both values of each point, in its group (the fitted
+    lines are described by the caption and ``layout.meta["fits"]``)."""
+    from compare.figures.figure_data import paired_rows  # noqa: PLC0415
+
+    rows = _load(indicators, home, countries=list(pairs["iso3"]), years=year)
+    return paired_rows(rows, pairs, pairs.set_index("iso3")["region"])
+
+
 def _scatter_year(pairs: pd.DataFrame, groups: tuple[str, ...], minimum: int = 3) -> int:
     """The latest year in which every group has ``minimum`` countries with both values."""
     counts = pairs.groupby(["year", "region"]).size().unstack(fill_value=0)
@@ -108,6 +117,7 @@ def scatter(
         title=f"{yi.title} vs {xi.title}, {year}",
         extra="Lines: ordinary least squares per region with 95% confidence band of the mean.",
         meta={"year_note": note, "fits": fits, "groups": list(chosen)},
+        data=_drawn([x_indicator, y_indicator], pairs, int(year), home),
     )
 
 

@@ -36,6 +36,7 @@ def trend(
     the line, a withheld year (fewer than the minimum countries) is a gap; the dashed weighted
     line is drawn only where it is shown. ``groups`` may be of any classification
     (``"eu27:EU27"``)."""
+    from compare.figures.figure_data import trend_rows  # noqa: PLC0415
     from compare.stats import regional_means  # noqa: PLC0415
 
     info = _catalog().indicator(indicator)
@@ -63,6 +64,7 @@ def trend(
         title=t("{title}: regional means", title=title_label(info.title)),
         extra=_reading_note(threshold) + _gaps_note(means, indicator),
         meta={"groups": list(chosen), "thin_years": _thin_years(means)},
+        data=trend_rows(means, indicator, info.unit),
     )
 
 

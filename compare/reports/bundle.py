@@ -1,9 +1,11 @@
 """``compare report --bundle FILE.zip`` (``make share``): the reports as one clean zip to send.
 
-What a reader needs and nothing else: ``index.html``, the shared assets, every report page of the
-manifest (with its PDF when one newer than the page exists) and a ``manifest.json`` of relative
-paths. The executed notebooks stay out unless ``with_notebooks`` (their links are then removed
-from the pages and the index). No file of the bundle carries an absolute local path: the roots of
+What a reader needs and nothing else: ``index.html`` (with ``index.data/``, the findings as CSV),
+the shared assets, every report page of the manifest (with its PDF when one newer than the page
+exists, and its ``<id>.data/`` folder: the CSV behind each figure and table, and their
+``datapackage.json``) and a ``manifest.json`` of relative paths. The executed notebooks stay
+out unless ``with_notebooks`` (their links are then removed from the pages and the index). No
+file of the bundle carries an absolute local path: the roots of
 this machine that reports can mention (the project home, the reports folder, the Python prefix,
 the user's home, the mirror, the working directory) are replaced in every text file by a neutral
 name, and the finished bundle is searched for them again; a file that still holds one (a binary
@@ -133,6 +135,8 @@ def _pdf_of(reports: Path, page: str) -> str | None:
 
 def contents(reports: Path, manifest: dict[str, Any], with_notebooks: bool) -> list[str]:
     """Relative paths of the files a bundle holds (the manifest is written separately)."""
+    from compare.reports.downloads import files_of  # noqa: PLC0415
+
     files = ["index.html", *(f"assets/{name}" for name in ASSETS)]
     for entry in manifest["runs"].values():
         outputs = entry.get("outputs") or {}
@@ -141,12 +145,14 @@ def contents(reports: Path, manifest: dict[str, Any], with_notebooks: bool) -> l
             files.append(page)
             pdf = _pdf_of(reports, page)
             files += [pdf] if pdf else []
+            files += files_of(reports, page) if outputs.get("data") else []
         notebook = outputs.get("ipynb")
         if with_notebooks and notebook and (reports / notebook).is_file():
             files.append(notebook)
     missing = [f for f in files[: 1 + len(ASSETS)] if not (reports / f).is_file()]
     if missing:
         raise CompareError(f"{reports}: missing {', '.join(missing)}: run `compare report` first")
+    files += files_of(reports, "index.html")
     return list(dict.fromkeys(files))
 
 
@@ -154,10 +160,15 @@ def reader_manifest(manifest: dict[str, Any], files: Iterable[str]) -> dict[str,
     """The manifest a reader of the bundle gets: per run its inputs, status and outputs (only
     files in the bundle); nothing about this machine."""
     held = set(files)
+    folders = {f.rsplit("/", 1)[0] for f in held if "/" in f}
     runs = {}
     for run_id, entry in manifest["runs"].items():
         kept = {k: entry[k] for k in _RUN_FIELDS if k in entry}
-        outputs = {k: v for k, v in (entry.get("outputs") or {}).items() if v in held}
+        outputs = {
+            k: v
+            for k, v in (entry.get("outputs") or {}).items()
+            if v in held or v in folders  # a file, or a data folder
+        }
         pdf = next((f for f in held if f == f"{run_id}.pdf"), None)
         kept["outputs"] = {**outputs, **({"pdf": pdf} if pdf else {})}
         runs[run_id] = kept

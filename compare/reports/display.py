@@ -87,13 +87,18 @@ def figure_html(fig: Any, caption: str | None = None) -> str:
 
 
 def bundle(fig: Any, caption: str | None = None) -> dict[str, Any]:
-    """The output of one figure in a report: HTML for the page, JSON for JupyterLab."""
+    """The output of one figure in a report: HTML for the page, JSON for JupyterLab, and the
+    values drawn for the page's "Download data" link (:mod:`compare.reports.downloads`)."""
+    from compare.reports.downloads import DATA_MIMETYPE, figure_payload  # noqa: PLC0415
+
     text = caption_of(fig) if caption is None else caption
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "Figure"
+    data = figure_payload(fig)
     return {
         "text/html": figure_html(fig, text),
         PLOTLY_MIMETYPE: figure_json(fig),
         "text/plain": f"{title}. {text}".strip(),
+        **({DATA_MIMETYPE: data} if data is not None else {}),
     }
 
 
@@ -143,6 +148,7 @@ def show(fig: Any, caption: str | None = None) -> None:
     from IPython.display import Markdown, display  # noqa: PLC0415
 
     if report_mode():
+        _register_table_data()
         display(bundle(fig, caption), raw=True)
         return
     display(notebook_bundle(fig, caption), raw=True)
@@ -160,23 +166,34 @@ def md(text: str) -> Any:
 
     from compare.text.escape import safe_markdown  # noqa: PLC0415
 
+    if report_mode():
+        _register_table_data()
     return Markdown(safe_markdown(html.escape(str(text), quote=False)))
 
 
-def show_table(frame: Any, max_rows: int = 500) -> None:
+def show_table(frame: Any, max_rows: int = 500, data: Any = None) -> None:
     """Display a DataFrame whole (up to ``max_rows`` rows) without its index, in the reader's
-    language (:func:`compare.text.tables.localise`); cells are HTML-escaped by pandas."""
+    language (:func:`compare.text.tables.localise`); cells are HTML-escaped by pandas. In a
+    report run the page links a CSV of ``data`` (default: the frame given, every row, with its
+    own column names: data stay English in every language): pass the unformatted frame when
+    ``frame`` holds formatted text."""
     from IPython.display import display  # noqa: PLC0415
 
+    from compare.reports.downloads import DATA_MIMETYPE, table_payload  # noqa: PLC0415
     from compare.text.tables import localise  # noqa: PLC0415
 
+    source = frame if data is None else data
     frame = localise(frame)  # the reader's language (English: unchanged)
     html_table = frame.to_html(
         index=False, escape=True, na_rep="", max_rows=max_rows, border=0,
         classes="dataframe compare-table",
     )  # fmt: skip
     text = frame.to_string(index=False, max_rows=max_rows)
-    display({"text/html": html_table, "text/plain": text}, raw=True)
+    output = {"text/html": html_table, "text/plain": text}
+    if report_mode():
+        _register_table_data()
+        output[DATA_MIMETYPE] = table_payload(source.reset_index(drop=True))
+    display(output, raw=True)
 
 
 #: The language the source paper and the mirror's INDEX.md are written in (their quotes).
@@ -245,6 +262,40 @@ def register() -> None:
     pio.renderers["compare"] = CompareRenderer()
     if report_mode():
         pio.renderers.default = "compare"
+        _register_table_data()
+
+
+def _register_table_data() -> None:
+    """In a report run, a DataFrame a notebook displays also carries its data (the page links a
+    CSV of it): one more IPython formatter, for DataFrames only. Registered in the kernel's
+    shell when the display module is imported there and again (once) on the first ``show``,
+    ``md`` or ``show_table``: a warm kernel is forked with the module already imported, before
+    its shell exists."""
+    from IPython import get_ipython  # noqa: PLC0415
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    import pandas as pd  # noqa: PLC0415
+    from IPython.core.formatters import BaseFormatter  # noqa: PLC0415
+    from traitlets import ObjectName, Unicode  # noqa: PLC0415
+
+    from compare.reports.downloads import DATA_MIMETYPE, table_payload  # noqa: PLC0415
+
+    formatters = shell.display_formatter.formatters
+    if DATA_MIMETYPE in formatters:
+        return
+
+    class DataFormatter(BaseFormatter):  # type: ignore[misc]
+        """The data of a displayed DataFrame (:mod:`compare.reports.downloads`)."""
+
+        format_type = Unicode(DATA_MIMETYPE)
+        print_method = ObjectName("_repr_compare_data_")  # no object has it: DataFrames only
+        _return_type = dict
+
+    formatter = DataFormatter(parent=shell.display_formatter)
+    formatter.for_type(pd.DataFrame, table_payload)
+    formatters[DATA_MIMETYPE] = formatter
 
 
 def warm() -> None:

@@ -13,6 +13,7 @@ from compare.reports import matrix
 from compare.reports.render import template_environment
 from compare.storage import atomic
 from compare.storage.stamps import utc_now
+from compare.text.downloads import FINDINGS_LABEL
 
 
 def index_page(
@@ -20,9 +21,11 @@ def index_page(
     summary: dict[str, Any],
     findings: dict[str, Any] | None = None,
     reports: Path | None = None,
+    findings_csv: str = "",
 ) -> str:
     """The index HTML: the findings (when given; links to the pages under ``reports`` that
-    exist), then one table per group of runs (all values escaped by Jinja)."""
+    exist, and to ``findings_csv``), then one table per group of runs (all values escaped by
+    Jinja)."""
     from compare.reports.findings_view import employer_view, families_view  # noqa: PLC0415
 
     reports = Path(reports) if reports is not None else Path(".")
@@ -37,6 +40,8 @@ def index_page(
             families=families_view(findings, reports),
             employer=employer_view(findings, reports),
             computed=(findings or {}).get("computed_at", "").replace("T", " ")[:16],
+            findings_csv=findings_csv,
+            findings_label=FINDINGS_LABEL,
         )
     )
 
@@ -144,8 +149,11 @@ def write_index(runs: list[matrix.RunDef], manifest: dict[str, Any], reports: Pa
         "updated": (manifest.get("updated_at") or utc_now()).replace("T", " ")[:16],
         "commit": commit,
     }
+    from compare.reports import findings_data  # noqa: PLC0415
     from compare.reports.findings import read  # noqa: PLC0415
 
     target = reports / "index.html"
-    atomic.write_text(target, index_page(groups, summary, read(reports), reports))
+    findings = read(reports)
+    csv = findings_data.write(reports, findings)  # index.data/findings.csv
+    atomic.write_text(target, index_page(groups, summary, findings, reports, csv))
     return target

@@ -533,7 +533,7 @@ def _write_outputs(
     the run but keeps the notebook. Returns (status, message, outputs written)."""
     import nbformat  # noqa: PLC0415
 
-    from compare.reports import render  # noqa: PLC0415
+    from compare.reports import downloads, render  # noqa: PLC0415
 
     outputs = {"ipynb": spec.output_ipynb}
     written = _PENDING.setdefault(spec.run_id, {})  # the runner puts them in place
@@ -541,10 +541,19 @@ def _write_outputs(
     atomic.write_text(Path(written[spec.output_ipynb]), nbformat.v4.writes_json(nb) + "\n")
     render_start = time.perf_counter()
     try:
+        from compare.text.i18n import use_language  # noqa: PLC0415
+
+        with use_language(getattr(spec, "language", "en") or "en"):  # the links' words
+            data = downloads.collect(nb, spec.output_html)  # a link under each figure and table
         page = render.render_notebook(nb, spec, status=status, failing=failing, message=message)
+        folder = str(downloads.folder_of(spec.output_html))  # replaced, or removed when empty
+        if data:
+            downloads.write_pending(data, spec, Path(pending_path(folder)))
         written[spec.output_html] = pending_path(spec.output_html)
         atomic.write_text(Path(written[spec.output_html]), page)
         outputs["html"] = spec.output_html
+        written[folder] = pending_path(folder) if data else ""
+        outputs.update({"data": folder} if data else {})
     except Exception as exc:  # a rendering bug must not lose the executed notebook
         status = FAILED
         message = (message + "\n" if message else "") + f"rendering failed: {exc!r}"

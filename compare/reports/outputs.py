@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from compare.config import Paths
-from compare.reports import matrix
+from compare.reports import downloads, matrix
 from compare.storage.processes import alive
 
 PENDING = ".pending-"
@@ -32,9 +32,12 @@ def pending_path(final: str | Path) -> str:
 
 
 def commit(result: Any) -> None:
-    """Move a finished run's files into place (``result.pending``: final -> written)."""
+    """Move a finished run's files into place (``result.pending``: final -> written); a page's
+    data folder is replaced, or removed when the new page has none (written "")."""
     for final, written in (getattr(result, "pending", None) or {}).items():
-        if Path(written).is_file():
+        if final.endswith(downloads.DATA_SUFFIX):
+            downloads.put_in_place(Path(final), Path(written) if written else None)
+        elif Path(written).is_file():
             os.replace(written, final)
     if getattr(result, "pending", None):
         result.pending = {}
@@ -45,7 +48,7 @@ def remove_stale_pending(reports: Path, include_dead_only: bool = True) -> None:
     runner's workers have ended)."""
     if not reports.is_dir():
         return
-    for path in reports.rglob(f"*{PENDING}*"):
+    for path in list(reports.rglob(f"*{PENDING}*")):
         found = _PENDING_PID.search(path.name)
         if found is None:
             continue
@@ -53,7 +56,7 @@ def remove_stale_pending(reports: Path, include_dead_only: bool = True) -> None:
         if include_dead_only and alive(pid):
             continue
         with contextlib.suppress(OSError):
-            path.unlink()
+            downloads.remove_leftover(path)  # a file, or a page's data folder
 
 
 def matrix_key(path: Path, home: Path) -> str:

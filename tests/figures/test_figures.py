@@ -430,3 +430,69 @@ def test_distribution_draws_a_thin_mean_as_thin(built_home: Path, processed) -> 
         "Thin mean (not a regional mean)",
     }
     assert f"{EUROPE}: unweighted mean thin" in fig.layout.meta["caption"]
+
+
+# --- the values each figure draws (the page's "Download data" CSV) ---------------------------
+
+
+def _tidy(frame: pd.DataFrame, indicators: set[str]) -> dict[tuple, float]:
+    rows = frame[frame["indicator"].isin(indicators) & frame["value"].notna()]
+    return {
+        (i, y, ind): float(v)
+        for i, y, ind, v in zip(rows.iso3, rows.year, rows.indicator, rows.value, strict=True)
+    }
+
+
+def test_each_figure_keeps_the_values_it_draws(
+    processed, choropleth, scatter, dumbbell, heatmap
+) -> None:
+    from compare.figures.figure_data import COLUMNS, data_of
+
+    assert data_of(choropleth) is not None
+    drawn = data_of(choropleth)
+    members = set(regions.members(EUROPE, year=YEAR)) | set(regions.members(LAC, year=YEAR))
+    assert set(drawn["iso3"]) == members and drawn["iso3"].is_unique
+    year_rows = processed[(processed.year == YEAR) & processed.iso3.isin(members)]
+    assert _tidy(drawn, {"internet_users_pct"}) == _tidy(year_rows, {"internet_users_pct"})
+    # a scatter's points and a dumbbell's dots: the processed table's cells, both indicators
+    points = data_of(scatter)
+    pairs = {(i, y) for i, y in zip(points.iso3, points.year, strict=True)}
+    cells = processed[
+        [(i, y) in pairs for i, y in zip(processed.iso3, processed.year, strict=True)]
+    ]
+    assert _tidy(points, {"internet_users_pct", "egdi"}) == _tidy(
+        cells, {"internet_users_pct", "egdi"}
+    )
+    assert len(points) == 2 * len(pairs)
+    dots = data_of(dumbbell)
+    assert set(dots["iso3"]) == set(dumbbell.layout.meta["countries"])
+    assert (dots.groupby("iso3")["year"].nunique() == 1).all()  # both values from one year
+    # the heatmap: years with a value per indicator and country, counted here by hand
+    counts = data_of(heatmap).set_index(["indicator", "iso3"])["value"]
+    by_hand = processed[processed.indicator == "egdi"].groupby("iso3")["year"].count()
+    for code in ("ESP", "ECU", "VAT"):
+        assert counts[("egdi", code)] == by_hand.get(code, 0)
+    for fig in (choropleth, scatter, dumbbell):
+        assert list(data_of(fig).columns)[: len(COLUMNS)] == list(COLUMNS)
+
+
+def test_distribution_and_trend_data_hold_the_means_drawn(distribution, trend) -> None:
+    from compare.figures.figure_data import data_of
+
+    drawn = data_of(distribution)
+    for group in (EUROPE, LAC):
+        (box,) = [t for t in distribution.data if t.type == "box" and t.name == group]
+        countries = drawn[(drawn.series == "country") & (drawn.group == group)]
+        assert sorted(countries["value"]) == sorted(box.x)
+        pairs = (("mean", "unweighted mean"), ("weighted_mean", "population-weighted mean"))
+        for role, series in pairs:
+            for trace in _roles(distribution, role, group):
+                value = drawn.loc[(drawn.series == series) & (drawn.group == group), "value"]
+                assert list(value) == [trace.x[0]]
+    means = data_of(trend)
+    for group in (EUROPE, LAC):
+        (line,) = _roles(trend, "mean", group)
+        rows = means[(means.series == "unweighted mean") & (means.group == group)]
+        on_line = {int(x): y for x, y in zip(line.x, line.y, strict=True) if y is not None}
+        shown = rows[rows.status == "shown"]
+        assert {int(y): v for y, v in zip(shown.year, shown.value, strict=True)} == on_line

@@ -103,6 +103,9 @@ def test_the_bundle_holds_what_a_reader_needs_and_says_its_size(shared: dict) ->
     assert float(said.group(2)) == pytest.approx(size / 1e6, abs=0.05)
     expected = {"index.html", "manifest.json", *(f"assets/{a}" for a in ASSETS)}
     expected |= {f"{run}.html" for run in RUNS} | {f"{run}.pdf" for run in RUNS}
+    for folder in [*(f"{run}.data" for run in RUNS), "index.data"]:  # the data behind the pages
+        expected |= {f"{folder}/{p.name}" for p in (shared["out"] / folder).iterdir()}
+        assert f"{folder}/datapackage.json" in expected
     assert set(shared["names"]) == expected
     assert not [n for n in shared["names"] if n.endswith(".ipynb")]
     for run in RUNS:
@@ -119,7 +122,7 @@ def test_no_file_of_the_bundle_names_a_local_folder(shared: dict, built_home: Pa
     manifest = json.loads((shared["unpacked"] / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["runs"]) == sorted(RUNS)
     for entry in manifest["runs"].values():
-        assert set(entry["outputs"]) == {"html", "pdf"}
+        assert set(entry["outputs"]) == {"html", "pdf", "data"}
         assert not Path(entry["notebook"]).is_absolute()
 
 

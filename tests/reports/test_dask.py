@@ -88,6 +88,9 @@ def _normalised_notebook(path: Path, out: Path) -> dict[str, Any]:
     for holder in [nb["metadata"], *(c["metadata"] for c in nb["cells"])]:
         for key in ("start_time", "end_time", "duration"):
             holder.get("papermill", {}).pop(key, None)
+    papermill = nb["metadata"].get("papermill", {})
+    if "output_path" in papermill:  # relative to the project home: names the output folder
+        papermill["output_path"] = papermill["output_path"].replace(f"/{out.name}/", "/OUT/")
     for cell in nb["cells"]:
         cell.pop("id", None)
         cell["metadata"].pop("execution", None)  # iopub message times
