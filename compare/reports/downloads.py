@@ -10,7 +10,7 @@ under the page's Content-Security-Policy) and writes the folder ``<id>.data/`` b
 ``figure-N.csv``, ``table-N.csv`` and one ``datapackage.json`` (Frictionless tabular data
 package: every resource with its schema, row count and sha256; the sources with titles,
 licences, retrieval and update dates from the build's ``datapackage.json`` and the catalog; the
-run id, its parameters, the inputs' fingerprint and data checksums, the time it was made).
+run id, its parameters and data checksums, the time it was made).
 
 Values are written as data: ``.`` decimals, no thousands separators, full precision (the
 processed table's values, not the rounded numbers of a label), missing as an empty cell, ISO3
@@ -288,7 +288,6 @@ def sidecar(data: PageData, spec: Any, checksums: dict[str, str]) -> dict[str, A
             "run_id": spec.run_id,
             "page": Path(spec.output_html).name,
             "parameters": spec.parameters,
-            "key": spec.key,
             "data_checksums": checksums,
         },
         "resources": data.resources,
