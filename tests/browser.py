@@ -19,19 +19,11 @@ from pathlib import Path
 
 import pytest
 
-#: Flags of the probe on these machines, plus the two that cut the network.
-OFFLINE_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
+from compare.reports.pdf import OFFLINE_FLAGS as PACKAGE_OFFLINE_FLAGS
+
+#: The package's offline flags (compare.reports.pdf: every request that leaves the machine
+#: fails), plus --no-sandbox: the tests run as root.
+OFFLINE_FLAGS = ("--no-sandbox", *PACKAGE_OFFLINE_FLAGS)
 
 
 def chromium() -> str:
