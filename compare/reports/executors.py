@@ -1,12 +1,14 @@
 """Where report runs execute: ``local`` (a process pool here) or ``dask`` (Dask distributed).
 
-Both map :func:`compare.reports.kernel_run.execute_run` over the same
-:class:`~compare.reports.matrix.RunSpec`\\ s and hand each
+Both map :func:`compare.reports.kernel_run.execute_runs` over the same
+:class:`~compare.reports.matrix.RunSpec`\\ s, grouped by report (:func:`by_report`: the languages
+of one report run one after another in one kernel, sharing what it loaded and computed), and hand
+each
 :class:`~compare.reports.kernel_run.RunResult` to ``on_result`` in this process as it arrives, so
 the manifest, index, progress bar and exit status are the same whichever executor ran them. Each
 worker process keeps its own warm machinery (the kernel fork server of
 :mod:`compare.reports.kernel_run`, started lazily by its first run); the per-run time limit is
-enforced inside :func:`~compare.reports.kernel_run.execute_run`.
+enforced inside :func:`~compare.reports.kernel_run.execute_runs`.
 
 A run whose kernel did not start (no cell ran: ``RunResult.start_failed``) is submitted again, up
 to :data:`KERNEL_START_ATTEMPTS` attempts in all; any other failure (a notebook that raises, a
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from compare.errors import CompareError
@@ -83,49 +86,76 @@ class Retries:
         return True
 
 
+def by_report(specs: Sequence[RunSpec]) -> list[list[RunSpec]]:
+    """``specs`` grouped by report: the runs that differ only in their ``language`` parameter
+    (same notebook, parameters, kernel and environment), the source language first; groups in
+    the order of their first run."""
+    from compare.language import SOURCE_LANGUAGE  # noqa: PLC0415
+    from compare.reports.params import canonical  # noqa: PLC0415
+
+    groups: dict[str, list[RunSpec]] = {}
+    for spec in specs:
+        others = {k: v for k, v in spec.parameters.items() if k != "language"}
+        key = repr((spec.notebook, spec.home, spec.kernel, spec.warm_key, spec.timeout,
+                    sorted(spec.env.items()), canonical(others)))  # fmt: skip
+        groups.setdefault(key, []).append(spec)
+    return [sorted(group, key=lambda s: s.language != SOURCE_LANGUAGE) for group in groups.values()]
+
+
+def _results(group: Sequence[RunSpec], results: Callable[[], list[Any]]) -> list[Any]:
+    """``results()`` (the results of ``group``), or one broken result per run when the call
+    itself failed (a worker crashed, a task was lost)."""
+    try:
+        return results()
+    except Exception as exc:
+        return [broken(spec, exc) for spec in group]
+
+
+def _finals(retries: Retries, group: Sequence[RunSpec], results: Sequence[Any]) -> list[RunSpec]:
+    """Hand on the final results of ``group``; returns the runs to submit again."""
+    return [spec for spec, result in zip(group, results, strict=True)
+            if not retries.final(spec, result)]  # fmt: skip
+
+
 # --- local -------------------------------------------------------------------------------------
 
 
 def run_local(
     specs: Sequence[RunSpec], on_result: OnResult, *, workers: int, note: Note = print
 ) -> None:
-    """Execute ``specs`` on ``workers`` local processes (or here, one after the other)."""
-    from compare.reports.kernel_run import execute_run  # noqa: PLC0415
+    """Execute ``specs`` on ``workers`` local processes (or here, one after the other), the
+    languages of a report together (:func:`by_report`)."""
+    from compare.reports import kernel_run  # noqa: PLC0415
 
     retries = Retries(on_result, note)
-    if workers <= 1 or len(specs) == 1:
-        queue = list(specs)
+    queue = by_report(specs)
+    if workers <= 1 or len(queue) == 1:
         while queue:
-            spec = queue.pop(0)
-            try:
-                result = execute_run(spec)
-            except Exception as exc:
-                result = broken(spec, exc)
-            if not retries.final(spec, result):
-                queue.append(spec)
+            group = queue.pop(0)
+            results = _results(group, partial(kernel_run.execute_runs, group))
+            again = _finals(retries, group, results)
+            if again:
+                queue.append(again)
         return
 
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # noqa: PLC0415
 
-    from compare.reports.kernel_run import worker_signals  # noqa: PLC0415
-
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(specs)), mp_context=context, initializer=worker_signals
+        max_workers=min(workers, len(queue)),
+        mp_context=context,
+        initializer=kernel_run.worker_signals,
     ) as pool:
-        running = {pool.submit(execute_run, spec): spec for spec in specs}
+        running = {pool.submit(kernel_run.execute_runs, group): group for group in queue}
         try:
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    spec = running.pop(future)
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # a worker crashed: record, keep going
-                        result = broken(spec, exc)
-                    if not retries.final(spec, result):
-                        running[pool.submit(execute_run, spec)] = spec
+                    group = running.pop(future)
+                    again = _finals(retries, group, _results(group, future.result))
+                    if again:
+                        running[pool.submit(kernel_run.execute_runs, again)] = again
         except BaseException:
             stop_workers(pool)
             raise
@@ -207,34 +237,34 @@ def run_dask(
     scheduler: str | None = None,
     note: Note = print,
 ) -> None:
-    """Execute ``specs`` as Dask tasks, one task per run, in the order given."""
+    """Execute ``specs`` as Dask tasks, one task per report (its languages, :func:`by_report`),
+    in the order given."""
     from distributed import as_completed  # noqa: PLC0415
 
     from compare.reports.dask_worker import WarmKernels  # noqa: PLC0415
-    from compare.reports.kernel_run import execute_run  # noqa: PLC0415
+    from compare.reports.kernel_run import execute_runs  # noqa: PLC0415
 
     retries = Retries(on_result, note)
-    with dask_client(scheduler, min(workers, len(specs)) or 1, note) as client:
+    groups = by_report(specs)
+    with dask_client(scheduler, min(workers, len(groups)) or 1, note) as client:
         client.register_plugin(WarmKernels(), name=WarmKernels.name)
-        running: dict[Any, RunSpec] = {}
+        running: dict[Any, list[RunSpec]] = {}
 
-        def submit(spec: RunSpec) -> Any:
-            future = client.submit(execute_run, spec, pure=False, key=_task_key(spec))
-            running[future] = spec
+        def submit(group: list[RunSpec]) -> Any:
+            future = client.submit(execute_runs, group, pure=False, key=_task_key(group[0]))
+            running[future] = group
             return future
 
-        pending = as_completed([submit(spec) for spec in specs], loop=client.loop)
+        pending = as_completed([submit(group) for group in groups], loop=client.loop)
         try:
             for future in pending:
-                spec = running.pop(future)
+                group = running.pop(future)
                 try:
-                    result = future.result()
-                except Exception as exc:  # a worker died or the task could not run
-                    result = broken(spec, exc)
+                    again = _finals(retries, group, _results(group, future.result))
                 finally:
                     future.release()
-                if not retries.final(spec, result):
-                    pending.add(submit(spec))
+                if again:
+                    pending.add(submit(again))
         except BaseException:
             client.cancel(list(running))
             raise

@@ -22,6 +22,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,9 +137,9 @@ def _at_exit(function: Any, *args: Any) -> None:
 
 _WORKER = _Worker()
 
-#: The kernel manager of the run in progress (for a worker told to stop), and the files a run
+#: The kernel session of the runs in progress (for a worker told to stop), and the files a run
 #: has written but the runner has not yet put in place.
-_CURRENT: dict[str, Any] = {"km": None}
+_CURRENT: dict[str, Any] = {"session": None}
 _PENDING: dict[str, dict[str, str]] = {}
 
 
@@ -153,9 +154,10 @@ def worker_signals() -> None:
 
 
 def _stop_worker(signum: int, frame: Any) -> None:
-    if _CURRENT["km"] is not None:
+    session = _CURRENT["session"]
+    if session is not None and session.km is not None:
         with contextlib.suppress(Exception):
-            _kill_now(_CURRENT["km"])
+            _kill_now(session.km)
     if _WORKER.zygote is not None:
         with contextlib.suppress(Exception):
             _WORKER.zygote.terminate()
@@ -300,19 +302,101 @@ def _kill_now(km: Any) -> None:
             process.kill()
 
 
-def _execute(nb: Any, spec: RunSpec, km: Any, timings: dict[str, float]) -> tuple[str, str]:
-    """Run the cells of ``nb`` in place; returns (status, message)."""
+class _Session:
+    """The kernel the runs of one report share (its languages, one after another): started by
+    the first run, reused by the next after :data:`~compare.reports.session.NEXT_RUN_CODE` has
+    emptied its namespace, started again when a run killed it (time limit, crash). One reads log
+    for all of them: a later run's reads include the earlier runs' (what it could have used from
+    the kernel's caches)."""
+
+    def __init__(self, spec: RunSpec, zygote: Any) -> None:
+        runtime = _WORKER.runtime_dir()
+        stem = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}"
+        self.zygote = zygote
+        self.log = stem.with_suffix(".log")
+        self.reads = stem.with_suffix(".reads")
+        self.env = {**_kernel_env(spec), LOG_ENV: str(self.reads)}
+        self.km: Any = None
+        self.kc: Any = None  # the kernel client of a kernel that can run the next notebook
+        self.stale = False  # the kernel manager's kernel cannot run another notebook
+
+    def manager(self) -> Any:
+        """The kernel manager for the next run (a new one when the last kernel was lost)."""
+        from compare.reports.kernels import kernel_manager, stop_kernel  # noqa: PLC0415
+
+        if self.km is None or self.stale:
+            if self.km is not None:
+                with contextlib.suppress(Exception):
+                    stop_kernel(self.km)
+            self.km = kernel_manager(self.zygote, _WORKER.runtime_dir(), self.env, self.log)
+            self.stale = False
+        return self.km
+
+    def lost(self) -> None:
+        """The kernel cannot run another notebook (killed, dead, never started)."""
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+        self.kc = None
+        self.stale = True
+
+    def close(self) -> float:
+        """Stop the kernel and remove the logs; returns the seconds stopping took."""
+        from compare.reports.kernels import stop_kernel  # noqa: PLC0415
+
+        start = time.perf_counter()
+        self.lost()
+        _CURRENT["session"] = None
+        if self.km is not None:
+            stop_kernel(self.km)
+            self.km = None
+        for path in (self.log, self.reads):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return time.perf_counter() - start
+
+
+def _ready_kernel(client: Any, session: _Session) -> tuple[str, str]:
+    """Give ``client`` a kernel: the session's, emptied for the next notebook, or a new one.
+    Returns (OK, "") or the failure of a kernel that did not start."""
+    from compare.reports.session import NEXT_RUN_CODE  # noqa: PLC0415
+
+    if session.kc is not None:
+        client.kc = session.kc
+        try:
+            msg_id = client.kc.execute(NEXT_RUN_CODE, silent=True, store_history=False)
+            reply = client.wait_for_reply(msg_id)
+            if reply is not None and reply["content"].get("status") == "ok":
+                return OK, ""
+        except Exception:  # the kernel is gone: start another below
+            pass
+        session.lost()
+        client.kc = None
+        client.km = session.manager()
+    try:  # started here so that a start failure is told apart from a notebook's failure
+        client.start_new_kernel()
+        client.start_new_kernel_client()
+    except Exception as exc:
+        return FAILED, f"{KERNEL_START_FAILED}: {type(exc).__name__}: {exc}"
+    session.kc = client.kc
+    return OK, ""
+
+
+def _execute(
+    nb: Any, spec: RunSpec, session: _Session, timings: dict[str, float]
+) -> tuple[str, str]:
+    """Run the cells of ``nb`` in place in the session's kernel; returns (status, message). The
+    kernel stays up for the next run unless this one killed it."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415
     from papermill.clientwrap import PapermillNotebookClient  # noqa: PLC0415
     from papermill.engines import NotebookExecutionManager  # noqa: PLC0415
 
-    from compare.reports.kernels import stop_kernel  # noqa: PLC0415
-
+    km = session.manager()
     expired = threading.Event()
 
     def deadline() -> None:
         expired.set()
-        _kill_now(km)
+        _kill_now(session.km)
 
     timer = threading.Timer(spec.timeout, deadline)
     timer.daemon = True
@@ -332,16 +416,18 @@ def _execute(nb: Any, spec: RunSpec, km: Any, timings: dict[str, float]) -> tupl
     start = time.perf_counter()
     timer.start()
     try:
-        try:  # started here so that a start failure is told apart from a notebook's failure
-            client.start_new_kernel()
-            client.start_new_kernel_client()
+        try:
+            status, message = _ready_kernel(client, session)
         except Exception as exc:
             if expired.is_set():
                 raise TimeoutError from exc
-            status, message = FAILED, f"{KERNEL_START_FAILED}: {type(exc).__name__}: {exc}"
+            raise
+        if status != OK:
+            session.lost()
             return status, message
-        client.execute()  # reuses the kernel and client started above
+        client.execute()  # reuses the kernel and client made ready above
     except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
+        session.lost()
         if expired.is_set() or isinstance(exc, CellTimeoutError):
             status, message = TIMEOUT, f"the run exceeded its time limit of {spec.timeout:g} s"
             _interrupted(nb, "Timeout", message)
@@ -349,37 +435,67 @@ def _execute(nb: Any, spec: RunSpec, km: Any, timings: dict[str, float]) -> tupl
             status, message = FAILED, f"the kernel died: {type(exc).__name__}: {exc}"
             _interrupted(nb, type(exc).__name__, str(exc))
     except Exception as exc:  # kernel start-up, transport: the run fails, the others go on
+        session.lost()
         status, message = FAILED, f"execution failed: {type(exc).__name__}: {exc}"
         _interrupted(nb, type(exc).__name__, str(exc))
     finally:
         timer.cancel()
+        if expired.is_set():
+            session.lost()
         manager.cleanup_pbar()
         manager.notebook_complete()
         timings["execute"] = round(time.perf_counter() - start, 3)
-        if client.kc is not None:
-            with contextlib.suppress(Exception):
-                client.kc.stop_channels()
-        stop = time.perf_counter()
-        stop_kernel(km)
-        timings["stop_kernel"] = round(time.perf_counter() - stop, 3)
     return status, message
 
 
 def execute_run(spec: RunSpec) -> RunResult:
     """Execute ``spec``'s notebook with its parameters in a fresh kernel, mark a failure, render
     HTML, write both outputs atomically; never raises for a notebook's own failure."""
-    started_at = utc_now()
+    return execute_runs([spec])[0]
+
+
+def execute_runs(specs: Sequence[RunSpec]) -> list[RunResult]:
+    """Execute the runs of one report (its languages: the same notebook and parameters but
+    ``language``) one after another in one kernel, each from an empty namespace
+    (:mod:`compare.reports.session`): the data, statistics and geometries the first run loaded
+    and computed serve the others from the kernel's caches. Each run is rendered and written as
+    :func:`execute_run` does; a run that kills the kernel (time limit, crash) leaves the next
+    one a new kernel. Returns one result per spec, in order."""
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
     zygote = None
-    kernel = spec.kernel
-    if spec.kernel == "warm":
-        zygote = _WORKER.fork_server(spec)  # imports in its own process while we import ours
+    kernel = specs[0].kernel
+    if kernel == "warm":
+        zygote = _WORKER.fork_server(specs[0])  # imports in its own process while we import
 
     _import_run_modules()
+    imports = round(time.perf_counter() - t0, 3)
+    session: _Session | None = None
+    results: list[RunResult] = []
+    try:
+        for index, spec in enumerate(specs):
+            timings: dict[str, float] = {"imports": imports} if index == 0 else {}
+            if zygote is not None and session is None:
+                zygote, kernel = _await_fork_server(zygote, kernel, timings)
+            if session is None:
+                session = _CURRENT["session"] = _Session(spec, zygote)
+            results.append(_one_run(spec, session, kernel, timings, t0 if index == 0 else None))
+    finally:
+        if session is not None:
+            stopping = round(session.close(), 3)
+            if results:
+                results[-1].timings["stop_kernel"] = stopping
+    return results
+
+
+def _one_run(
+    spec: RunSpec, session: _Session, kernel: str, timings: dict[str, float], t0: float | None
+) -> RunResult:
+    """Execute, mark, render and write one run in the session's kernel (``t0``: when the run's
+    time started, None: now)."""
     from compare.reports.params import injection_is_inert  # noqa: PLC0415
 
-    timings["imports"] = round(time.perf_counter() - t0, 3)
+    started_at = utc_now()
+    t0 = time.perf_counter() if t0 is None else t0
 
     def result(status: str, message: str = "", **extra: Any) -> RunResult:
         return RunResult(
@@ -393,9 +509,7 @@ def execute_run(spec: RunSpec) -> RunResult:
         return result(FAILED, "refused: papermill would inject code that is not plain data")
 
     nb = _parameterized(spec)
-    if zygote is not None:
-        zygote, kernel = _await_fork_server(zygote, kernel, timings)
-    status, message, failing, reads = _run_in_kernel(nb, spec, zygote, timings)
+    status, message, failing, reads = _run_in_kernel(nb, spec, session, timings)
     nb.metadata["compare"] = {
         "run_id": spec.run_id,
         "parameters": spec.parameters,
@@ -487,24 +601,13 @@ def _await_fork_server(zygote: Any, kernel: str, timings: dict[str, float]) -> t
 
 
 def _run_in_kernel(
-    nb: Any, spec: RunSpec, zygote: Any, timings: dict[str, float]
+    nb: Any, spec: RunSpec, session: _Session, timings: dict[str, float]
 ) -> tuple[str, str, dict[str, Any] | None, list[str]]:
-    """Execute ``nb`` in a kernel of its own: (status, message, the failing cell or None, the
-    inputs it read); a dead or unstartable kernel's log tail is added to the message."""
-    from compare.reports.kernels import kernel_manager  # noqa: PLC0415
-
-    runtime = _WORKER.runtime_dir()
-    log = runtime / f"kernel-{os.getpid()}-{time.monotonic_ns()}.log"
-    reads = log.with_suffix(".reads")
-    km = kernel_manager(zygote, runtime, {**_kernel_env(spec), LOG_ENV: str(reads)}, log)
-    _CURRENT["km"] = km
-    try:
-        status, message = _execute(nb, spec, km, timings)
-    finally:
-        _CURRENT["km"] = None
-    spec_reads = read_log(reads)
-    with contextlib.suppress(OSError):
-        reads.unlink()
+    """Execute ``nb`` in the session's kernel: (status, message, the failing cell or None, the
+    inputs read so far in the session); a dead or unstartable kernel's log tail is added to the
+    message."""
+    status, message = _execute(nb, spec, session, timings)
+    spec_reads = read_log(session.reads)
     failing = _mark_failure(nb)
     if failing is not None and status == OK:
         status = FAILED
@@ -513,10 +616,8 @@ def _run_in_kernel(
             f"{failing['ename']}: {failing['evalue']}"
         )
     if status != OK and ("kernel died" in message or message.startswith(KERNEL_START_FAILED)):
-        tail = _log_tail(log)
+        tail = _log_tail(session.log)
         message += f"\nkernel log:\n{tail}" if tail else ""
-    with contextlib.suppress(OSError):
-        log.unlink()
     return status, message, failing, spec_reads
 
 

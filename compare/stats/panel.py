@@ -55,10 +55,19 @@ class Panel:
 
     def rows(self, group: str, classification: str, year: int) -> pd.DataFrame:
         """Every member of ``group`` in ``year`` (one row each; value/population NaN if none;
-        ``left_out`` True where the member's value was left out as not a measurement)."""
+        ``left_out`` True where the member's value was left out as not a measurement). Built
+        once per group-year and membership (the comparison, the trend, the convergence and, in a
+        report run, each language of the report ask for the same ones); each call gets its own
+        shallow copy (copy-on-write: changing it never changes the panel's)."""
+        members = regions.members(group, classification, year)
+        key = ("rows", group, classification, int(year), tuple(members))
+        if key not in self._cache:
+            self._cache[key] = self._rows(group, members, int(year))
+        return self._cache[key].copy(deep=False)
+
+    def _rows(self, group: str, members: list[str], year: int) -> pd.DataFrame:
         import pandas as pd  # noqa: PLC0415
 
-        members = regions.members(group, classification, year)
         found = self.values.get(year)
         pop = self.population.get(year, pd.Series(dtype=float))
         frame = pd.DataFrame({"iso3": members})
@@ -280,24 +289,29 @@ class Coverage:
 
 
 def coverage(rows: pd.DataFrame) -> Coverage:
-    """Coverage of one group-year from :meth:`Panel.rows`."""
-    has_value = rows["value"].notna()
-    has_pop = rows["population"].notna()
-    total = float(rows.loc[has_pop, "population"].sum())
-    covered = float(rows.loc[has_value & has_pop, "population"].sum())
-    left_out = rows.loc[rows["left_out"].astype(bool), "iso3"] if "left_out" in rows else []
+    """Coverage of one group-year from :meth:`Panel.rows` (on the columns' arrays: the year
+    loops of comparisons, trends and profiles call it for every group-year)."""
+    import numpy as np  # noqa: PLC0415
+
+    iso3 = rows["iso3"].to_numpy(object)
+    value = rows["value"].to_numpy(float, na_value=np.nan)
+    population = rows["population"].to_numpy(float, na_value=np.nan)
+    has_value, has_pop = ~np.isnan(value), ~np.isnan(population)
+    total = float(population[has_pop].sum())
+    covered = float(population[has_value & has_pop].sum())
+    left_out = iso3[rows["left_out"].astype(bool).to_numpy()] if "left_out" in rows else []
     return Coverage(
         group=str(rows["group"].iloc[0]) if len(rows) else "",
         year=int(rows["year"].iloc[0]) if len(rows) else 0,
         n_members=len(rows),
         n_with_data=int(has_value.sum()),
-        members_without=sorted(rows.loc[~has_value, "iso3"]),
-        no_population=sorted(rows.loc[~has_pop, "iso3"]),
-        data_no_population=sorted(rows.loc[has_value & ~has_pop, "iso3"]),
+        members_without=sorted(iso3[~has_value]),
+        no_population=sorted(iso3[~has_pop]),
+        data_no_population=sorted(iso3[has_value & ~has_pop]),
         population_total=total,
         population_covered=covered,
         share=covered / total if total > 0 else None,
-        with_data=sorted(rows.loc[has_value, "iso3"]),
+        with_data=sorted(iso3[has_value]),
         left_out=sorted(left_out),
     )
 

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -36,7 +38,7 @@ class WeightBasis:
     bound_high: float | None = None  # ... at the upper bound (None: not a bounded indicator)
 
 
-def kish(weights: pd.Series) -> float:
+def kish(weights: pd.Series | np.ndarray) -> float:
     """Kish's effective sample size of ``weights``: ``(sum w)^2 / sum w^2``."""
     total = float(weights.sum())
     squares = float((weights.astype(float) ** 2).sum())
@@ -49,24 +51,27 @@ def weight_basis(
     """The :class:`WeightBasis` of one group-year from :meth:`Panel.rows` (None when no member
     has both a value and a population figure). ``bounds``: the indicator's (low, high) when it is
     bounded; members without a value but with a population figure count as "missing"."""
-    has_value, has_pop = rows["value"].notna(), rows["population"].notna()
-    used = rows[has_value & has_pop]
-    if used.empty or float(used["population"].sum()) <= 0:
+    value = rows["value"].to_numpy(float, na_value=np.nan)
+    population = rows["population"].to_numpy(float, na_value=np.nan)
+    has_value, has_pop = ~np.isnan(value), ~np.isnan(population)
+    used = has_value & has_pop
+    weights, values = population[used], value[used]
+    if not len(weights) or float(weights.sum()) <= 0:
         return None
-    weights = used["population"].astype(float)
     total = float(weights.sum())
-    largest = used.loc[weights.idxmax()]
-    missing = float(rows.loc[~has_value & has_pop, "population"].sum())
+    at = int(np.argmax(weights))  # the first of the largest, as pandas' idxmax
+    largest_iso3, largest_pop = rows["iso3"].to_numpy(object)[used][at], weights[at]
+    missing = float(population[~has_value & has_pop].sum())
     low = high = None
     if bounds is not None:
-        weighted_sum = float((used["value"].astype(float) * weights).sum())
+        weighted_sum = float((values * weights).sum())
         low = (weighted_sum + missing * bounds[0]) / (total + missing)
         high = (weighted_sum + missing * bounds[1]) / (total + missing)
     return WeightBasis(
-        n_countries=len(used),
+        n_countries=len(weights),
         n_effective=kish(weights),
-        largest_iso3=str(largest["iso3"]),
-        largest_share=float(largest["population"]) / total,
+        largest_iso3=str(largest_iso3),
+        largest_share=float(largest_pop) / total,
         population_weighted=total,
         population_missing=missing,
         bound_low=low,
