@@ -334,11 +334,19 @@ def _centred_panel(group: str, members: frozenset[str], path: str, mtime_ns: int
 
 def fill_colour(value: float, cmin: float, cmax: float, colorscale: str | list = "Viridis") -> str:
     """The colour of ``value`` on ``colorscale`` between ``cmin`` and ``cmax`` (plotly's rule)."""
+    share = 0.5 if cmax == cmin else min(1.0, max(0.0, (value - cmin) / (cmax - cmin)))
+    scale = colorscale if isinstance(colorscale, str) else tuple(map(tuple, colorscale))
+    return _sampled(scale, float(share))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sampled(scale: str | tuple, share: float) -> str:
+    """plotly's colour at ``share`` of ``scale`` (kept: maps of every language of a report and
+    both panels of a map ask for the same ones)."""
     from plotly.colors import get_colorscale, sample_colorscale  # noqa: PLC0415
 
-    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
-    share = 0.5 if cmax == cmin else min(1.0, max(0.0, (value - cmin) / (cmax - cmin)))
-    return sample_colorscale(scale, [share])[0]
+    colours = get_colorscale(scale) if isinstance(scale, str) else [list(s) for s in scale]
+    return sample_colorscale(colours, [share])[0]
 
 
 def _has_value(row: Mapping[str, Any] | None) -> bool:

@@ -309,6 +309,7 @@ def warm() -> None:
     load_catalog()
     countries.to_iso3(["Spain"], warn=False)
     regions.members("Europe", "m49", 2020)
+    _warm_languages()
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
     fig.add_trace(go.Box(y=[0, 1]))
     fig.add_trace(go.Choropleth(locations=["ESP"], z=[1]))
@@ -317,6 +318,22 @@ def warm() -> None:
     bundle(fig)
     if report_mode():
         register()
+
+
+def _warm_languages() -> None:
+    """Each language's message catalog and Babel's locale data (numbers, dates, plural rules),
+    read once in the fork server rather than in every kernel."""
+    from compare.language import LANGUAGES, use_language  # noqa: PLC0415
+    from compare.text import numbers  # noqa: PLC0415
+    from compare.text.i18n import ngettext, translations  # noqa: PLC0415
+
+    for code in LANGUAGES:
+        translations(code)
+        with use_language(code):
+            numbers.share(0.5)
+            numbers.value(1234.5, "index (0-1)")
+            numbers.date("2026-12-06")
+            ngettext("{n} country", "{n} countries", 2)
 
 
 if report_mode():  # a notebook importing compare.reports.display in a report run

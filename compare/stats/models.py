@@ -51,6 +51,16 @@ def region_effect(
     """Average marginal effect of the ``dummy`` column (0 -> 1, averaged over the sample) with
     its delta-method CI and p-value under HC1 errors, in the indicator's unit (the 0-1 effect
     times ``divisor``, the number values were divided by to make shares)."""
+    return _kept(
+        ("glm", tuple(regressors), level, divisor),
+        frame[["y", *regressors]],
+        lambda: _region_effect(frame, regressors, level, divisor),
+    )
+
+
+def _region_effect(
+    frame: pd.DataFrame, regressors: list[str], level: float, divisor: float
+) -> dict:
     result = fit(frame, regressors)
     exog = np.asarray(result.model.exog, float)
     params = np.asarray(result.params, float)
@@ -75,6 +85,14 @@ def region_effect(
 def ols_effect(frame: pd.DataFrame, regressors: list[str], level: float = 0.95) -> dict:
     """OLS of ``value`` on a constant and ``regressors`` (robust errors): the ``dummy``
     coefficient is the region effect in the indicator's unit."""
+    return _kept(
+        ("ols", tuple(regressors), level),
+        frame[["value", *regressors]],
+        lambda: _ols_effect(frame, regressors, level),
+    )
+
+
+def _ols_effect(frame: pd.DataFrame, regressors: list[str], level: float) -> dict:
     import statsmodels.api as sm  # noqa: PLC0415
 
     exog = sm.add_constant(frame[regressors].astype(float), has_constant="add")
@@ -90,6 +108,24 @@ def ols_effect(frame: pd.DataFrame, regressors: list[str], level: float = 0.95) 
         "pvalue": float(result.pvalues["dummy"]),
         "coefficients": {name: float(v) for name, v in result.params.items()},
     }
+
+
+#: Fitted effects kept in this process, by model and the exact data fitted (a report's
+#: languages, run one after another in one kernel, fit the same models on the same data).
+_FITTED: dict[tuple, dict] = {}
+_FITTED_MAX = 256
+
+
+def _kept(model: tuple, data: pd.DataFrame, compute: Callable[[], dict]) -> dict:
+    """``compute()``, or a copy of what it returned for the same ``model`` and ``data``."""
+    array = data.to_numpy(float, na_value=np.nan)
+    key = (model, array.shape, array.tobytes())
+    if key not in _FITTED:
+        if len(_FITTED) >= _FITTED_MAX:
+            _FITTED.clear()
+        _FITTED[key] = compute()
+    found = _FITTED[key]
+    return {**found, "coefficients": dict(found["coefficients"])}
 
 
 def control_values(
