@@ -18,6 +18,8 @@ from compare.figures._common import (
     _new,
     _rgba,
 )
+from compare.text.comparisons import group_label, title_label
+from compare.text.i18n import _, ngettext, t
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
@@ -72,9 +74,12 @@ def dumbbell(
         kind="dumbbell",
         indicators=[indicator_a, indicator_b],
         years=years,
-        title=f"{ia.title} (●) and {ib.title} (○), by country",
+        title=t(
+            "{a} (●) and {b} (○), by country", a=title_label(ia.title), b=title_label(ib.title)
+        ),
         extra=_missing_note(years, missing, wanted)
-        + " No regional mean is drawn: each country's latest year differs.",
+        + " "
+        + _("No regional mean is drawn: each country's latest year differs."),
         meta={"countries": list(latest["iso3"]), "missing": missing, "groups": list(chosen)},
         data=_drawn(indicator_a, indicator_b, latest, home),
     )
@@ -99,6 +104,7 @@ def _latest_pairs(
     indicators, region, gap = b - a), ordered by group, then by gap; and the groups drawn.
     ``grouping``: the groups and their classification."""
     from compare.geo import regions  # noqa: PLC0415
+    from compare.geo.countries import country_name  # noqa: PLC0415
 
     groups, classification = list(grouping[0]), grouping[1]
     frame = _load(
@@ -115,6 +121,7 @@ def _latest_pairs(
     latest = wide.sort_values("year").groupby("iso3").tail(1).copy()
     latest["region"] = regions.group_of(list(latest["iso3"]), groups, classification)
     latest["region"] = latest["region"].fillna("Other")
+    latest["country"] = latest["iso3"].map(country_name)  # in the reader's language
     latest["gap"] = latest[indicator_b] - latest[indicator_a]
     order_groups = [g for g in [*groups, "Other"] if (latest["region"] == g).any()]
     latest["group_order"] = latest["region"].map({g: i for i, g in enumerate(order_groups)})
@@ -130,7 +137,7 @@ def _group_traces(
     """One group's bars (a to b) and its two sets of dots (a filled, b open)."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
-    (indicator_a, _), (indicator_b, _) = pair
+    (indicator_a, _a), (indicator_b, _b) = pair
     colour = _colour(group, order) if group != "Other" else "#777777"
     labels = list(rows["country"])
     line_x: list[float | None] = []
@@ -178,11 +185,12 @@ def _dots(
     import plotly.graph_objects as go  # noqa: PLC0415
 
     form = theme.hover_format(info.unit, "x")
+    gap = _("Gap (b - a)")
     return go.Scatter(
         x=rows[indicator],
         y=list(rows["country"]),
         mode="markers",
-        name=group,
+        name=group_label(group) if group != "Other" else _("Other"),
         showlegend=first,
         marker={
             "symbol": symbol,
@@ -193,7 +201,8 @@ def _dots(
         customdata=rows[["iso3", "year", "gap"]].to_numpy(),
         legendgroup=group,
         hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}}), %{{customdata[1]}}<br>"
-        f"{info.title}: {form}<br>Gap (b - a): %{{customdata[2]:.1f}}<extra></extra>",
+        f"{title_label(info.title)}: {form}<br>{gap}: %{{customdata[2]:.1f}}"
+        "<extra></extra>",
         meta={"role": "a" if first else "b", "group": group, "iso3": list(rows["iso3"])},
     )
 
@@ -207,7 +216,7 @@ def _key_traces(ia: Any, ib: Any) -> list[go.Scatter]:
             x=[None],
             y=[None],
             mode="markers",
-            name=info.title,
+            name=title_label(info.title),
             marker={
                 "symbol": symbol,
                 "size": 10,
@@ -234,12 +243,15 @@ def _country_axis(latest: pd.DataFrame) -> dict[str, Any]:
 
 def _missing_note(years: list[int], missing: list[str], wanted: list[str]) -> str:
     """The caption's note: the years drawn and the countries asked for without both values."""
+    listed = f" ({', '.join(missing[:40])}{' ...' if len(missing) > 40 else ''})" if missing else ""
     return (
-        f"Each country's latest year with both values ({years_text(years)}). "
-        f"Without both values: {len(missing)} of {len(wanted)} countries asked"
-        + (
-            f" ({', '.join(missing[:40])}{' ...' if len(missing) > 40 else ''})."
-            if missing
-            else "."
-        )
+        t("Each country's latest year with both values ({years}).", years=years_text(years))
+        + " "
+        + ngettext(
+            "Without both values: {n} of {total} country asked",
+            "Without both values: {n} of {total} countries asked",
+            len(wanted),
+        ).format(n=len(missing), total=len(wanted))
+        + listed
+        + "."
     )

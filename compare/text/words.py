@@ -57,5 +57,10 @@ def lower_first(title: str) -> str:
 
 
 def shorten(text: str, limit: int = 62) -> str:
-    """``text`` cut at ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` cut to at most ``limit`` characters with an ellipsis, after a whole word when
+    one ends in the second half (no word cut into what reads as another word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"

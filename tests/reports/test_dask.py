@@ -235,7 +235,10 @@ def test_only_kernel_start_failures_are_retried(monkeypatch: pytest.MonkeyPatch)
             return _result(spec, FAILED, "cell 2 raised ValueError: x")
         return _result(spec, OK)
 
-    monkeypatch.setattr("compare.reports.kernel_run.execute_run", fake_execute_run)
+    def fake_execute_runs(specs: list[RunSpec]) -> list[Any]:
+        return [fake_execute_run(spec) for spec in specs]
+
+    monkeypatch.setattr("compare.reports.kernel_run.execute_runs", fake_execute_runs)
     results: dict[str, Any] = {}
     notes: list[str] = []
     specs = [_spec(name) for name in ("flaky", "dead", "broken", "fine")]
