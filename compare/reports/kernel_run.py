@@ -357,20 +357,16 @@ class _Session:
 
 
 def _ready_kernel(client: Any, session: _Session) -> tuple[str, str]:
-    """Give ``client`` a kernel: the session's, emptied for the next notebook, or a new one.
-    Returns (OK, "") or the failure of a kernel that did not start."""
-    from compare.reports.session import NEXT_RUN_CODE  # noqa: PLC0415
+    """Give ``client`` a kernel: the session's, emptied for the next notebook, or a new one
+    (:mod:`compare.reports.session`). Returns (OK, "") or the failure of a kernel that did not
+    start."""
+    from compare.reports.session import NEXT_CODE, START_CODE  # noqa: PLC0415
 
     if session.kc is not None:
         client.kc = session.kc
-        try:
-            msg_id = client.kc.execute(NEXT_RUN_CODE, silent=True, store_history=False)
-            reply = client.wait_for_reply(msg_id)
-            if reply is not None and reply["content"].get("status") == "ok":
-                return OK, ""
-        except Exception:  # the kernel is gone: start another below
-            pass
-        session.lost()
+        if _silently(client, NEXT_CODE):
+            return OK, ""
+        session.lost()  # the kernel is gone: start another
         client.kc = None
         client.km = session.manager()
     try:  # started here so that a start failure is told apart from a notebook's failure
@@ -379,7 +375,18 @@ def _ready_kernel(client: Any, session: _Session) -> tuple[str, str]:
     except Exception as exc:
         return FAILED, f"{KERNEL_START_FAILED}: {type(exc).__name__}: {exc}"
     session.kc = client.kc
+    if not _silently(client, START_CODE):
+        return FAILED, f"{KERNEL_START_FAILED}: the new kernel did not run its start-up code"
     return OK, ""
+
+
+def _silently(client: Any, code: str) -> bool:
+    """Run ``code`` in the client's kernel outside the notebook; True when it ran without error."""
+    try:
+        reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+    except Exception:
+        return False
+    return reply is not None and reply["content"].get("status") == "ok"
 
 
 def _execute(

@@ -1,21 +1,38 @@
 """Between two runs of one report in the same kernel (its languages, one after another).
 
 The report runner executes the languages of one report in one kernel
-(:func:`compare.reports.kernel_run.execute_runs`): what was loaded and computed in-process
-(the processed table, the panels, geometries, memoised intervals) serves every language, while
-each language's notebook starts from an empty namespace. :func:`next_run` is what the runner sends
-the kernel before each run after the first.
+(:func:`compare.reports.kernel_run.execute_runs`): what the first run loaded and computed
+in-process (the processed table, the panels, geometries, fitted models, memoised intervals)
+serves the others, while each run's notebook starts as in a new kernel: an empty namespace
+(history and execution count too), the working directory and environment variables the kernel
+started with, and the source language. What a notebook changes inside an imported module
+(an attribute, an option) is not undone: the report notebooks change none.
+
+The runner sends :data:`START_CODE` to a new kernel before its first run and :data:`NEXT_CODE`
+before each later run (silently, outside the notebook).
 """
 
 from __future__ import annotations
 
-#: The code the runner executes (silently, outside the notebook) before the next run.
-NEXT_RUN_CODE = "__import__('compare.reports.session', fromlist=['next_run']).next_run()"
+import os
+from typing import Any
+
+START_CODE = "__import__('compare.reports.session', fromlist=['start']).start()"
+NEXT_CODE = "__import__('compare.reports.session', fromlist=['next_run']).next_run()"
+
+#: What the kernel started with: working directory and environment.
+_STARTED: dict[str, Any] = {}
+
+
+def start() -> None:
+    """Remember the kernel's working directory and environment (before its first run)."""
+    _STARTED["cwd"] = os.getcwd()
+    _STARTED["environ"] = dict(os.environ)
 
 
 def next_run() -> None:
-    """Empty the kernel's namespace (as a new session: history and execution count too) and set
-    the language back to the source language; modules and their caches stay loaded."""
+    """Empty the namespace (a new session), go back to the working directory and environment
+    the kernel started with, and to the source language; modules and their caches stay."""
     from IPython import get_ipython  # noqa: PLC0415
 
     from compare.language import SOURCE_LANGUAGE, set_language  # noqa: PLC0415
@@ -23,4 +40,8 @@ def next_run() -> None:
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)
+    if "environ" in _STARTED:
+        os.environ.clear()
+        os.environ.update(_STARTED["environ"])
+        os.chdir(_STARTED["cwd"])
     set_language(SOURCE_LANGUAGE)
