@@ -1,4 +1,6 @@
-"""Execute and render one report run: ``execute_run(spec) -> RunResult``.
+"""Execute and render report runs: ``execute_runs(specs) -> [RunResult]`` for the languages of
+one report (one kernel, run after run, :mod:`compare.reports.session`), ``execute_run(spec)``
+for one.
 
 A pure function of a picklable :class:`~compare.reports.matrix.RunSpec`, so any executor can map it
 over the matrix (the local process pool of ``compare report`` now, Dask later). What it keeps
@@ -6,10 +8,12 @@ between calls in one worker process is only warm machinery, never notebook state
 server (:mod:`compare.reports.kernels`, one per code+data fingerprint), the nbconvert exporter and
 the imports.
 
-Each run: papermill injects the parameters (after checking the injected code is inert), a fresh
-kernel executes the notebook (papermill's client: per-cell status and timing in the metadata, a
-failing cell stops the run and is marked), the whole run has a deadline, the kernel is killed,
-and the executed notebook and its HTML are written atomically.
+Each run: papermill injects the parameters (after checking the injected code is inert), the
+report's kernel executes the notebook from a clean start (papermill's client: per-cell status and
+timing in the metadata, a failing cell stops the run and is marked), the run has a deadline (a
+run past it has its kernel killed; the next language gets a new one), and the executed notebook
+and its HTML are written atomically. The kernel is stopped after the report's last language:
+what its runs computed in-process (panels, fitted models, colours) never outlives the report.
 """
 
 from __future__ import annotations

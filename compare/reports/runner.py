@@ -8,10 +8,11 @@
 3. validate every remaining run's parameters (:mod:`compare.reports.params`) before anything
    executes: one error lists every bad run, exit status 2;
 4. execute on ``--executor local`` (``--workers`` processes) or ``dask`` (a ``LocalCluster``, or
-   the cluster at ``--scheduler``), see :mod:`compare.reports.executors`: each run is
-   :func:`compare.reports.kernel_run.execute_run` (a fresh kernel forked from the worker's warm fork
-   server), with a progress bar and a per-run ``--timeout``; a failing run is recorded and the
-   others go on; a kernel that does not start is retried;
+   the cluster at ``--scheduler``), see :mod:`compare.reports.executors`: the languages of a
+   report are :func:`compare.reports.kernel_run.execute_runs` (one kernel forked from the
+   worker's warm fork server runs them one after another, each from a clean start,
+   :mod:`compare.reports.session`), with a progress bar and a per-run ``--timeout``; a failing
+   run is recorded and the others go on; a kernel that does not start is retried;
 5. after each run, ``reports/manifest.json`` and ``reports/index.html`` are rewritten atomically,
    so a killed command leaves the previous reports and a consistent manifest.
 
@@ -173,8 +174,8 @@ def make_plan(
                 kernel=kernel,
             )
         )
-    # English first (the other languages then read its memoised intervals, compare.stats.memo),
-    # longest first (durations of the last runs), so that no worker is left with a long tail
+    # longest first (durations of the last runs), so that no worker is left with a long tail;
+    # the executors run a report's languages together, English first (executors.by_report)
     todo.sort(key=lambda s: (s.language != "en", -_duration(previous, s.run_id)))
     return Plan(runs, todo, fresh, code, data, shas, state, why)
 
