@@ -256,18 +256,21 @@ def indicator_comparison(
     from compare.errors import ParameterError  # noqa: PLC0415
     from compare.stats.comparison import compare_regions  # noqa: PLC0415
     from compare.stats.panel import read_panel  # noqa: PLC0415
+    from compare.text.comparisons import group_label  # noqa: PLC0415
 
     pair = tuple(groups)
     try:
         return compare_regions(indicator, year, pair, classification, home=home)
-    except ParameterError as exc:
+    except ParameterError:  # its message is for the console (English): the note says it here
         years = read_panel(indicator, home).years
         if year is not None or not years:
             raise
         comparison = compare_regions(indicator, years[-1], pair, classification, home=home)
         comparison.year_note = t(
-            "{year}: the latest year with data ({why})", year=years[-1], why=exc
-        )
+            "{year}: the latest year with data (no year has at least {n} countries with data "
+            "in both {a} and {b})", year=years[-1], n=MIN_COUNTRIES, a=group_label(pair[0]),
+            b=group_label(pair[1]),
+        )  # fmt: skip
         comparison.notes[0] = comparison.year_note
         return comparison
 
