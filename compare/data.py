@@ -155,13 +155,12 @@ def _in_groups(frame: pd.DataFrame, chosen: tuple[str, ...], classification: str
     group a country belongs to in that year)."""
     from compare.geo import regions  # noqa: PLC0415
 
+    years = [int(y) for y in frame["year"].unique()]
+    pairs = list(zip(frame["year"].astype(int), frame["iso3"], strict=True))
     parts = []
     for group in chosen:
-        inside = pd.Series(False, index=frame.index)
-        for year, rows in frame.groupby("year", sort=False):
-            inside[rows.index] = rows["iso3"].isin(
-                regions.members(group, classification, int(year))
-            )
+        members = {year: set(regions.members(group, classification, year)) for year in years}
+        inside = [iso3 in members[year] for year, iso3 in pairs]
         parts.append(frame[inside].assign(region=group))
     if not parts:
         return frame.iloc[0:0].assign(region=None).reset_index(drop=True)

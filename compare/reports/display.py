@@ -58,15 +58,15 @@ def figure_json(fig: Any) -> dict[str, Any]:
     return json.loads(pio.to_json(fig, validate=False, remove_uids=False))
 
 
-def figure_html(fig: Any, caption: str | None = None) -> str:
+def figure_html(fig: Any, caption: str | None = None, plot: dict[str, Any] | None = None) -> str:
     """``<figure>`` with the plot ``<div>`` (plotly.js not included) and an escaped caption
     (a ``<figcaption>``; kept for screen readers and search but not shown twice when the figure
-    draws the caption itself, as every figure of :mod:`compare.figures` does)."""
+    draws the caption itself, as every figure of :mod:`compare.figures` does). ``plot``: the
+    figure's :func:`figure_json` when the caller has it already."""
     import uuid  # noqa: PLC0415
 
     text = caption_of(fig) if caption is None else caption
-    plot = figure_json(fig)
-    plot["config"] = _PLOT_CONFIG
+    plot = {**(figure_json(fig) if plot is None else plot), "config": _PLOT_CONFIG}
     # The page's Content-Security-Policy runs no inline script: the figure is data (a JSON
     # block the browser never executes, with <, > and & escaped) that reports/assets/report.js
     # draws with Plotly.newPlot.
@@ -94,9 +94,10 @@ def bundle(fig: Any, caption: str | None = None) -> dict[str, Any]:
     text = caption_of(fig) if caption is None else caption
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "Figure"
     data = figure_payload(fig)
+    plot = figure_json(fig)  # once: the page's HTML and the notebook's JSON carry the same
     return {
-        "text/html": figure_html(fig, text),
-        PLOTLY_MIMETYPE: figure_json(fig),
+        "text/html": figure_html(fig, text, plot),
+        PLOTLY_MIMETYPE: plot,
         "text/plain": f"{title}. {text}".strip(),
         **({DATA_MIMETYPE: data} if data is not None else {}),
     }

@@ -21,6 +21,7 @@ killing any kernel it still has.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -209,6 +210,10 @@ def _serve(fd: int, modules: Sequence[str], owned: str = "") -> None:
     children: set[int] = set()
     try:
         status = _preload(modules)
+        # what was preloaded lives as long as every kernel: the kernels' garbage collections
+        # need not scan it (and pages shared after fork stay shared)
+        gc.collect()
+        gc.freeze()
         _send(sock, {"ready": True, "pid": os.getpid(), **status})
         for line in sock.makefile("rb"):
             request = json.loads(line)
