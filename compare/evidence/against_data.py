@@ -15,7 +15,6 @@ from compare.evidence.claims import (
     citation_keys,
     citation_years,
     evidence_dir,
-    fmt_value,
     load_claims,
 )
 from compare.geo.countries import reference
@@ -23,8 +22,12 @@ from compare.geo.regions import members
 from compare.stats.comparison import compare_regions
 from compare.stats.over_time import regional_means
 from compare.stats.panel import coverage, read_panel
-from compare.text.numbers import is_missing, share
-from compare.text.words import plural
+from compare.text.comparisons import group_label, title_label
+from compare.text.escape import quote
+from compare.text.evidence import measure, place, with_unit
+from compare.text.i18n import N_, _, ngettext, t
+from compare.text.numbers import decimal, fixed, is_missing, share
+from compare.text.numbers import value as unit_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,30 +50,31 @@ CVD_COLUMNS = [
 ]  # fmt: skip
 
 _NO_DATA_NOTES = {
-    "employers_value_mc": (
+    "employers_value_mc": N_(
         "INDEX.md: Cedefop (2023) is qualitative, with no country percentages found; the "
         "region-level employer figures listed in INDEX.md (rows X...) are commercial voluntary "
         "samples, not comparable statistics."
     ),
-    "graduates_employed_short_term": "The catalog has no graduate-employment indicator.",
-    "lac_unharmonised_systems": "No dataset on the harmonisation of education systems.",
-    "jobs_partially_automatable": "No automation-risk indicator in the catalog.",
+    "graduates_employed_short_term": N_("The catalog has no graduate-employment indicator."),
+    "lac_unharmonised_systems": N_("No dataset on the harmonisation of education systems."),
+    "jobs_partially_automatable": N_("No automation-risk indicator in the catalog."),
 }
 
 
 def _no_data_note(row: Any, gaps: dict[str, Any]) -> str:
     """Why no country data can speak to a claim."""
-    specific = _NO_DATA_NOTES.get(row.measure_id, "")
+    specific = _(_NO_DATA_NOTES.get(row.measure_id, ""))
     if row.geography_type == "institution" or not is_missing(row.case_id):
-        base = "A figure about one institution or case study: no country dataset measures it."
+        base = _("A figure about one institution or case study: no country dataset measures it.")
     elif row.family == "employer_recognition" and "employer_recognition_pct" in gaps:
-        base = f"No per-country data: {gaps['employer_recognition_pct'].why}"
+        base = t("No per-country data: {why}", why=_(gaps["employer_recognition_pct"].why))
     elif row.geography_type == "country":
-        base = "No indicator in the catalog measures this for the country."
+        base = _("No indicator in the catalog measures this for the country.")
     else:
-        base = (
+        base = t(
             "No indicator in the catalog measures this, and no per-country public data were "
-            "found (INDEX.md, 'Not found')."
+            "found (INDEX.md, {section}).",
+            section=quote("Not found"),
         )
     return f"{base} {specific}".strip()
 
@@ -112,20 +116,27 @@ def group_composition(group: str, classification: str = "m49", year: int | None 
     codes = members(group, classification, year)
     table = reference().iso3
     countries = sum(table.get(code, {}).get("status") == "Yes" for code in codes)
-    return (
-        f"{plural(len(codes), 'member')}: {plural(countries, 'country')} and "
-        f"{plural(len(codes) - countries, 'territory')}"
+    territories = len(codes) - countries
+    return t(
+        "{members}: {countries} and {territories}",
+        members=ngettext("{n} member", "{n} members", len(codes)).format(n=len(codes)),
+        countries=ngettext("{n} country", "{n} countries", countries).format(n=countries),
+        territories=ngettext("{n} territory", "{n} territories", territories).format(n=territories),
     )
 
 
 def _why_not(cov: Any, threshold: float) -> str:
     covered = (
-        "no population figures" if cov.share is None else f"{share(cov.share)} of the population"
+        _("no population figures")
+        if cov.share is None
+        else t("{share} of the population", share=share(cov.share))
     )
-    return (
-        f"{cov.year}: {cov.n_with_data} of {cov.n_members} countries, {covered} "
-        f"(below {threshold:.1%} or fewer than {plural(MIN_COUNTRIES, 'country')})"
-    )
+    return t(
+        "{year}: {n} of {members} countries, {covered} (below {threshold} or fewer than "
+        "{minimum})", year=cov.year, n=cov.n_with_data, members=cov.n_members, covered=covered,
+        threshold=share(threshold),
+        minimum=ngettext("{n} country", "{n} countries", MIN_COUNTRIES).format(n=MIN_COUNTRIES),
+    )  # fmt: skip
 
 
 def _choose(covs: dict[int, Any], threshold: float, target: int | None, label: str) -> _YearChoice:
@@ -133,23 +144,24 @@ def _choose(covs: dict[int, Any], threshold: float, target: int | None, label: s
     ``target`` (or the earliest after it when none is before)."""
     ok = sorted(y for y, (_, passes) in covs.items() if passes)
     if not ok:
-        return _YearChoice(None, f"{label}: no year has enough coverage")
+        return _YearChoice(None, t("{label}: no year has enough coverage", label=label))
     if target is None:
         chosen = ok[-1]
         later = [y for y in covs if y > chosen]
-        basis = f"latest year with enough coverage: {chosen}"
+        basis = t("latest year with enough coverage: {year}", year=chosen)
     else:
         before = [y for y in ok if y <= target]
         chosen = before[-1] if before else ok[0]
         later = [y for y in covs if chosen < y <= target]
-        basis = f"year of the cited source ({label}): {target}; data year used: {chosen}"
+        basis = t("year of the cited source ({label}): {target}; data year used: {year}",
+                  label=label, target=target, year=chosen)  # fmt: skip
         if chosen == target:
-            basis += " (same year)"
+            basis += _(" (same year)")
         elif target not in covs:
-            basis += f" (no data for {target})"
+            basis += t(" (no data for {year})", year=target)
     skipped = [_why_not(covs[y][0], threshold) for y in sorted(later, reverse=True)]
     if skipped:
-        basis += "; later years fall short: " + "; ".join(skipped)
+        basis += t("; later years fall short: {years}", years="; ".join(skipped))
     return _YearChoice(chosen, basis)
 
 
@@ -174,13 +186,15 @@ def _internet_rows(
     """The claim against 100 - population-weighted internet use of LAC (latest + cited years)."""
 
     first = mentions.iloc[0]
-    choices = [(first, _choose(covs, threshold, None, "latest"), "latest year")]
-    rules = ["latest year with enough coverage"]
+    choices = [(first, _choose(covs, threshold, None, _("latest")), _("latest year"))]
+    rules = [_("latest year with enough coverage")]
     for year, (claim_id, keys) in sorted(_cited_years(mentions).items(), reverse=True):
         cited = mentions[mentions["claim_id"] == claim_id].iloc[0]
         label = "; ".join(keys)
-        choices.append((cited, _choose(covs, threshold, year, label), f"year of {label}"))
-        rules.append(f"year of the cited source: {year} ({label})")
+        choices.append(
+            (cited, _choose(covs, threshold, year, label), t("year of {label}", label=label))
+        )
+        rules.append(t("year of the cited source: {year} ({label})", year=year, label=label))
     years = sorted({c.year for _, c, _ in choices if c.year is not None})
     means = regional_means(INTERNET_INDICATOR, years=years, home=home, threshold=threshold)
     means = means[means["group"] == LAC].set_index("year")
@@ -195,17 +209,18 @@ def _internet_rows(
             data_unit="percent",
             year_basis=choice.basis,
             comparability="proxy",
-            method=(
+            method=t(
                 "Share of the population of UN M49 Latin America & Caribbean NOT using the "
                 "internet: 100 minus the population-weighted mean of internet_users_pct "
                 "(compare.stats.regional_means; weights: population of the same year; the "
-                f"weighted mean needs data covering at least {threshold:.1%} of the population)"
+                "weighted mean needs data covering at least {threshold} of the population)",
+                threshold=share(threshold),
             ),
-            note=(
+            note=t(
                 "Not the same measure: 'digital divide' / 'stable access to technology' is "
                 "broader than not using the internet; the paper says 'Latin America', the data "
-                "group is M49 Latin America & Caribbean "
-                f"({group_composition(LAC, 'm49', choice.year)})."
+                "group is M49 Latin America & Caribbean ({composition}).",
+                composition=group_composition(LAC, "m49", choice.year),
             ),
         )
         if choice.year is None:
@@ -215,8 +230,12 @@ def _internet_rows(
         cell = means.loc[choice.year]
         value = 100.0 - float(cell["weighted_mean"])
         row.update(
-            label=(
-                f"{claim.claim_id} ({fmt_value(claim.value)}%) vs LAC offline {choice.year} ({why})"
+            label=t(
+                "{claim_id} ({claim}) vs LAC offline {year} ({why})",
+                claim_id=claim.claim_id,
+                claim=with_unit(claim.value, "percent"),
+                year=choice.year,
+                why=why,
             ),
             data_value=value,
             data_ci_low=100.0 - float(cell["weighted_ci_high"]),
@@ -226,16 +245,28 @@ def _internet_rows(
             n_countries=int(cell["n"]),
             n_members=int(cell["n_members"]),
             difference=float(claim.value) - value,
-            verdict=(
-                f"claim {fmt_value(claim.value)}% vs data {value:.1f}% in {choice.year} "
-                f"({int(cell['n'])} of {int(cell['n_members'])} members, "
-                f"{share(float(cell['coverage_pop']))} of the population): the claim is "
-                f"{abs(float(claim.value) - value):.1f} points "
-                f"{'higher' if claim.value > value else 'lower'}"
-            ),
+            verdict=_verdict(claim.value, value, choice.year, cell),
         )
         rows.append(row)
     return rows
+
+
+def _verdict(claimed: float, value: float, year: int, cell: Any) -> str:
+    """``claim 47% vs data 24.6% in 2023 (...): the claim is 22.4 points higher``."""
+    words = {
+        "claim": with_unit(claimed, "percent"),
+        "data": unit_value(value, "percent"),
+        "year": year,
+        "n": int(cell["n"]),
+        "members": int(cell["n_members"]),
+        "share": share(float(cell["coverage_pop"])),
+        "points": decimal(abs(float(claimed) - value), 1),
+    }
+    if claimed > value:
+        return t("claim {claim} vs data {data} in {year} ({n} of {members} members, {share} of "
+                 "the population): the claim is {points} points higher", **words)  # fmt: skip
+    return t("claim {claim} vs data {data} in {year} ({n} of {members} members, {share} of the "
+             "population): the claim is {points} points lower", **words)  # fmt: skip
 
 
 def _government_rows(mentions: pd.DataFrame, threshold: float, home: Any) -> list[dict[str, Any]]:
@@ -250,9 +281,13 @@ def _government_rows(mentions: pd.DataFrame, threshold: float, home: Any) -> lis
         for group, stats in comparison.per_group.items():
             row = _base_row(first, mentions)
             row.update(
-                label=(
-                    f"{first.claim_id} ({fmt_value(first.value)}%) context: {indicator} "
-                    f"{'LAC' if group == LAC else group} {comparison.year}"
+                label=t(
+                    "{claim_id} ({claim}) context: {indicator} {group} {year}",
+                    claim_id=first.claim_id,
+                    claim=with_unit(first.value, "percent"),
+                    indicator=indicator,
+                    group=_("LAC") if group == LAC else group_label(group),
+                    year=comparison.year,
                 ),
                 indicator=indicator,
                 data_group=group,
@@ -261,9 +296,10 @@ def _government_rows(mentions: pd.DataFrame, threshold: float, home: Any) -> lis
                 data_unit=comparison.unit,
                 data_year=int(comparison.year),
                 year_basis=comparison.year_note,
-                year_rule=(
+                year_rule=t(
                     "compare_regions: latest year both groups pass the coverage rule "
-                    f"(data covering at least {threshold:.1%} of the population)"
+                    "(data covering at least {threshold} of the population)",
+                    threshold=share(threshold),
                 ),
                 coverage=stats.coverage_pop,
                 n_countries=int(stats.n_with_data),
@@ -274,25 +310,33 @@ def _government_rows(mentions: pd.DataFrame, threshold: float, home: Any) -> lis
                 gap_ci_low=gap.ci_low,
                 gap_ci_high=gap.ci_high,
                 comparability="context only",
-                method=(
-                    f"compare.stats.compare_regions('{indicator}'): unweighted mean of the "
-                    "countries of the group (population-weighted mean "
-                    + (
-                        f"{stats.weighted_mean:.3f}"
+                method=t(
+                    "compare.stats.compare_regions('{indicator}'): unweighted mean of the "
+                    "countries of the group (population-weighted mean {weighted})",
+                    indicator=indicator,
+                    weighted=(
+                        fixed(stats.weighted_mean, 3)
                         if stats.weighted_mean is not None
-                        else f"withheld: {stats.weighted_withheld_reason}"
-                    )
-                    + ")"
+                        else t("withheld: {reason}", reason=stats.weighted_withheld_reason)
+                    ),
                 ),
-                verdict=(
-                    f"not the same measure: {comparison.title or indicator} ({comparison.unit}) "
-                    f"{group} {stats.mean:.3f}; Europe - LAC gap {gap.value:.3f} "
-                    f"[{gap.ci_low:.3f}, {gap.ci_high:.3f}] in {comparison.year}"
+                verdict=t(
+                    "not the same measure: {title} ({unit}) {group} {mean}; Europe - LAC gap "
+                    "{gap} [{low}, {high}] in {year}",
+                    title=title_label(comparison.title) if comparison.title else indicator,
+                    unit=_(comparison.unit),
+                    group=group_label(group),
+                    mean=fixed(stats.mean, 3),
+                    gap=fixed(gap.value, 3),
+                    low=fixed(gap.ci_low, 3),
+                    high=fixed(gap.ci_high, 3),
+                    year=comparison.year,
                 ),
-                note=(
+                note=t(
                     "No per-country data on universities' micro-credential exchange systems "
                     "exist; national digital-government indices describe governments, not "
-                    "universities. " + comparison.verdict
+                    "universities. {verdict}",
+                    verdict=comparison.verdict,
                 ),
             )
             rows.append(row)
@@ -343,7 +387,7 @@ def claims_vs_data(
     evidence = _evidence_rows(claims)
     rows: list[dict[str, Any]] = []
     covs = None
-    for (measure_id, _), mentions in evidence.groupby(["measure_id", "geography"], sort=False):
+    for (measure_id, _place), mentions in evidence.groupby(["measure_id", "geography"], sort=False):
         first = mentions.iloc[0]
         if measure_id in INTERNET_PROXY_MEASURES:
             covs = covs or _eligible_years(INTERNET_INDICATOR, LAC, threshold, home)
@@ -353,9 +397,9 @@ def claims_vs_data(
         else:
             row = _base_row(first, mentions)
             row.update(
-                label=f"{first.claim_id} {first.measure} [{first.geography}]",
+                label=f"{first.claim_id} {measure(first.measure)} [{place(first.geography)}]",
                 comparability="none",
-                verdict="no data can speak to this claim",
+                verdict=_("no data can speak to this claim"),
                 note=_no_data_note(first, gaps),
             )
             rows.append(row)

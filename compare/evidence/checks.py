@@ -29,6 +29,20 @@ from compare.evidence.claims import (
     normalise_space,
     with_unit,
 )
+from compare.language import SOURCE_LANGUAGE, current
+from compare.text.comparisons import group_label
+from compare.text.escape import foreign, quote
+from compare.text.evidence import (
+    country_of,
+    institution,
+    measure,
+    named,
+    place,
+    section,
+    stated,
+    unit_word,
+)
+from compare.text.i18n import _, ngettext, t
 from compare.text.numbers import is_missing
 
 if TYPE_CHECKING:
@@ -60,13 +74,20 @@ def _interval(row: Any) -> tuple[float, float]:
 
 def _show(row: Any) -> str:
     """A claim as '35% (P009, line 31)'."""
-    value = with_unit(row.value, row.unit)
-    if not is_missing(row.value_high):
-        value = f"{fmt_value(row.value, row.unit)}–{with_unit(row.value_high, row.unit)}"
-    prefix = {"more than": "more than ", "at least": "at least ", "almost": "almost "}.get(
-        row.qualifier, ""
-    )
-    return f"{prefix}{value} ({row.claim_id}, line {row.line})"
+    figure = stated(row.value, row.value_high, row.unit, row.qualifier)
+    return t("{figure} ({claim_id}, line {line})", figure=figure, claim_id=row.claim_id,
+             line=row.line)  # fmt: skip
+
+
+def _about(row: Any) -> str:
+    """A claim's measure and place: ``'share of employers ...' (Europe)``."""
+    return t("{measure} ({place})", measure=named(measure(row.measure)),
+             place=place(row.geography))  # fmt: skip
+
+
+def _number(value: float) -> str:
+    """A value as Python writes it (English) or as the reader's language does."""
+    return str(value) if current() == SOURCE_LANGUAGE else fmt_value(value)
 
 
 def _is_own_method(kind: str) -> bool:
@@ -79,14 +100,17 @@ def _out_of_range(claims: pd.DataFrame) -> list[_Finding]:
         low, high = UNITS[row.unit]
         values = [row.value] + ([] if is_missing(row.value_high) else [row.value_high])
         problems = [
-            f"{fmt_value(v)} outside [{low}, {high if high is not None else '∞'}]"
+            t("{value} outside [{low}, {high}]", value=fmt_value(v), low=low,
+              high=high if high is not None else "∞")
             for v in values
             if (low is not None and v < low) or (high is not None and v > high)
-        ]
+        ]  # fmt: skip
         if row.unit in INTEGER_UNITS:
-            problems += [f"{v} is not a whole number" for v in values if float(v) % 1]
+            problems += [
+                t("{value} is not a whole number", value=_number(v)) for v in values if float(v) % 1
+            ]
         if not is_missing(row.value_high) and row.value_high < row.value:
-            problems.append("value_high is below value")
+            problems.append(_("value_high is below value"))
         if problems:
             found.append(
                 _Finding(
@@ -94,7 +118,12 @@ def _out_of_range(claims: pd.DataFrame) -> list[_Finding]:
                     "medium",
                     (row.claim_id,),
                     (row.measure_id,),
-                    f"{row.claim_id} ({row.unit}): " + "; ".join(problems),
+                    t(
+                        "{claim_id} ({unit}): {problems}",
+                        claim_id=row.claim_id,
+                        unit=unit_word(row.unit),
+                        problems="; ".join(problems),
+                    ),
                 )
             )
     return found
@@ -111,14 +140,14 @@ def _as_duration(row: Any) -> tuple[float, float]:
 def _value_conflicts(claims: pd.DataFrame) -> list[_Finding]:
     """The same measure of the same place stated with values that cannot all hold."""
     found = []
-    for (measure_id, geography), group in claims.groupby(["measure_id", "geography"], sort=True):
+    for (measure_id, _geography), group in claims.groupby(["measure_id", "geography"], sort=True):
         if len(group) < 2:
             continue
         units = set(group["unit"])
         rows = list(group.itertuples(index=False))
         if units == {"year", "years"}:
             intervals = [_as_duration(r) for r in rows]
-            note = " (a year range compared as its span in years)"
+            note = _(" (a year range compared as its span in years)")
         elif len(units) == 1:
             intervals = [_interval(r) for r in rows]
             note = ""
@@ -129,8 +158,11 @@ def _value_conflicts(claims: pd.DataFrame) -> list[_Finding]:
                     "low",
                     tuple(r.claim_id for r in rows),
                     (measure_id,),
-                    f"'{rows[0].measure}' ({geography}) is stated in different units: "
-                    + ", ".join(sorted(units)),
+                    t(
+                        "{about} is stated in different units: {units}",
+                        about=_about(rows[0]),
+                        units=", ".join(unit_word(u) for u in sorted(units)),
+                    ),
                 )
             )
             continue
@@ -138,17 +170,23 @@ def _value_conflicts(claims: pd.DataFrame) -> list[_Finding]:
         high = min(i[1] for i in intervals)
         if low > high:
             spans = "; ".join(
-                f"'{normalise_space(r.quote)}' = {_fmt_interval(i)} ({r.claim_id}, line {r.line})"
+                t("{quote} = {interval} ({claim_id}, line {line})",
+                  quote=quote(normalise_space(r.quote)), interval=_fmt_interval(i),
+                  claim_id=r.claim_id, line=r.line)
                 for r, i in zip(rows, intervals, strict=True)
-            )
+            )  # fmt: skip
             found.append(
                 _Finding(
                     "value_conflict",
                     "medium",
                     tuple(r.claim_id for r in rows),
                     (measure_id,),
-                    f"'{rows[0].measure}' ({geography}) is given values that cannot all hold"
-                    f"{note}: {spans}",
+                    t(
+                        "{about} is given values that cannot all hold{note}: {spans}",
+                        about=_about(rows[0]),
+                        note=note,
+                        spans=spans,
+                    ),
                 )
             )
     return found
@@ -173,14 +211,19 @@ def _exclusive_shares(claims: pd.DataFrame) -> list[_Finding]:
         if group["measure_id"].nunique() < 2:
             continue
         parts, total = [], 0.0
-        for _, rows in group.groupby("measure_id", sort=True):
+        for _measure_id, rows in group.groupby("measure_id", sort=True):
             lowest = min(_interval(r)[0] for r in rows.itertuples(index=False))
             total += max(lowest, 0.0)
             mentions = ", ".join(
-                f"{r.claim_id} {r.section.lower()} line {r.line}"
+                t("{claim_id} {section} line {line}", claim_id=r.claim_id,
+                  section=section(r.section).lower(), line=r.line)
                 for r in rows.itertuples(index=False)
-            )
-            parts.append(f"'{rows['measure'].iloc[0]}' = {fmt_value(lowest)}% ({mentions})")
+            )  # fmt: skip
+            parts.append(
+                t("{measure} = {value} ({mentions})",
+                  measure=named(measure(rows["measure"].iloc[0])),
+                  value=with_unit(lowest, "percent"), mentions=mentions)
+            )  # fmt: skip
         if total > 100:
             found.append(
                 _Finding(
@@ -188,8 +231,14 @@ def _exclusive_shares(claims: pd.DataFrame) -> list[_Finding]:
                     "high",
                     tuple(group["claim_id"]),
                     tuple(sorted(group["measure_id"].unique())),
-                    "Mutually exclusive shares of the same base "
-                    f"({group_id}) sum to {fmt_value(total)}% (> 100%): " + "; ".join(parts),
+                    t(
+                        "Mutually exclusive shares of the same base ({group}) sum to {total} "
+                        "(> {whole}): {parts}",
+                        group=group_id,
+                        total=with_unit(total, "percent"),
+                        whole=with_unit(100, "percent"),
+                        parts="; ".join(parts),
+                    ),
                 )
             )
     return found
@@ -209,7 +258,7 @@ def _figure_reuse(claims: pd.DataFrame) -> list[_Finding]:
     found = []
     rows = _evidence_rows(claims).copy()
     rows["high_key"] = rows["value_high"].fillna(-1.0)
-    for (value, _, unit), group in rows.groupby(["value", "high_key", "unit"], sort=True):
+    for (value, _high, unit), group in rows.groupby(["value", "high_key", "unit"], sort=True):
         shown = with_unit(value, unit)
         measures = group.drop_duplicates("measure_id")
         if len(measures) < 2:
@@ -227,8 +276,12 @@ def _figure_reuse(claims: pd.DataFrame) -> list[_Finding]:
                 "medium" if len(measures) >= 3 else "low",
                 tuple(group["claim_id"]),
                 tuple(measures["measure_id"]),
-                f"The figure {shown} is attached to {len(measures)} different measures: "
-                + described,
+                t(
+                    "The figure {figure} is attached to {n} different measures: {measures}",
+                    figure=shown,
+                    n=len(measures),
+                    measures=described,
+                ),
             )
         )
     return found
@@ -236,16 +289,21 @@ def _figure_reuse(claims: pd.DataFrame) -> list[_Finding]:
 
 def _citations(rows: pd.DataFrame) -> str:
     """The distinct citations of some rows, ' | '-separated, or 'no citation'."""
-    found = [c for c in dict.fromkeys(rows["citation"]) if c]
-    return " | ".join(found) if found else "no citation"
+    found = [foreign(c) for c in dict.fromkeys(rows["citation"]) if c]
+    return " | ".join(found) if found else _("no citation")
 
 
 def _describe_measure(rows: pd.DataFrame) -> str:
     first = rows.iloc[0]
-    return (
-        f"'{first['measure']}' [{first['geography']}] cited as {_citations(rows)} "
-        f"({', '.join(rows['claim_id'])})"
-    )
+    words = {
+        "measure": named(measure(first["measure"])),
+        "place": place(first["geography"]),
+        "claim_ids": ", ".join(rows["claim_id"]),
+    }
+    if not (rows["citation"] != "").any():
+        return t("{measure} [{place}] cited as no citation ({claim_ids})", **words)
+    return t("{measure} [{place}] cited as {citations} ({claim_ids})", citations=_citations(rows),
+             **words)  # fmt: skip
 
 
 def _table_vs_text(claims: pd.DataFrame) -> list[_Finding]:
@@ -260,13 +318,14 @@ def _table_vs_text(claims: pd.DataFrame) -> list[_Finding]:
             others = claims[
                 (claims["measure_id"] == row.measure_id) & (claims["claim_id"] != row.claim_id)
             ]
+            mentions = [  # computed apart: Babel extracts no message nested in another's call
+                t("{claim_id} line {line} ({citation})", claim_id=o.claim_id, line=o.line,
+                  citation=foreign(o.citation) or _("no citation"))
+                for o in others.itertuples(index=False)
+            ]  # fmt: skip
             elsewhere = (
-                "; elsewhere in the paper: "
-                + ", ".join(
-                    f"{o.claim_id} line {o.line} ({o.citation or 'no citation'})"
-                    for o in others.itertuples(index=False)
-                )
-                if not others.empty
+                t("; elsewhere in the paper: {mentions}", mentions=", ".join(mentions))
+                if mentions
                 else ""
             )
             found.append(
@@ -275,9 +334,16 @@ def _table_vs_text(claims: pd.DataFrame) -> list[_Finding]:
                     "medium",
                     (row.claim_id, *others["claim_id"]),
                     (row.measure_id,),
-                    f"Table 1 case {row.case_id} gives '{row.quote}' ({row.claim_id}, line "
-                    f"{row.line}), but the case {row.case_id} narrative reports no "
-                    f"{with_unit(row.value, row.unit)} figure{elsewhere}",
+                    t(
+                        "Table 1 case {case} gives {quote} ({claim_id}, line {line}), but the "
+                        "case {case} narrative reports no {figure} figure{elsewhere}",
+                        case=row.case_id,
+                        quote=quote(row.quote),
+                        claim_id=row.claim_id,
+                        line=row.line,
+                        figure=with_unit(row.value, row.unit),
+                        elsewhere=elsewhere,
+                    ),
                 )
             )
             continue
@@ -292,10 +358,16 @@ def _table_vs_text(claims: pd.DataFrame) -> list[_Finding]:
                     "medium",
                     (other.claim_id, row.claim_id),
                     (other.measure_id, row.measure_id),
-                    f"Case {row.case_id}: the narrative says '{other.quote}' (line {other.line}); "
-                    f"Table 1 attaches the same {with_unit(row.value, row.unit)} to "
-                    f"'{row.quote}' "
-                    f"(line {row.line})",
+                    t(
+                        "Case {case}: the narrative says {narrative} (line {narrative_line}); "
+                        "Table 1 attaches the same {figure} to {table} (line {table_line})",
+                        case=row.case_id,
+                        narrative=quote(other.quote),
+                        narrative_line=other.line,
+                        figure=with_unit(row.value, row.unit),
+                        table=quote(row.quote),
+                        table_line=row.line,
+                    ),
                 )
             )
     return found
@@ -309,45 +381,75 @@ def _citation_checks(claims: pd.DataFrame) -> list[_Finding]:
         & (claims["role"] == "evidence")
         & ~claims["evidence_kind"].map(_is_own_method)
     ]
-    for (measure_id, geography), group in rows.groupby(["measure_id", "geography"], sort=True):
+    for (measure_id, _geography), group in rows.groupby(["measure_id", "geography"], sort=True):
         cited = group[group["citation_key"] != ""]
         uncited = group[(group["citation_key"] == "") & (group["section"] != SECTIONS_TABLE)]
         first = group.iloc[0]
         if not uncited.empty:
-            where = ", ".join(f"{r.claim_id} line {r.line}" for r in uncited.itertuples())
+            where = ", ".join(
+                t("{claim_id} line {line}", claim_id=r.claim_id, line=r.line)
+                for r in uncited.itertuples()
+            )
             if cited.empty:
-                severity, tail = "medium", "no mention of this figure in the paper cites a source"
+                severity = "medium"
+                tail = _("no mention of this figure in the paper cites a source")
             else:
                 severity = "low"
-                tail = "cited elsewhere as " + _citations(cited)
+                tail = t("cited elsewhere as {citations}", citations=_citations(cited))
             found.append(
                 _Finding(
                     "missing_citation",
                     severity,
                     tuple(uncited["claim_id"]),
                     (measure_id,),
-                    f"'{first['measure']}' ({geography}) = {_show(next(uncited.itertuples()))} "
-                    f"is given without a citation at {where}; {tail}",
+                    t(
+                        "{about} = {figure} is given without a citation at {where}; {tail}",
+                        about=_about(first),
+                        figure=_show(next(uncited.itertuples())),
+                        where=where,
+                        tail=tail,
+                    ),
                 )
             )
         key_sets = {citation_keys(k) for k in cited["citation_key"]}
         if len(key_sets) > 1:
             disjoint = any(not (a & b) for a, b in combinations(key_sets, 2))
             mentions = "; ".join(
-                f"{r.claim_id} line {r.line}: {r.citation}" for r in cited.itertuples()
-            )
+                t("{claim_id} line {line}: {citation}", claim_id=r.claim_id, line=r.line,
+                  citation=foreign(r.citation))
+                for r in cited.itertuples()
+            )  # fmt: skip
             found.append(
                 _Finding(
                     "citation_conflict",
                     "medium" if disjoint else "low",
                     tuple(cited["claim_id"]),
                     (measure_id,),
-                    f"'{first['measure']}' ({geography}, "
-                    f"{with_unit(first['value'], first['unit'])}) is attributed to "
-                    f"{'different' if disjoint else 'varying'} sources: {mentions}",
+                    (
+                        t(
+                            "{measure} ({place}, {figure}) is attributed to different sources: "
+                            "{mentions}",
+                            **_attributed(first, mentions),
+                        )
+                        if disjoint
+                        else t(
+                            "{measure} ({place}, {figure}) is attributed to varying "
+                            "sources: {mentions}",
+                            **_attributed(first, mentions),
+                        )
+                    ),
                 )
             )
     return found
+
+
+def _attributed(first: Any, mentions: str) -> dict[str, str]:
+    return {
+        "measure": named(measure(first["measure"])),
+        "place": place(first["geography"]),
+        "figure": with_unit(first["value"], first["unit"]),
+        "mentions": mentions,
+    }
 
 
 def review_window(claims: pd.DataFrame) -> tuple[int, int, str] | None:
@@ -383,15 +485,22 @@ def _citations_outside_window(claims: pd.DataFrame) -> list[_Finding]:
                 by_key.setdefault(key, []).append(row)
     found = []
     for key, hits in sorted(by_key.items()):
-        figures = "; ".join(f"{_show(r)} '{r.measure}'" for r in hits)
+        figures = "; ".join(f"{_show(r)} {named(measure(r.measure))}" for r in hits)
         found.append(
             _Finding(
                 "citation_outside_window",
                 "medium",
                 (*(r.claim_id for r in hits), window_id),
                 tuple(dict.fromkeys(r.measure_id for r in hits)),
-                f"{key} backs {figures}, but the review admits only studies published "
-                f"{start}–{end} ({window_id})",
+                t(
+                    "{key} backs {figures}, but the review admits only studies published "
+                    "{start}–{end} ({claim_id})",
+                    key=key,
+                    figures=figures,
+                    start=start,
+                    end=end,
+                    claim_id=window_id,
+                ),
             )
         )
     return found
@@ -407,21 +516,32 @@ def _case_structure(
     paper = claims[claims["document"] == "paper"]
     counts = cases["region"].value_counts()
     listing = "; ".join(
-        f"{region}: {', '.join(cases.loc[cases['region'] == region, 'institution'])}"
+        group_label(region)
+        + ": "
+        + ", ".join(map(institution, cases.loc[cases["region"] == region, "institution"]))
         for region in counts.index
     )
     for row in paper[paper["measure_id"] == "case_studies_per_region"].itertuples(index=False):
         per_region = {region: int(counts.get(region, 0)) for region in ("Europe", LAC)}
         if any(n != row.value for n in per_region.values()):
-            shown = ", ".join(f"{n} in {region}" for region, n in per_region.items())
+            shown = ", ".join(
+                t("{n} in {group}", n=n, group=group_label(region))
+                for region, n in per_region.items()
+            )
             found.append(
                 _Finding(
                     "contradiction",
                     "high",
                     (row.claim_id,),
                     (row.measure_id,),
-                    f"'{row.quote}' (line {row.line}) but the cases of Table 1 are {shown} "
-                    f"({listing}; UN M49 regions)",
+                    t(
+                        "{quote} (line {line}) but the cases of Table 1 are {shown} ({listing}; "
+                        "UN M49 regions)",
+                        quote=quote(row.quote),
+                        line=row.line,
+                        shown=shown,
+                        listing=listing,
+                    ),
                 )
             )
     for row in paper[paper["measure_id"] == "n_case_studies"].itertuples(index=False):
@@ -432,7 +552,11 @@ def _case_structure(
                     "high",
                     (row.claim_id,),
                     (row.measure_id,),
-                    f"'{row.quote}' (line {row.line}) but Table 1 lists {len(cases)} cases",
+                    ngettext(
+                        "{quote} (line {line}) but Table 1 lists {n} case",
+                        "{quote} (line {line}) but Table 1 lists {n} cases",
+                        len(cases),
+                    ).format(quote=quote(row.quote), line=row.line, n=len(cases)),
                 )
             )
     if selected is not None:
@@ -442,9 +566,13 @@ def _case_structure(
             said = paper[
                 (paper["measure_id"] == "n_case_studies") & (paper["section"] == "METHODOLOGY")
             ]
-            listed = "; ".join(f"{r.case} ({r.country})" for r in selected.itertuples(index=False))
+            listed = "; ".join(
+                f"{foreign(r.case)} ({country_of(r.country, r.iso3)})"
+                for r in selected.itertuples(index=False)
+            )
             presented = "; ".join(
-                f"{r.institution} ({r.country})" for r in cases.itertuples(index=False)
+                f"{institution(r.institution)} ({country_of(r.country, r.iso3)})"
+                for r in cases.itertuples(index=False)
             )
             found.append(
                 _Finding(
@@ -452,11 +580,18 @@ def _case_structure(
                     "high",
                     tuple(said["claim_id"]),
                     ("n_case_studies",),
-                    f"The methodology (lines {selected['line'].min()}–{selected['line'].max()}) "
-                    f"lists the selected cases as {listed}; the cases presented and summarised in "
-                    f"Table 1 are {presented} (countries only in the methodology: "
-                    f"{', '.join(sorted(chosen - shown))}; only in Table 1: "
-                    f"{', '.join(sorted(shown - chosen))})",
+                    t(
+                        "The methodology (lines {first}–{last}) lists the selected cases as "
+                        "{listed}; the cases presented and summarised in Table 1 are {presented} "
+                        "(countries only in the methodology: {only_listed}; only in Table 1: "
+                        "{only_presented})",
+                        first=selected["line"].min(),
+                        last=selected["line"].max(),
+                        listed=listed,
+                        presented=presented,
+                        only_listed=", ".join(sorted(chosen - shown)),
+                        only_presented=", ".join(sorted(shown - chosen)),
+                    ),
                 )
             )
     return found

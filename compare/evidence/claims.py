@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from compare.config import PACKAGE_DIR, paths, shared_dir
 from compare.errors import CompareError, DataError
 from compare.storage.reads import note as note_reads
+from compare.text.evidence import fmt_value, with_unit  # noqa: F401 - used from here too
 from compare.text.numbers import is_missing
 
 if TYPE_CHECKING:
@@ -344,18 +345,6 @@ def verify_quotes(claims: pd.DataFrame, texts: dict[str, str] | None = None) -> 
 # --------------------------------------------------------------------------- helpers
 
 
-def fmt_value(value: float, unit: str = "") -> str:
-    if unit == "year":
-        return str(int(value))
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def with_unit(value: float, unit: str) -> str:
-    """``35%``, ``42% change``, ``15,000 count``."""
-    suffix = {"percent": "%", "percent_change": "% change", "year": ""}.get(unit, f" {unit}")
-    return f"{fmt_value(value, unit)}{suffix}"
-
-
 def citation_keys(citation_key: str) -> frozenset[str]:
     return frozenset(part.strip() for part in citation_key.split(";") if part.strip())
 
@@ -416,15 +405,20 @@ def findings_at_least(findings: pd.DataFrame, severity: str = "low") -> pd.DataF
 
 def data_gaps(shared: str | Path | None = None) -> pd.DataFrame:
     """What per-country evidence does not exist: the catalog's ``gaps`` and the "Not found" list
-    of the mirror's INDEX.md (columns: gap, family, why, listed_in)."""
+    of the mirror's INDEX.md (columns: gap, family, why, listed_in). In another language than
+    English the catalog's words are translated and INDEX.md's, quoted as written, are marked
+    (:func:`compare.text.escape.foreign`: show the table with ``compare.show_quotes``)."""
     import pandas as pd  # noqa: PLC0415
 
     from compare.catalog import load_catalog  # noqa: PLC0415
+    from compare.text.escape import foreign  # noqa: PLC0415
+    from compare.text.i18n import _  # noqa: PLC0415
 
-    rows = [
-        {"gap": gap.title, "family": gap.family, "why": gap.why, "listed_in": "catalog.yml gaps"}
+    rows = [  # the catalog's words, translated; INDEX.md's quoted, marked in another language
+        {"gap": _(gap.title), "family": gap.family, "why": _(gap.why),
+         "listed_in": "catalog.yml gaps"}
         for gap in load_catalog().gaps.values()
-    ]
+    ]  # fmt: skip
     try:
         index = source_texts(shared)["index"]
     except CompareError:
@@ -434,6 +428,7 @@ def data_gaps(shared: str | Path | None = None) -> pd.DataFrame:
         if line.startswith("- "):
             gap, _, why = line[2:].partition(":")
             rows.append(
-                {"gap": gap.strip(), "family": "", "why": why.strip(), "listed_in": "INDEX.md"}
-            )
+                {"gap": foreign(gap.strip()), "family": "", "why": foreign(why.strip()),
+                 "listed_in": "INDEX.md"}
+            )  # fmt: skip
     return pd.DataFrame(rows, columns=["gap", "family", "why", "listed_in"])

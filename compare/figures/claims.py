@@ -11,6 +11,10 @@ from compare.figures import theme
 from compare.figures._common import POPULATION, _dedupe_legend, _finish, _new
 from compare.figures.figure_data import attach
 from compare.figures.theme import REGION_COLOURS, apply_theme, caption_text, wrap_caption
+from compare.language import SOURCE_LANGUAGE, current
+from compare.text.comparisons import family_label, group_label
+from compare.text.i18n import N_, _, ngettext, t
+from compare.text.numbers import percent
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
@@ -64,9 +68,7 @@ def _claims_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return frame, unit_column
 
 
-def claims_vs_data_chart(
-    table: pd.DataFrame, *, title: str = "Claims in the paper vs the data"
-) -> go.Figure:
+def claims_vs_data_chart(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Each claim's quoted value (open diamond) beside the value found in the data (dot, with its
     95% interval when the table has ``data_ci_low``/``data_ci_high``), one panel per unit.
 
@@ -74,8 +76,9 @@ def claims_vs_data_chart(
     written next to the claim, not drawn on its axis; a claim without data says "no data".
     ``table``: :func:`compare.evidence.claims.claims_vs_data` (claim_id, claim_value, data_value,
     data_year, ``claim_unit`` or ``unit``; optional label, data_unit, indicator, verdict, note).
+    ``title``: by default "Claims in the paper vs the data" in the reader's language.
     """
-    frame, _ = _claims_frame(table)
+    frame, _unit_column = _claims_frame(table)
     units = list(dict.fromkeys(frame["unit"]))
     fig = _unit_panels(frame, units)
     note = frame["verdict"] if "verdict" in frame else frame["claim_id"]
@@ -92,7 +95,7 @@ def claims_vs_data_chart(
         kind="claims_vs_data",
         indicators=indicators,
         years=years,
-        title=title,
+        title=_("Claims in the paper vs the data") if title is None else title,
         caption=caption,
         meta={
             "claims": list(frame["claim_id"]),
@@ -162,7 +165,7 @@ def _claim_markers(rows: pd.DataFrame, note: pd.Series, vf: str, *, first: bool)
         x=rows["claim_value"],
         y=rows["row_label"],
         mode="markers",
-        name="Claimed in the paper",
+        name=_("Claimed in the paper"),
         legendgroup="claim",
         showlegend=first,
         marker={
@@ -172,7 +175,9 @@ def _claim_markers(rows: pd.DataFrame, note: pd.Series, vf: str, *, first: bool)
             "line": {"width": 2},
         },
         customdata=list(zip(rows["label"], note[rows.index], strict=True)),
-        hovertemplate=f"%{{customdata[0]}}<br>Claimed: {vf}<br>%{{customdata[1]}}<extra></extra>",
+        hovertemplate="%{customdata[0]}<br>"
+        + t("Claimed: {value}", value=vf)
+        + "<br>%{customdata[1]}<extra></extra>",
         meta={"role": "claim", "claim_ids": list(rows["claim_id"])},
     )
 
@@ -195,13 +200,15 @@ def _data_markers(shown: pd.DataFrame, vf: str) -> go.Scatter:
         x=shown["data_value"],
         y=shown["row_label"],
         mode="markers",
-        name="Found in the data (95% CI)",
+        name=t("Found in the data ({level} CI)", level=percent(95, 0)),
         legendgroup="data",
         showlegend=True,
         error_x=error,
         marker={"size": 11, "color": "#0072B2"},
         customdata=shown[["label", "data_year"]].astype(str).to_numpy(),
-        hovertemplate=f"%{{customdata[0]}}<br>Data: {vf} (%{{customdata[1]}})<extra></extra>",
+        hovertemplate="%{customdata[0]}<br>"
+        + t("Data: {value} ({year})", value=vf, year="%{customdata[1]}")
+        + "<extra></extra>",
         meta={"role": "data", "claim_ids": list(shown["claim_id"])},
     )
 
@@ -212,10 +219,16 @@ def _aside_text(aside: pd.DataFrame) -> go.Scatter:
     import plotly.graph_objects as go  # noqa: PLC0415
 
     texts = [
-        "      no data"
-        if math.isnan(value)
-        else f"      context: {theme.format_value(value, data_unit)} "
-        f"({theme.unit_title(data_unit)}), not comparable"
+        "      "
+        + (
+            _("no data")
+            if math.isnan(value)
+            else t(
+                "context: {value} ({unit}), not comparable",
+                value=theme.format_value(value, data_unit),
+                unit=theme.unit_title(data_unit),
+            )
+        )
         for value, data_unit in zip(aside["data_value"], aside["data_unit"], strict=True)
     ]
     return go.Scatter(
@@ -255,7 +268,10 @@ def _claim_xaxis(rows: pd.DataFrame, unit: str) -> dict[str, Any]:
     right = 0.35 if (~rows["comparable"]).any() else 0.05
     return {
         **theme.axis_format(unit),
-        "title": {"text": f"claimed and found ({theme.unit_title(unit)})", "font": {"size": 12}},
+        "title": {
+            "text": t("claimed and found ({unit})", unit=theme.unit_title(unit)),
+            "font": {"size": 12},
+        },
         "range": [low - 0.05 * span, high + right * span],
     }
 
@@ -269,17 +285,21 @@ def _claims_caption(frame: pd.DataFrame, *, synthetic: Any) -> tuple[list[str], 
         indicators.append(POPULATION)
     years = sorted({int(y) for y in frame["data_year"].dropna()})
     without = int(frame["data_value"].isna().sum())
-    claims_note = (
-        "Claims: as quoted in the source paper (compare.evidence.claims). "
-        f"{without} of {len(frame)} rows have no data value; values in another unit than the "
-        "claim are written beside it, not drawn."
-    )
+    claims_note = ngettext(
+        "Claims: as quoted in the source paper (compare.evidence.claims). {n} of {total} row "
+        "has no data value; values in another unit than the claim are written beside it, not "
+        "drawn.",
+        "Claims: as quoted in the source paper (compare.evidence.claims). {n} of {total} rows "
+        "have no data value; values in another unit than the claim are written beside it, not "
+        "drawn.",
+        len(frame),
+    ).format(n=without, total=len(frame))
     if indicators:
         caption = caption_text(indicators, years, extra=claims_note)
     else:
-        caption = f"{claims_note} Data years: {years_text(years)}."
+        caption = t("{note} Data years: {years}.", note=claims_note, years=years_text(years))
     if synthetic:
-        caption = "SYNTHETIC TEST DATA. " + caption
+        caption = _("SYNTHETIC TEST DATA. ") + caption
     return indicators, years, caption
 
 
@@ -292,39 +312,58 @@ _OTHER_REGION_COLOURS = {
 }
 
 
-def claims_by_family(
-    claims: pd.DataFrame, *, title: str = "Numeric claims by family and region"
-) -> Any:
+#: How many claims each document gives (the caption of :func:`claims_by_family`).
+_FROM_DOCUMENT = {
+    "paper": N_("{n} from the paper"),
+    "index": N_("{n} from the index"),
+    "note": N_("{n} from the note"),
+}
+
+
+def claims_by_family(claims: pd.DataFrame, *, title: str | None = None) -> Any:
     """Bar chart: number of claims per family, stacked by region (plotly; caption in
-    ``layout.meta["caption"]`` and under the plot)."""
+    ``layout.meta["caption"]`` and under the plot). Families, regions, axes, hover and caption
+    in the reader's language (English: the vocabularies' ids, as the tables name them)."""
     import plotly.express as px  # noqa: PLC0415
 
     counts = claims.groupby(["family", "region"]).size().reset_index(name="claims")
+    english = current() == SOURCE_LANGUAGE
+    families = (lambda v: v) if english else family_label
+    regions = (lambda v: v) if english else group_label
+    shown = counts.assign(
+        family=counts["family"].map(families), region=counts["region"].map(regions)
+    )
     documents = ", ".join(
-        f"{n} from the {doc}" for doc, n in claims["document"].value_counts().items()
+        t(_FROM_DOCUMENT[doc], n=n) if doc in _FROM_DOCUMENT else f"{n} {doc}"
+        for doc, n in claims["document"].value_counts().items()
     )
     fig = px.bar(
-        counts,
+        shown,
         x="claims",
         y="family",
         color="region",
         orientation="h",
         category_orders={
-            "family": [f for f in FAMILIES if f in set(counts["family"])],
-            "region": [r for r in REGIONS if r in set(counts["region"])],
+            "family": [families(f) for f in FAMILIES if f in set(counts["family"])],
+            "region": [regions(r) for r in REGIONS if r in set(counts["region"])],
         },
-        color_discrete_map={**REGION_COLOURS, **_OTHER_REGION_COLOURS},
+        color_discrete_map={
+            regions(r): c for r, c in {**REGION_COLOURS, **_OTHER_REGION_COLOURS}.items()
+        },
+        labels={"claims": _("claims"), "family": _("family"), "region": _("region")},
     )
-    caption = (
-        f"Source: the project's curation of the source paper (Diaz, 2025) and of the survey "
-        f"figures listed in the data mirror's INDEX.md (data/raw/evidence/paper_claims.csv): "
-        f"{len(claims)} claims, {documents}. Every mention of a figure counts once; INDEX.md "
-        f"figures are commercial voluntary samples."
+    caption = t(
+        "Source: the project's curation of the source paper (Diaz, 2025) and of the survey "
+        "figures listed in the data mirror's INDEX.md (data/raw/evidence/paper_claims.csv): "
+        "{claims}, {documents}. Every mention of a figure counts once; INDEX.md figures are "
+        "commercial voluntary samples.",
+        claims=ngettext("{n} claim", "{n} claims", len(claims)).format(n=len(claims)),
+        documents=documents,
     )
     apply_theme(fig, width=900, height=520)
     fig.update_layout(
-        title=title,
-        xaxis_title="number of claims (mentions)",
+        title=_("Numeric claims by family and region") if title is None else title,
+        xaxis_title=_("number of claims (mentions)"),
         yaxis_title="",
         margin={"t": 120, "b": 150, "r": 40},
         legend={"y": 1.04},

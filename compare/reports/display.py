@@ -162,14 +162,15 @@ def md(text: str) -> Any:
     """Markdown for text computed from data: ``<``, ``>`` and ``&`` escaped (no HTML), and no
     link or image that could run code or fetch anything (:func:`compare.text.escape.safe_markdown`:
     ``javascript:``/``data:`` links and remote images become their text). Data inserted into
-    the text should be escaped first with :func:`compare.text.escape.md_text`."""
+    the text should be escaped first with :func:`compare.text.escape.md_text`. A quote marked
+    with :func:`compare.text.escape.foreign` shows as ``<span lang="en">``."""
     from IPython.display import Markdown  # noqa: PLC0415
 
-    from compare.text.escape import safe_markdown  # noqa: PLC0415
+    from compare.text.escape import marked_html, safe_markdown  # noqa: PLC0415
 
     if report_mode():
         _register_table_data()
-    return Markdown(safe_markdown(html.escape(str(text), quote=False)))
+    return Markdown(marked_html(safe_markdown(html.escape(str(text), quote=False))))
 
 
 def show_table(frame: Any, max_rows: int = 500, data: Any = None) -> None:
@@ -181,15 +182,18 @@ def show_table(frame: Any, max_rows: int = 500, data: Any = None) -> None:
     from IPython.display import display  # noqa: PLC0415
 
     from compare.reports.downloads import DATA_MIMETYPE, table_payload  # noqa: PLC0415
+    from compare.text.escape import marked_html, unmarked  # noqa: PLC0415
     from compare.text.tables import localise  # noqa: PLC0415
 
     source = frame if data is None else data
     frame = localise(frame)  # the reader's language (English: unchanged)
-    html_table = frame.to_html(
-        index=False, escape=True, na_rep="", max_rows=max_rows, border=0,
-        classes="dataframe compare-table",
+    html_table = marked_html(
+        frame.to_html(
+            index=False, escape=True, na_rep="", max_rows=max_rows, border=0,
+            classes="dataframe compare-table",
+        )
     )  # fmt: skip
-    text = frame.to_string(index=False, max_rows=max_rows)
+    text = unmarked(frame.to_string(index=False, max_rows=max_rows))
     output = {"text/html": html_table, "text/plain": text}
     if report_mode():
         _register_table_data()
@@ -198,7 +202,7 @@ def show_table(frame: Any, max_rows: int = 500, data: Any = None) -> None:
 
 
 #: The language the source paper and the mirror's INDEX.md are written in (their quotes).
-QUOTE_LANGUAGE = "en"
+QUOTE_LANGUAGE = "en"  # the same as compare.text.escape.QUOTE_LANGUAGE
 
 
 def quotes_html(
@@ -206,12 +210,15 @@ def quotes_html(
 ) -> str:
     """``frame`` as an HTML table for a page in another language: headers and labels
     translated (:func:`compare.text.tables.localise`), the cells of ``quote_columns`` verbatim and
-    marked with the language they were written in (``<td lang="en">``); every cell escaped."""
-    from compare.text.tables import localise  # noqa: PLC0415
+    marked with the language they were written in (``<td lang="en">``), and so are the quotes
+    marked inside other cells (:func:`compare.text.escape.foreign`); every cell escaped."""
+    from compare.text.escape import marked_html  # noqa: PLC0415
+    from compare.text.tables import header, localise  # noqa: PLC0415
 
     shown = localise(frame.drop(columns=list(quote_columns), errors="ignore"))
     names = dict(zip(frame.drop(columns=list(quote_columns), errors="ignore").columns,
                      shown.columns, strict=True))  # fmt: skip
+    names.update({c: header(c) for c in quote_columns if isinstance(c, str)})  # ours, not quoted
     head = "".join(f"<th>{html.escape(str(names.get(c, c)))}</th>" for c in frame.columns)
     rows = []
     for position in range(len(frame)):
@@ -224,7 +231,7 @@ def quotes_html(
                 value = shown[names[column]].iloc[position]
                 attrs = ""
             text = "" if value is None or value != value else str(value)  # noqa: PLR0124
-            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
+            cells.append(f"<td{attrs}>{marked_html(html.escape(text))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<table class="dataframe compare-table compare-quotes" border="0"><thead><tr>'
@@ -239,11 +246,12 @@ def show_quotes(frame: Any, quote_columns: Sequence[str] = ("quote",)) -> None:
     from IPython.display import display  # noqa: PLC0415
 
     from compare.language import SOURCE_LANGUAGE, current  # noqa: PLC0415
+    from compare.text.escape import unmarked  # noqa: PLC0415
 
     if current() == SOURCE_LANGUAGE:
         display(frame)
         return
-    text = frame.to_string(index=False, max_rows=500)
+    text = unmarked(frame.to_string(index=False, max_rows=500))
     display({"text/html": quotes_html(frame, quote_columns), "text/plain": text}, raw=True)
 
 

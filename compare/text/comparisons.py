@@ -259,7 +259,7 @@ FAMILY_LABELS = {
 def family_label(family: str) -> str:
     """``digital_divide`` -> ``digital divide`` / ``brecha digital`` / ``exclusão digital``."""
     label = FAMILY_LABELS.get(family)
-    return _(label) if label else family.replace("_", " ")
+    return _(label or family.replace("_", " "))  # the claims' other families: text/evidence.py
 
 
 def vintage(found: Any) -> str:

@@ -13,11 +13,21 @@
 
 HTML special characters are escaped separately (``compare.md`` does it for the whole text), so
 ``<``, ``>`` and ``&`` are left to that step here.
+
+Quotes of the source paper stay in its language (:data:`QUOTE_LANGUAGE`) on a page in another
+one. :func:`foreign` marks such a span of text (two private-use characters around it, nothing
+else changes); the page shows it as ``<span lang="en">``: ``compare.md`` and the quote tables
+call :func:`marked_html` on the escaped text. In English nothing is marked. :func:`md_quote` and
+:func:`quote` put a quote between the reader's language's quotation marks (the catalogs':
+``'…'`` in English, ``«…»`` in Spanish, ``“…”`` in Portuguese) and mark it.
 """
 
 from __future__ import annotations
 
 import re
+
+from compare.language import current
+from compare.text.i18n import t
 
 #: What makes Markdown out of plain text inside a sentence: links and images need ``[``,
 #: emphasis ``*``/``_``/``~``, code a backtick, escapes a backslash (``<``, ``>``, ``&``: HTML,
@@ -81,3 +91,39 @@ def safe_markdown(text: str) -> str:
         position = close.end()
     out.append(text[position:])
     return _DEFINITION.sub(r"\1\\[\2]:", "".join(out))
+
+
+#: The language the source paper, its tables and the mirror's INDEX.md are written in.
+QUOTE_LANGUAGE = "en"
+#: Private-use characters around a span written in :data:`QUOTE_LANGUAGE` (see the docstring).
+FOREIGN_START, FOREIGN_END = "\ue000", "\ue001"
+_FOREIGN = re.compile(f"{FOREIGN_START}(.*?){FOREIGN_END}", re.S)
+
+
+def foreign(text: str) -> str:
+    """``text`` marked as written in :data:`QUOTE_LANGUAGE` when the reader's language is
+    another (unchanged when it is the same)."""
+    if current() == QUOTE_LANGUAGE or not text:
+        return text
+    return f"{FOREIGN_START}{text}{FOREIGN_END}"
+
+
+def quote(value: object) -> str:
+    """A quote of the paper in plain text: ``'…'`` in English, the reader's quotation marks
+    around the marked quote in another language."""
+    return t("'{quote}'", quote=foreign(str(value)))
+
+
+def md_quote(value: object) -> str:
+    """:func:`quote` of a value put into a Markdown sentence (escaped by :func:`md_text`)."""
+    return quote(md_text(value))
+
+
+def marked_html(escaped: str) -> str:
+    """Escaped HTML (or Markdown) text with every marked span as ``<span lang="en">``."""
+    return _FOREIGN.sub(f'<span lang="{QUOTE_LANGUAGE}">\\1</span>', escaped)
+
+
+def unmarked(text: str) -> str:
+    """``text`` without the marks (plain-text outputs)."""
+    return text.replace(FOREIGN_START, "").replace(FOREIGN_END, "")

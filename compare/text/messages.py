@@ -1,10 +1,12 @@
 """Every message a reader may see, extracted for the translators' catalogs (``.po``).
 
-Three kinds of source: the package's code (Babel's Python extractor with the keywords of
+Four kinds of source: the package's code (Babel's Python extractor with the keywords of
 :data:`compare.text.i18n.KEYWORDS`), the Markdown cells of the report notebooks (each cell one
-message, translated whole when a report runs in another language) and the titles the catalog
-gives indicators and units. ``scripts/update_locales.py`` merges them into the ``.po`` files;
-``tests/test_i18n.py`` fails on any message without a Spanish or Portuguese translation.
+message, translated whole when a report runs in another language), the titles the catalog
+gives indicators, units and data gaps, and the project's own words in the evidence curation
+(what each claim measures, places, institutions). ``scripts/update_locales.py`` merges them into
+the ``.po`` files; ``tests/test_i18n.py`` fails on any message without a Spanish or Portuguese
+translation.
 """
 
 from __future__ import annotations
@@ -95,6 +97,37 @@ def from_catalog() -> Iterator[Message]:
         yield Message(indicator.title, f"compare/catalog.yml:{indicator.id}")
     for unit, title in catalog.units.items():
         yield Message(title, f"compare/catalog.yml:units.{unit}")
+    for gap_id, gap in catalog.gaps.items():  # what does not exist per country, and why
+        yield Message(gap.title, f"compare/catalog.yml:gaps.{gap_id}")
+        yield Message(gap.why, f"compare/catalog.yml:gaps.{gap_id}")
+
+
+#: The evidence curation committed with the checkout (``compare.evidence.claims``).
+EVIDENCE = PACKAGE_DIR.parent / "data" / "raw" / "evidence"
+
+
+def from_evidence(folder: Path = EVIDENCE) -> Iterator[Message]:
+    """The project's own words in the evidence curation: what each claim measures
+    (``measure``), the places that are not one country (``geography``: regions, institutions,
+    samples; a country is named from the mirror's name tables) and the cases' institutions.
+    Quotes, citations and the cells of the paper's Tables 1 and 2 stay as the paper writes
+    them (marked with their language on the page), so they are not messages."""
+    import csv  # noqa: PLC0415
+
+    def rows(name: str) -> list[dict[str, str]]:
+        path = folder / name
+        if not path.is_file():
+            return []
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    for row in rows("paper_claims.csv"):
+        where = f"data/raw/evidence/paper_claims.csv:{row['claim_id']}"
+        yield Message(row["measure"], where)
+        if row["geography_type"] != "country":
+            yield Message(row["geography"], where)
+    for row in rows("cases.csv"):
+        yield Message(row["institution"], f"data/raw/evidence/cases.csv:{row['case_id']}")
 
 
 def from_rules() -> Iterator[Message]:
@@ -127,7 +160,10 @@ def from_matrix(folder: Path = NOTEBOOKS) -> Iterator[Message]:
 def extract() -> list[Message]:
     """Every message, in order of first appearance, each id once (first location kept)."""
     seen: dict[str | tuple[str, str], Message] = {}
-    sources = (*from_code(), *from_notebooks(), *from_catalog(), *from_rules(), *from_matrix())
+    sources = (
+        *from_code(), *from_notebooks(), *from_catalog(), *from_rules(), *from_matrix(),
+        *from_evidence(),
+    )  # fmt: skip
     for message in sources:
         if message.msgid and message.msgid not in seen:
             seen[message.msgid] = message

@@ -171,6 +171,12 @@ def share(x: float | None) -> str:
     return _percent(x, digits)
 
 
+def percent(x: float, digits: int) -> str:
+    """A figure stated in percent (0-100) with ``digits`` decimals, in the language's percent
+    pattern: ``35%``, ``35 %`` (Spanish), ``35%`` (Portuguese); a true minus sign."""
+    return (MINUS if x < 0 and round(abs(x), digits) else "") + _percent(abs(x) / 100, digits)
+
+
 def points(x: float) -> str:
     """Points of the 0-100 scale (percentage points for percentages)."""
     return f"{_num(x, 1)}{_words(' pp')}"

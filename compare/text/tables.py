@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from compare.language import SOURCE_LANGUAGE, current
 from compare.text.comparisons import family_label, group_label, title_label
+from compare.text.evidence import UNITS as CLAIM_UNITS
+from compare.text.evidence import labelled
 from compare.text.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -41,7 +43,13 @@ UNIT_LABELS = (
     N_("people"),
 )  # fmt: skip
 
-_LABELLED = {"measure": MEASURES, "unit": UNIT_LABELS}
+_LABELLED = {"measure": MEASURES, "unit": (*UNIT_LABELS, *CLAIM_UNITS)}
+
+#: Columns that hold years: written as years (``2022``), never as grouped numbers (``2.022``),
+#: also when a missing value made them floats.
+YEAR_COLUMNS = (
+    "year", "first_year", "last_year", "latest_a", "latest_b", "data_year", "claim_year",
+)  # fmt: skip
 
 
 def _number(x: Any) -> Any:
@@ -80,7 +88,23 @@ def localise(frame: pd.DataFrame) -> pd.DataFrame:
     for column, known in _LABELLED.items():
         if column in out:
             out[column] = out[column].map(lambda v, k=known: _(v) if v in k else v)
+    out = labelled(out)  # the evidence report's vocabularies (claims, findings)
     for column in out.columns:
-        if out[column].dtype.kind == "f":
+        if column in YEAR_COLUMNS and out[column].dtype.kind == "f":
+            out[column] = out[column].astype(object).map(_year)
+        elif out[column].dtype.kind == "f":
             out[column] = out[column].astype(object).map(_number)
-    return out.rename(columns={c: _(c) for c in out.columns if isinstance(c, str)})
+    return out.rename(columns={c: header(c) for c in out.columns if isinstance(c, str)})
+
+
+def _year(x: Any) -> Any:
+    """A year held in a float column (``2022.0``) as ``2022``; missing as is."""
+    from compare.text.numbers import is_missing  # noqa: PLC0415
+
+    return x if is_missing(x) or not float(x).is_integer() else str(int(x))
+
+
+def header(column: str) -> str:
+    """A column header in the current language; a header made of ``;``-separated values (a
+    count table's columns: ``press release; report``) part by part."""
+    return "; ".join(_(part.strip()) for part in column.split(";")) if ";" in column else _(column)

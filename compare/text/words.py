@@ -21,10 +21,17 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def join(items: Iterable[str], last: str = "and") -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+    """``a``, ``a and b``, ``a, b and c``; in Spanish and Portuguese the locale's list pattern
+    (CLDR, by Babel: ``a, b y c``, ``a, b e c``; ``last="or"``: ``a o b``, ``a ou b``)."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
+    from compare.language import SOURCE_LANGUAGE, current  # noqa: PLC0415
+
+    if current() != SOURCE_LANGUAGE and last in ("and", "or"):
+        from babel.lists import format_list  # noqa: PLC0415
+
+        return format_list(items, style="standard" if last == "and" else "or", locale=current())
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 

@@ -19,6 +19,7 @@ from compare.errors import DataError, ParameterError
 from compare.evidence import claims as tables
 from compare.evidence import sentences as et
 from compare.evidence.against_data import GOVERNMENT_INDICES
+from compare.text.words import plural
 from tests.conftest import skip_or_fail
 from tests.paths import REPO
 
@@ -500,9 +501,7 @@ def test_group_named_by_computed_composition(versus) -> None:
         countries = int((ref.loc[codes, "status"] == "Yes").sum())
         expected = f"{len(codes)} members: {countries} countries and {len(codes) - countries}"
         assert expected in row.note, row.note
-    assert et.plural(1, "territory") == "1 territory" and et.plural(2, "index", "indices") == (
-        "2 indices"
-    )
+    assert plural(1, "territory") == "1 territory" and plural(2, "index", "indices") == "2 indices"
 
 
 def test_evidence_dir_falls_back_to_the_checkout(
@@ -733,3 +732,20 @@ def test_notebook_runs(use_home: Path, tmp_path: Path, parameters: dict) -> None
         assert versus["data_value"].isna().all()
         assert "No claim of this selection can be set against the country data." in text
         assert f"Selection: {len(selected)} of {len(claims)}" in markdown[0]
+
+
+def test_every_vocabulary_value_has_its_words(raw_rows) -> None:
+    """Each value of the claims' and findings' vocabularies has its words in
+    compare.text.evidence (translated in the catalogs, checked by tests/text)."""
+    from compare.text import evidence as words
+    from compare.text.comparisons import FAMILY_LABELS
+
+    assert set(tables.FAMILIES) <= set(FAMILY_LABELS) | set(words.FAMILIES)
+    assert set(tables.GEOGRAPHY_TYPES) <= set(words.PLACES)
+    assert set(tables.REGIONS) - {"Europe", LAC} <= set(words.PLACES)
+    assert set(tables.DOCUMENTS) == set(words.DOCUMENTS)
+    assert set(tables.SEVERITIES) == set(words.SEVERITIES)
+    assert set(tables.EVIDENCE_KINDS) == set(words.EVIDENCE_KINDS)
+    assert set(tables.UNITS) - {"percent"} <= set(words.UNITS)
+    assert set(et.KIND_GLOSS) == set(words.FINDING_KINDS)
+    assert {row["section"].capitalize() for row in raw_rows} <= set(words.SECTIONS)

@@ -55,9 +55,20 @@ def catalog_names() -> list[str]:
     return sorted(set(names), key=len, reverse=True)
 
 
+def indicator_ids() -> set[str]:
+    """The catalog's indicator ids (``population``, ``egdi``): identifiers, even when one looks
+    like an English word."""
+    from compare.catalog import load_catalog
+
+    return set(load_catalog().indicators)
+
+
 def english_left(text: str) -> list[str]:
     """The English words left in ``text`` once proper names and identifiers are removed, each
-    with some context."""
+    with some context. A line that is an indicator id and nothing else (a table cell) is an
+    identifier; the same word inside a sentence is checked."""
+    ids = indicator_ids()
+    text = "\n".join(line for line in text.split("\n") if line.strip() not in ids)
     for name in (*catalog_names(), *PROPER_NAMES):
         text = text.replace(name, " ")
     text = IDENTIFIER.sub(" ", text)

@@ -1,10 +1,13 @@
 """Spanish reports of the real matrix, run by ``compare report --languages es``: the indicator
-comparison of internet use and the profile of Ecuador. Nothing on the page is still English
-(proper names, ids, units and quotes allowed: tests/reports/english_allowlist.py), the numbers
-are Spanish-formatted values recomputed here with pandas, country names are the mirror's
-Spanish names, each page links to its English version and the index switches languages.
+comparison of internet use, the profile of Ecuador, the evidence from the source paper and the
+data coverage. Nothing on the page is still English (proper names, ids and units allowed:
+tests/reports/english_allowlist.py; the paper's quotes are marked ``lang="en"`` and skipped),
+the numbers are Spanish-formatted values recomputed here with pandas (and the evidence counts
+with the csv module), country names are the mirror's Spanish names, each page links to its
+English version and the index switches languages. A Portuguese sentence of the evidence report
+is checked against counts recomputed here too.
 
-Only these two runs execute (in one ``compare report`` call): the other notebook tests run
+Only these four runs execute (in one ``compare report`` call): the other notebook tests run
 English; every message's translation is checked without running anything (tests/text)."""
 
 from __future__ import annotations
@@ -32,19 +35,23 @@ MATRIX = REPO / "notebooks" / "reports.yml"
 PAGES = {
     "indicator_comparison/internet_users_pct.es": "indicator_comparison/internet_users_pct.es.html",
     "country_profile/ECU.es": "country_profile/ECU.es.html",
+    "evidence_overview/default.es": "evidence_overview/default.es.html",
+    "data_coverage/default.es": "data_coverage/default.es.html",
 }
+EVIDENCE_PAGE = PAGES["evidence_overview/default.es"]
 PLOTLY = "application/vnd.plotly.v1+json"
 
 
 @pytest.fixture(scope="module")
 def spanish(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reports folder after the two Spanish runs."""
+    """The reports folder after the four Spanish runs."""
     out = tmp_path_factory.mktemp("spanish") / "reports"
     env = {k: v for k, v in os.environ.items() if k != "COMPARE_REPORT"}
     env["COMPARE_HOME"] = str(built_home)
     done = subprocess.run(
         [sys.executable, "-m", "compare.cli", "report", "--matrix", str(MATRIX), "--only",
-         "indicator_comparison/internet_users_pct,country_profile/Ecuador", "--languages", "es",
+         "indicator_comparison/internet_users_pct,country_profile/Ecuador,evidence_overview/*,"
+         "data_coverage/*", "--languages", "es",
          "--out", str(out), "--no-progress", "--workers", "2"],
         capture_output=True, text=True, env=env, timeout=900, check=False,
     )  # fmt: skip
@@ -53,7 +60,9 @@ def spanish(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _Visible(HTMLParser):
-    """The text a reader sees: no script, style, code cell, <code>, prompt or parameter table."""
+    """The text a reader sees: no script, style, code cell, <code>, prompt or parameter table;
+    nor any element marked with another language than the page's (``lang="en"`` on a Spanish
+    page: the paper's quotes, the link to the English version)."""
 
     SKIP_CLASSES = ("jp-InputArea", "jp-InputPrompt", "jp-OutputPrompt", "compare-params")
 
@@ -62,14 +71,27 @@ class _Visible(HTMLParser):
         self.depth = 0
         self.stack: list[str] = []
         self.text: list[str] = []
+        self.language = ""  # the page's (<html lang>)
+
+    def _other_language(self, tag: str, attrs: dict) -> bool:
+        lang = (attrs.get("lang") or "").lower()
+        if tag == "html":
+            self.language = lang
+            return False
+        return bool(lang) and bool(self.language) and lang != self.language
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        classes = dict(attrs).get("class") or ""
+        named = dict(attrs)
+        classes = named.get("class") or ""
         if self.depth:
             if tag not in ("br", "img", "meta", "link", "input", "hr", "col"):
                 self.stack.append(tag)
             return
-        if tag in ("script", "style", "code") or any(c in classes for c in self.SKIP_CLASSES):
+        if (
+            tag in ("script", "style", "code")
+            or any(c in classes for c in self.SKIP_CLASSES)
+            or self._other_language(tag, named)
+        ):
             self.depth, self.stack = 1, [tag]
 
     def handle_endtag(self, tag: str) -> None:
@@ -128,7 +150,8 @@ def test_the_spanish_runs_are_in_the_manifest_with_their_language(spanish: Path)
 @pytest.mark.parametrize("page", PAGES.values())
 def test_no_english_sentence_title_axis_or_header_is_left(spanish: Path, page: str) -> None:
     text = visible_text(spanish / page)
-    assert "Resumen" in text and "Mostrar el código" in text  # the page is the Spanish one
+    assert "Mostrar el código" in text  # the page is the Spanish one
+    assert '<html lang="es"' in (spanish / page).read_text(encoding="utf-8")
     book = json.loads((spanish / page).with_suffix(".ipynb").read_text(encoding="utf-8"))
     figures = figure_texts(book)
     assert figures, "no figure on the page"
@@ -143,6 +166,25 @@ def test_the_check_finds_english_and_passes_spanish() -> None:
     spanish = "En 2022, la media ponderada por población fue 89,8 % en Europa (datos del 94,4 %)."
     assert english_left(spanish) == []
     assert english_left("Fuente: World Bank, World Development Indicators [wb-it-net-bbnd]") == []
+    # an indicator id alone in a table cell is an id; the same word in a sentence is English
+    assert english_left("egdi\npopulation\n0,831") == []
+    assert len(english_left("la population de Europa")) == 1
+
+
+def test_visible_text_skips_what_is_marked_in_another_language(tmp_path: Path) -> None:
+    """A SYNTHETIC page: the quote marked ``lang="en"`` is not read, the sentence around it is,
+    and so is an English sentence left unmarked."""
+    page = tmp_path / "SYNTHETIC.html"
+    page.write_text(
+        '<html lang="es"><body><p>La cifra «<span lang="en">of the paper</span>» no consta.</p>'
+        '<table><tr><td lang="en">the figure is in the text</td><td>sin cita</td></tr></table>'
+        "<p>left in English</p></body></html>",
+        encoding="utf-8",
+    )
+    text = visible_text(page)
+    assert "La cifra «" in text and "» no consta." in text and "sin cita" in text
+    assert "of the paper" not in text and "the figure is in the text" not in text
+    assert english_left(text) != [] and "left in English" in text
 
 
 def _tidy(home: Path) -> pd.DataFrame:
@@ -221,3 +263,133 @@ def test_chromium_draws_the_spanish_figures_with_spanish_words(spanish: Path) ->
         assert spanish_words in drawn, spanish_words
     for english in ("regional means", "Unweighted mean", "population<", "No data"):
         assert english not in drawn, english
+
+
+# --------------------------------------------------------------------------- the evidence report
+
+
+def _claims_rows(home: Path) -> list[dict[str, str]]:
+    """The claims file the build read (the home's curation, else the checkout's), by csv."""
+    path = home / "data" / "raw" / "evidence" / "paper_claims.csv"
+    if not path.is_file():
+        path = REPO / "data" / "raw" / "evidence" / "paper_claims.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _finding_rows(home: Path) -> list[dict[str, str]]:
+    path = home / "data" / "processed" / "claim_findings.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_evidence_sentences_are_spanish_with_counts_recomputed(
+    spanish: Path, built_home: Path
+) -> None:
+    """The selection, citation and findings sentences of the Spanish evidence page state the
+    counts the csv module finds in the claims file and in the build's findings."""
+    rows = _claims_rows(built_home)
+    findings = _finding_rows(built_home)
+    text = " ".join(visible_text(spanish / EVIDENCE_PAGE).split())
+    n = len(rows)  # the default parameters select every claim; every finding involves one
+    assert (
+        f"Selección: {n} de {n} afirmaciones numéricas (familia: todas; región: todas; cifras de "
+        f"INDEX.md incluidas); {len(findings)} hallazgos de coherencia de gravedad baja o mayor "
+        "las afectan."
+    ) in text
+    paper = [r for r in rows if r["document"] == "paper" and r["role"] == "evidence"]
+    uncited = [r for r in paper if not r["citation"] and r["section"] != "TABLE 1"]
+    assert (
+        f"De {len(paper)} menciones de cifras sobre el mundo en la parte seleccionada del "
+        f"artículo, {len(uncited)} no llevan referencia propia en la oración que las enuncia"
+    ) in text
+    by = {s: sum(f["severity"] == s for f in findings) for s in ("high", "medium", "low")}
+    assert (
+        f"{len(findings)} hallazgos afectan a las afirmaciones seleccionadas (de {len(findings)} "
+        f"en toda la tabla): {by['high']} de gravedad alta, {by['medium']} de gravedad media, "
+        f"{by['low']} de gravedad baja."
+    ) in text
+    employer = [r for r in rows if r["family"] == "employer_recognition"]
+    docs = {d: sum(r["document"] == d for r in employer) for d in ("paper", "index", "note")}
+    shown = ", ".join(
+        f"{word} {docs[d]}"
+        for d, word in (("paper", "artículo"), ("index", "INDEX.md"), ("note", "nota"))
+        if docs[d]
+    )
+    assert f": {len(employer)} menciones ({shown}); por nivel: " in text
+    assert "Selection:" not in text and "mentions" not in text  # not the English sentences
+
+
+def test_evidence_quotes_stay_verbatim_marked_english(spanish: Path, built_home: Path) -> None:
+    """The paper's quotes are in the Spanish page as written, in cells marked ``lang="en"``;
+    quotes inside the findings' sentences are marked too; no marker character is left."""
+    html = (spanish / EVIDENCE_PAGE).read_text(encoding="utf-8")
+    from html import escape
+
+    for row in _claims_rows(built_home)[:20]:
+        assert f'<td lang="en">{escape(row["quote"], quote=False)}</td>' in html, row["claim_id"]
+    assert html.count('<span lang="en">') >= 10
+    assert "\ue000" not in html and "\ue001" not in html
+    assert "«" in visible_text(spanish / EVIDENCE_PAGE)  # Spanish quotation marks around them
+
+
+def test_portuguese_evidence_selection_with_counts_recomputed(built_home: Path) -> None:
+    """The selection sentence in Portuguese (use_language), for every claim and for one family,
+    with the counts the csv module finds in the claims file and the build's findings."""
+    from compare import evidence
+    from compare.evidence import sentences as et
+    from compare.language import use_language
+
+    rows = _claims_rows(built_home)
+    findings_csv = _finding_rows(built_home)
+    claims = evidence.load_claims(evidence.evidence_dir(built_home) / "paper_claims.csv")
+    findings = evidence.check_consistency(claims)
+    family, region = "digital_divide", "Latin America & Caribbean"
+    chosen = {
+        r["claim_id"]
+        for r in rows
+        if r["family"] == family and r["region"] == region and r["document"] != "index"
+    }
+    involved = [
+        f
+        for f in findings_csv
+        if chosen & set(f["claim_ids"].split(";")) and f["severity"] in ("high", "medium")
+    ]
+    selected = evidence.select_claims(claims, family=family, region=region, include_index=False)
+    assert set(selected["claim_id"]) == chosen
+    mine = evidence.findings_at_least(
+        findings[findings["claim_ids"].str.split(";").map(lambda c: bool(chosen & set(c)))],
+        "medium",
+    )
+    with use_language("pt"):
+        everything = et.selection_summary(
+            claims, claims, findings, family=None, region=None, include_index=True,
+            min_severity="low",
+        )  # fmt: skip
+        one = et.selection_summary(
+            selected, claims, mine, family=family, region=region, include_index=False,
+            min_severity="medium",
+        )  # fmt: skip
+    n = len(rows)
+    assert everything == (
+        f"Seleção: {n} de {n} afirmações numéricas (família: todas; região: todas; números do "
+        f"INDEX.md incluídos); {len(findings_csv)} constatações de coerência de gravidade baixa "
+        "ou maior as envolvem."
+    )
+    found = (
+        "1 constatação de coerência de gravidade média ou maior as envolve."
+        if len(involved) == 1
+        else f"{len(involved)} constatações de coerência de gravidade média ou maior as envolvem."
+    )
+    assert one == (
+        f"Seleção: {len(chosen)} de {n} afirmações numéricas (família: exclusão digital; região: "
+        f"América Latina e Caribe; números do INDEX.md excluídos); {found}"
+    )
+
+
+def test_coverage_years_read_as_years(spanish: Path) -> None:
+    """The data-coverage tables' years (floats where a group has none) are years, ``2022``, not
+    Spanish grouped numbers (``2.022``)."""
+    text = visible_text(spanish / PAGES["data_coverage/default.es"])
+    assert not re.findall(r"(?m)^[12]\.\d{3}$", text)
+    assert len(re.findall(r"(?m)^20[0-2]\d$", text)) > 50

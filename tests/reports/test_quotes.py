@@ -31,7 +31,24 @@ def test_quotes_stay_verbatim_and_marked_with_their_language() -> None:
     assert [html.unescape(c) for c in cells] == [r["quote"] for r in rows]  # verbatim, in order
     assert page.count('lang="en"') == len(rows)  # only the quotes are marked
     assert "<th>región</th>" in page and "<th>valor</th>" in page  # the rest is Spanish
-    assert "<th>quote</th>" in page  # the column of quotes keeps its id
+    # the header is ours (a word of the reader's language), the cells under it the paper's
+    assert "<th>cita textual</th>" in page and "<th>quote</th>" not in page
+
+
+def test_a_quote_marked_inside_a_sentence_is_marked_in_the_cell() -> None:
+    """A finding's description (Spanish words around a quote of the paper): the quote alone is
+    marked, the rest of the cell is the page's language; nothing is marked in English."""
+    import pandas as pd
+
+    from compare.text.escape import quote
+
+    quoted = _claims()[1]["quote"]
+    with use_language("es"):
+        description = f"{quote(quoted)} (línea 11), pero la tabla 1 recoge 4 casos"
+        page = quotes_html(pd.DataFrame({"finding_id": ["F01"], "description": [description]}), ())
+    assert f'<td>«<span lang="en">{html.escape(quoted)}</span>» (línea 11), pero' in page
+    assert "\ue000" not in page and "\ue001" not in page
+    assert quote(quoted) == f"'{quoted}'"  # English: as the findings always read
 
 
 def test_a_hostile_quote_is_text() -> None:

@@ -163,3 +163,39 @@ def test_names_sort_by_the_documented_collation_key() -> None:
         "Bahamas", "Bélgica", "Oceanía", "Ómán", "Panamá", "Paraguay", "Perú", "Polonia",
     ]  # fmt: skip
     assert sorted_names(names, "en") == sorted(names)  # English: the order it always had
+
+
+def _literal_messages(tree) -> list[tuple[int, str | tuple[str, str]]]:
+    """(line, msgid) of every call of a keyword function with literal message(s)."""
+    import ast
+
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = getattr(func, "id", None) or getattr(func, "attr", None)
+        strings = [a.value for a in node.args[:2] if isinstance(a, ast.Constant)]
+        if name == "ngettext" and len(strings) == 2 and all(isinstance(s, str) for s in strings):
+            found.append((node.lineno, (strings[0], strings[1])))
+        elif name in ("_", "t", "N_", "gettext") and strings and isinstance(strings[0], str):
+            found.append((node.lineno, strings[0]))
+    return found
+
+
+def test_every_literal_message_in_the_code_is_extracted() -> None:
+    """Babel's extractor skips a message whose call is nested in another call inside a keyword
+    call (``t("{a}", a=", ".join(t("{b}") ...))``): such a message would stay English on every
+    page. Every literal message of the package is among the extracted ones."""
+    import ast
+
+    from compare.config import PACKAGE_DIR
+
+    ids = {m.msgid for m in extract()}
+    missed = [
+        f"{path.relative_to(PACKAGE_DIR)}:{line}: {msgid!r}"
+        for path in sorted(PACKAGE_DIR.rglob("*.py"))
+        for line, msgid in _literal_messages(ast.parse(path.read_text(encoding="utf-8")))
+        if msgid and msgid not in ids
+    ]
+    assert not missed, "\n".join(missed)
