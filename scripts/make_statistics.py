@@ -92,6 +92,7 @@ SHORT_HEADER = (
 def render(indicators: list[str]) -> tuple[str, str]:
     """The markdown page, and the README's short table."""
     import compare  # noqa: PLC0415
+    from compare.text.numbers import pvalue  # noqa: PLC0415
 
     lines = [
         "# Europe vs Latin America & Caribbean: key comparisons",
@@ -107,10 +108,13 @@ def render(indicators: list[str]) -> tuple[str, str]:
         "average marginal effect of being in Europe in a fractional logit (OLS coefficient for "
         "unbounded indicators) once log GDP per capita (PPP, same year) is controlled for, "
         "robust HC1 errors. Welch p is shown with its Holm adjustment across the comparisons of "
-        "the indicator's family (`compare.stats.family_tests`). Beside each weighted mean: the "
-        "Kish effective number of countries, the largest country's share of the weight and, for "
-        "bounded indicators, the range the weighted mean could take were the members without a "
-        "value at the indicator's bounds (a sensitivity bound, not an estimate).",
+        "the indicator's family (`compare.stats.family_tests`). p-values are written as in every "
+        "report and language (`compare.text.numbers.pvalue`): three significant digits, as a "
+        "decimal from 0.0001 up (0.0123), in scientific notation below (2.18 × 10⁻⁷; "
+        "2,18 × 10⁻⁷ in Spanish and Portuguese), never rounded to 0. Beside each weighted mean: "
+        "the Kish effective number of countries, the largest country's share of the weight and, "
+        "for bounded indicators, the range the weighted mean could take were the members without "
+        "a value at the indicator's bounds (a sensitivity bound, not an estimate).",
         "",
         HEADER,
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -140,7 +144,7 @@ def render(indicators: list[str]) -> tuple[str, str]:
         lines.append(
             f"| `{indicator}` | {c.year} | {_mean(a, digits)} / {_num(a.weighted_mean, digits)}"
             f" | {_mean(b, digits)} / {_num(b.weighted_mean, digits)} | {gap(c.gap_weighted)}"
-            f" | {gap(c.gap_unweighted)} | {c.welch.pvalue:.2g} ({adjusted:.2g})"
+            f" | {gap(c.gap_unweighted)} | {pvalue(c.welch.pvalue)} ({pvalue(adjusted)})"
             f" | {c.hedges_g:.2f} | {c.cliffs_delta:.2f} | {_effect(c, digits)} | {coverage}"
             f" | {_basis(a)}; {_basis(b)} | {_bounds(a, digits)}; {_bounds(b, digits)} |"
         )

@@ -36,7 +36,7 @@ from compare.text.evidence import (
     stated,
 )
 from compare.text.i18n import N_, _, ngettext, t
-from compare.text.numbers import decimal, fixed, is_missing, percent, share
+from compare.text.numbers import decimal, fixed, is_missing, percent_figure, share
 from compare.text.numbers import value as unit_value
 from compare.text.words import join
 
@@ -432,7 +432,7 @@ def proxy_reading(versus: pd.DataFrame, threshold: float) -> str:
         "comparison",
         "The claimed value lies inside the data's {level} interval in {inside} of the {n} "
         "comparisons", pairs,
-    ).format(level=percent(95, 0), inside=len(inside), n=pairs)  # fmt: skip
+    ).format(level=percent_figure(95, 0), inside=len(inside), n=pairs)  # fmt: skip
     if above:
         summary += t("; the data are above it in {years}", years=join(map(str, sorted(set(above)))))
     if below:

@@ -14,7 +14,7 @@ from compare.figures.theme import REGION_COLOURS, apply_theme, caption_text, wra
 from compare.language import SOURCE_LANGUAGE, current
 from compare.text.comparisons import family_label, group_label
 from compare.text.i18n import N_, _, ngettext, t
-from compare.text.numbers import percent
+from compare.text.numbers import percent_figure
 from compare.text.words import years_text
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def _data_markers(shown: pd.DataFrame, vf: str) -> go.Scatter:
         x=shown["data_value"],
         y=shown["row_label"],
         mode="markers",
-        name=t("Found in the data ({level} CI)", level=percent(95, 0)),
+        name=t("Found in the data ({level} CI)", level=percent_figure(95, 0)),
         legendgroup="data",
         showlegend=True,
         error_x=error,

@@ -1,6 +1,7 @@
 """``compare report --bundle FILE.zip`` (``make share``): the reports as one clean zip to send.
 
-What a reader needs and nothing else: ``index.html`` (with ``index.data/``, the findings as CSV),
+What a reader needs and nothing else: ``index.html`` and the index in each other language shown
+(``index.es.html`` ...), with ``index.data/`` (the findings as CSV),
 the shared assets, every report page of the manifest (with its PDF when one newer than the page
 exists, and its ``<id>.data/`` folder: the CSV behind each figure and table, and their
 ``datapackage.json``) and a ``manifest.json`` of relative paths. The executed notebooks stay
@@ -136,6 +137,7 @@ def _pdf_of(reports: Path, page: str) -> str | None:
 def contents(reports: Path, manifest: dict[str, Any], with_notebooks: bool) -> list[str]:
     """Relative paths of the files a bundle holds (the manifest is written separately)."""
     from compare.reports.downloads import files_of  # noqa: PLC0415
+    from compare.reports.index import index_files  # noqa: PLC0415
 
     files = ["index.html", *(f"assets/{name}" for name in ASSETS)]
     for entry in manifest["runs"].values():
@@ -152,6 +154,7 @@ def contents(reports: Path, manifest: dict[str, Any], with_notebooks: bool) -> l
     missing = [f for f in files[: 1 + len(ASSETS)] if not (reports / f).is_file()]
     if missing:
         raise CompareError(f"{reports}: missing {', '.join(missing)}: run `compare report` first")
+    files += [name for name in index_files(reports) if name != "index.html"]  # other languages
     files += files_of(reports, "index.html")
     return list(dict.fromkeys(files))
 

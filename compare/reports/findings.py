@@ -164,6 +164,7 @@ def indicator_row(want: Wanted, panel: Any, home: Path | None) -> dict[str, Any]
         from compare.text.numbers import share  # noqa: PLC0415
         from compare.text.words import years_text  # noqa: PLC0415
 
+        row["years"] = [int(y) for y in panel.years]  # the note's years, for every language
         row["note"] = (
             f"in no year do the data cover {share(COVERAGE_THRESHOLD)} of the population of both "
             f"groups with {MIN_COUNTRIES} countries or more each (data: "

@@ -254,6 +254,12 @@ def language_id(base_id: str, language: str) -> str:
     return base_id if language == SOURCE_LANGUAGE else f"{base_id}.{language}"
 
 
+def index_name(language: str) -> str:
+    """The index page of ``language`` in the reports folder: ``index.html`` (English),
+    ``index.es.html``, ``index.pt.html``."""
+    return "index.html" if language == SOURCE_LANGUAGE else f"index.{language}.html"
+
+
 def alternates(run: RunDef, languages: Iterable[str], page: Path) -> tuple[tuple[str, ...], ...]:
     """The same report in each of ``languages``: (code, name, href relative to ``page``)."""
     base = run.base_id or run.run_id

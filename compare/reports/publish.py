@@ -36,7 +36,8 @@ def refresh_index(
     manifest = read_manifest(reports)
     if not manifest["runs"] and not (reports / "index.html").is_file():
         return  # nothing ran here yet
-    runs = matrix.plan(matrix_path)
+    shown = matrix.shown_languages(matrix_path, None, manifest)
+    runs = matrix.plan(matrix_path, shown)
     reported = {
         run_id
         for run_id, entry in manifest["runs"].items()
@@ -55,7 +56,7 @@ def refresh_index(
         home=home,
         reads={run_id: entry.get("reads") for run_id, entry in manifest["runs"].items()},
     )
-    if computed or not (reports / "index.html").is_file():
+    if computed or any(not (reports / matrix.index_name(code)).is_file() for code in shown):
         write_index(runs, manifest, reports)
         echo(
             f"compare report: findings of {len(wanted)} indicator report(s) in "
@@ -63,12 +64,15 @@ def refresh_index(
         )
 
 
-def selected_pages(reports: Path, matrix_path: Path, only: str | None) -> list[Path]:
-    """The HTML pages of the runs ``only`` selects that exist."""
+def selected_pages(
+    reports: Path, matrix_path: Path, only: str | None, languages: list[str] | None = None
+) -> list[Path]:
+    """The HTML pages of the runs ``only`` selects (in ``languages``, default the matrix's)
+    that exist."""
     from compare.reports import matrix  # noqa: PLC0415
     from compare.reports.runner import outputs_of  # noqa: PLC0415
 
-    runs = matrix.select(matrix.plan(matrix_path), only)
+    runs = matrix.select(matrix.plan(matrix_path, languages), only)
     return [page for run in runs if (page := outputs_of(reports, run.run_id)[1]).is_file()]
 
 
@@ -94,11 +98,12 @@ def _publish(
     refresh_index(home, reports, matrix_path, echo)
     if getattr(args, "pdf", False):
         from compare.reports.index import write_index  # noqa: PLC0415
-        from compare.reports.matrix import plan  # noqa: PLC0415
+        from compare.reports.matrix import parse_languages, plan, shown_languages  # noqa: PLC0415
         from compare.reports.pdf import print_pages  # noqa: PLC0415
         from compare.reports.runner import read_manifest  # noqa: PLC0415
 
-        pages = selected_pages(reports, matrix_path, args.only)
+        languages = parse_languages(getattr(args, "languages", None))
+        pages = selected_pages(reports, matrix_path, args.only, languages)
         done = print_pages(pages, workers=args.workers or 2, note=echo)
         counts = {
             s: sum(p.status.startswith(s) for p in done) for s in ("written", "up to", "failed")
@@ -107,7 +112,9 @@ def _publish(
             f"compare report: PDFs: {counts['written']} written, {counts['up to']} up to date, "
             f"{counts['failed']} failed"
         )
-        write_index(plan(matrix_path), read_manifest(reports), reports)  # link the PDFs
+        manifest = read_manifest(reports)  # every index links the PDFs of its language
+        write_index(plan(matrix_path, shown_languages(matrix_path, None, manifest)), manifest,
+                    reports)  # fmt: skip
         status = max(status, 1 if counts["failed"] else 0)
     if getattr(args, "bundle", None):
         from compare.reports.bundle import write_bundle  # noqa: PLC0415

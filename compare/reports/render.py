@@ -92,7 +92,7 @@ def render_notebook(
         "ipynb": Path(spec.output_ipynb).name
         if Path(spec.output_ipynb).parent == out.parent
         else Path(spec.output_ipynb).as_uri(),
-        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": generated_now(getattr(spec, "language", "en")),
         **page_words(getattr(spec, "language", "en"), getattr(spec, "alternates", ())),
     }
     resources = {"metadata": {"name": spec.title, "path": str(out.parent)}, "compare": context}
@@ -108,6 +108,16 @@ def translated(message: str, language: str) -> str:
 
     with use_language(language or "en"):
         return _(message)
+
+
+def generated_now(language: str) -> str:
+    """The time a page is generated, as its reader reads it (``2026-12-06 14:03 UTC``; ``6 de
+    diciembre de 2026, 14:03 UTC``: :func:`compare.text.numbers.moment`)."""
+    from compare.text.i18n import use_language  # noqa: PLC0415
+    from compare.text.numbers import moment  # noqa: PLC0415
+
+    with use_language(language or "en"):
+        return moment(dt.datetime.now(dt.UTC))
 
 
 def page_words(language: str, alternates: Any) -> dict[str, Any]:

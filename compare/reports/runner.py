@@ -163,7 +163,9 @@ def make_plan(
                 output_ipynb=str(ipynb),
                 output_html=str(page),
                 assets_href=Path(_rel(reports / "assets", page.parent)).as_posix(),
-                index_href=Path(_rel(reports / "index.html", page.parent)).as_posix(),
+                index_href=Path(
+                    _rel(reports / matrix.index_name(run.language), page.parent)
+                ).as_posix(),
                 title=run.title,
                 group=run.group,
                 language=run.language,
@@ -297,9 +299,9 @@ def run(
         plan = make_plan(matrix_path, home, reports, manifest, only=only, force=force,
                          timeout=timeout, kernel=kernel, languages=languages)  # fmt: skip
         if not plan.todo:
-            if not (reports / "index.html").is_file():
-                write_index(matrix.plan(matrix_path, matrix.shown_languages(
-                    matrix_path, languages, manifest)), manifest, reports)  # fmt: skip
+            shown = matrix.shown_languages(matrix_path, languages, manifest)
+            if any(not (reports / matrix.index_name(code)).is_file() for code in shown):
+                write_index(matrix.plan(matrix_path, shown), manifest, reports)
             echo(f"compare report: {len(plan.fresh)} report(s) up to date, nothing to run "
                  f"({reports / 'index.html'})")  # fmt: skip
             return 0

@@ -11,7 +11,6 @@ is taken out (the page has its own copy).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import os
@@ -143,7 +142,12 @@ def _inline() -> dict[str, str]:
 def render_file(source: Path, out: Path | None = None) -> Path:
     """Write the self-contained page of the executed notebook ``source`` (default: beside it,
     ``.html``); returns its path."""
-    from compare.reports.render import TOC_MARK, page_words, toc  # noqa: PLC0415
+    from compare.reports.render import (  # noqa: PLC0415
+        TOC_MARK,
+        generated_now,
+        page_words,
+        toc,
+    )
 
     source = Path(source)
     out = Path(out) if out else source.with_suffix(".html")
@@ -163,7 +167,7 @@ def render_file(source: Path, out: Path | None = None) -> Path:
         "assets": "",
         "index": "",
         "ipynb": Path(os.path.relpath(source.resolve(), out.resolve().parent)).as_posix(),
-        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": generated_now(_language(nb)),
         **page_words(_language(nb), ()),
     }
     resources = {

@@ -14,6 +14,7 @@ from compare.config import POOLED, WEIGHTINGS
 from compare.text.i18n import N_, _, ngettext, t
 from compare.text.numbers import (
     bare,
+    day,
     difference,
     fixed,
     interval,
@@ -23,6 +24,7 @@ from compare.text.numbers import (
     value,
     versus,
 )
+from compare.text.numbers import pvalue as _pvalue
 from compare.text.words import lower_first
 
 
@@ -169,24 +171,9 @@ def tests(c: Any) -> str:
 
 
 def pvalue(p: float) -> str:
-    """A p-value with three significant digits (``0.000123``, ``1.23e-05``) in the current
-    language's decimal sign."""
-    from compare.language import SOURCE_LANGUAGE, current  # noqa: PLC0415
-
-    text = f"{p:.3g}"
-    if current() == SOURCE_LANGUAGE or "e" in text:
-        return text if current() == SOURCE_LANGUAGE else _scientific(p)
-    digits = len(text.split(".")[1]) if "." in text else 0
-    return number(p, digits)
-
-
-def _scientific(p: float) -> str:
-    """``1,23 × 10⁻⁵`` style for a tiny p-value outside English (Babel's scientific format)."""
-    from babel.numbers import format_scientific  # noqa: PLC0415
-
-    from compare.language import current  # noqa: PLC0415
-
-    return format_scientific(p, format="0.00E0", locale=current())
+    """A p-value in the current language (:func:`compare.text.numbers.pvalue`: three
+    significant digits, ``0.0123``; below 0.0001 ``2.18 × 10⁻⁷``, ``2,18 × 10⁻⁷``)."""
+    return _pvalue(p)
 
 
 def models(c: Any) -> str:
@@ -274,11 +261,11 @@ def vintage(found: Any) -> str:
     parts = []
     for v in found:
         dated = (
-            t("dated {date} ({basis})", date=v.updated, basis=_basis(v.basis))
+            t("dated {date} ({basis})", date=day(v.updated), basis=_basis(v.basis))
             if v.updated
             else _("no date stated")
         )
-        fetched = t(", retrieved {date}", date=v.retrieved[:10]) if v.retrieved else ""
+        fetched = t(", retrieved {date}", date=day(v.retrieved)) if v.retrieved else ""
         parts.append(f"{role_words.get(v.role, v.role)}: {v.source_id}, {dated}{fetched}")
     text = _("Vintage — ") + "; ".join(parts) + "."
     mixed = _mixed(found)
@@ -310,7 +297,7 @@ def _mixed(found: list[Any]) -> str:
         t("The values ({values}, {values_date}) and their population weights ({weights}, "
           "{weights_date}) come from different vintages: the weights may include later "
           "revisions than the values were published with.", values=a.source_id,
-          values_date=a.updated, weights=b.source_id, weights_date=b.updated)
+          values_date=day(a.updated), weights=b.source_id, weights_date=day(b.updated))
         for a, b in pairs
     )  # fmt: skip
 

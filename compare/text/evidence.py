@@ -211,7 +211,7 @@ def with_unit(value: float, unit: str) -> str:
         suffix = {"percent": "%", "percent_change": "% change", "year": ""}.get(unit, f" {unit}")
         return f"{fmt_value(value, unit)}{suffix}"
     if unit in ("percent", "percent_change"):
-        shown = numbers.percent(float(value), _digits(value))
+        shown = numbers.percent_figure(float(value), _digits(value))
         return shown if unit == "percent" else t("{percent} change", percent=shown)
     number = fmt_value(value, unit)
     if unit in _COUNTED:

@@ -1,12 +1,12 @@
 """Every message a reader may see, extracted for the translators' catalogs (``.po``).
 
 Four kinds of source: the package's code (Babel's Python extractor with the keywords of
-:data:`compare.text.i18n.KEYWORDS`), the Markdown cells of the report notebooks (each cell one
-message, translated whole when a report runs in another language), the titles the catalog
-gives indicators, units and data gaps, and the project's own words in the evidence curation
-(what each claim measures, places, institutions). ``scripts/update_locales.py`` merges them into
-the ``.po`` files; ``tests/test_i18n.py`` fails on any message without a Spanish or Portuguese
-translation.
+:data:`compare.text.i18n.KEYWORDS`; the index template with Jinja2's extractor), the Markdown
+cells of the report notebooks (each cell one message, translated whole when a report runs in
+another language), the titles the catalog gives indicators, units and data gaps, and the
+project's own words in the evidence curation (what each claim measures, places, institutions).
+``scripts/update_locales.py`` merges them into the ``.po`` files; ``tests/test_i18n.py`` fails
+on any message without a Spanish or Portuguese translation.
 """
 
 from __future__ import annotations
@@ -33,14 +33,21 @@ class Message:
     where: str
 
 
+#: The page templates rendered with the words of :func:`compare.reports.index.environment`
+#: (``_``, ``t`` and ``nt``, its plural), read by Jinja2's Babel extractor.
+TEMPLATES = "reports/templates/reports_index.html.j2"
+TEMPLATE_KEYWORDS: dict[str, tuple[int, ...] | None] = {**KEYWORDS, "nt": (1, 2)}
+
+
 def from_code(package: Path = PACKAGE_DIR) -> Iterator[Message]:
-    """Messages marked in the package's Python files."""
+    """Messages marked in the package's Python files and page templates."""
     from babel.messages.extract import extract_from_dir  # noqa: PLC0415
 
     found = extract_from_dir(
         str(package),
-        method_map=[("**.py", "python")],
-        keywords=KEYWORDS,
+        method_map=[("**.py", "python"), (TEMPLATES, "jinja2.ext:babel_extract")],
+        options_map={TEMPLATES: {"silent": "false", "trim_blocks": "true"}},
+        keywords=TEMPLATE_KEYWORDS,
         comment_tags=(),
         strip_comment_tags=True,
     )
@@ -87,8 +94,8 @@ def from_notebooks(folder: Path = NOTEBOOKS) -> Iterator[Message]:
 
 
 def from_catalog() -> Iterator[Message]:
-    """The package catalog's titles of indicators and units (a user's own catalog is not
-    translated: its titles are shown as written)."""
+    """The package catalog's titles of indicators and units and its data gaps (a user's own
+    catalog is not translated: its titles are shown as written)."""
     from compare.catalog import load_catalog  # noqa: PLC0415
     from compare.config import CATALOG_PATH  # noqa: PLC0415
 

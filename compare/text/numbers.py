@@ -59,6 +59,12 @@ def _percent(x: float, digits: int) -> str:
     return format_percent(x, format=pattern, locale=language)
 
 
+def percent(x: float, digits: int = 0) -> str:
+    """A 0-1 fraction as a percentage with ``digits`` decimals, ``95%`` (``95 %`` in Spanish):
+    a confidence level, not a share of data (see :func:`share`)."""
+    return _percent(x, digits)
+
+
 def date(day: dt.date | str) -> str:
     """A date in words: ``6 December 2026``, ``6 de diciembre de 2026``, ``6 de dezembro de
     2026`` (an ISO string is read first)."""
@@ -70,6 +76,91 @@ def date(day: dt.date | str) -> str:
     from babel.dates import format_date  # noqa: PLC0415
 
     return format_date(day, format="long", locale=language)
+
+
+def day(value: dt.date | str) -> str:
+    """A calendar date in a sentence (a source's vintage): ISO 8601 in English, the project's
+    own format (``2024-11-29``); Babel's long date in Spanish and Portuguese (``29 de noviembre
+    de 2024``). Data (CSV, manifests, JSON) keep ISO 8601 in every language."""
+    text = value.isoformat()[:10] if isinstance(value, dt.date) else str(value)[:10]
+    if current() == SOURCE_LANGUAGE:
+        return text
+    try:
+        return date(text)
+    except ValueError:  # not a date after all: as it was written
+        return str(value)
+
+
+def moment(value: dt.datetime | str, *, short: bool = False) -> str:
+    """A UTC time stamp (a page generated, findings computed): ``2026-12-06 14:03 UTC`` in
+    English; in Spanish and Portuguese Babel's long date (medium when ``short``) and short time
+    joined by the locale's pattern: ``6 de diciembre de 2026, 14:03 UTC``, ``6 dic 2026, 14:03
+    UTC``. An ISO string is read first; "" for nothing."""
+    if not value:
+        return ""
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    when = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    language = current()
+    if language == SOURCE_LANGUAGE:
+        return f"{when:%Y-%m-%d %H:%M} UTC"
+    from babel import Locale  # noqa: PLC0415
+    from babel.dates import format_date, format_time  # noqa: PLC0415
+
+    locale = Locale.parse(language)
+    length = "medium" if short else "long"
+    clock = format_time(when, locale.time_formats["short"].pattern + " z", tzinfo=dt.UTC,
+                        locale=locale)  # fmt: skip
+    # CLDR's pattern joining a date and a time ("{1}, {0}"), as Babel's format_datetime does
+    return locale.datetime_formats[length].format(clock, format_date(when, length, locale=locale))
+
+
+def duration(seconds: float) -> str:
+    """How long a run took: ``12.3 s`` below two minutes, else ``1.5 min`` (Babel's unit
+    formats outside English: ``12,3 s``)."""
+    value, unit = (seconds, "second") if seconds < 120 else (seconds / 60, "minute")
+    if current() == SOURCE_LANGUAGE:
+        return f"{value:.1f} {'s' if unit == 'second' else 'min'}"
+    from babel.units import format_unit  # noqa: PLC0415
+
+    return format_unit(value, f"duration-{unit}", length="short", format="#,##0.0",
+                       locale=current())  # fmt: skip
+
+
+#: Superscript digits and minus for an exponent written out (``10⁻⁷``).
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def scientific(x: float, digits: int = 3) -> str:
+    """``x`` in scientific notation written out with ``digits`` significant digits:
+    ``2.18 × 10⁻⁷`` (``2,18 × 10⁻⁷`` in Spanish and Portuguese). The mantissa is written by
+    Babel in the current language, the sign between is CLDR's superscripting exponent (×), the
+    exponent is in superscript digits."""
+    from babel import Locale  # noqa: PLC0415
+    from babel.numbers import format_decimal  # noqa: PLC0415
+
+    mantissa, exponent = f"{abs(x):.{digits - 1}e}".split("e")  # rounded once, 9.999 -> 1.00e+1
+    locale = Locale.parse(current())
+    times = locale.number_symbols[locale.default_numbering_system]["superscriptingExponent"]
+    text = format_decimal(float(mantissa), format=_pattern(digits - 1, False), locale=locale)
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    return (MINUS if x < 0 else "") + f"{text}\N{NO-BREAK SPACE}{times}\N{NO-BREAK SPACE}{power}"
+
+
+#: Below this a p-value is written in scientific notation (:func:`pvalue`).
+PVALUE_SCIENTIFIC_BELOW = 1e-4
+
+
+def pvalue(p: float) -> str:
+    """A p-value, the same convention in every language: three significant digits, as a
+    decimal from 0.0001 up (``0.0123``, ``0,0123``), in scientific notation written out below
+    (``2.18 × 10⁻⁷``, ``2,18 × 10⁻⁷``: :func:`scientific`); never rounded to 0."""
+    if is_missing(p):
+        return missing()
+    if 0 < p < PVALUE_SCIENTIFIC_BELOW:
+        return scientific(p)
+    text = f"{p:.3g}"
+    digits = len(text.split(".")[1]) if "." in text else 0
+    return number(p, digits)
 
 
 def missing() -> str:
@@ -171,7 +262,7 @@ def share(x: float | None) -> str:
     return _percent(x, digits)
 
 
-def percent(x: float, digits: int) -> str:
+def percent_figure(x: float, digits: int) -> str:
     """A figure stated in percent (0-100) with ``digits`` decimals, in the language's percent
     pattern: ``35%``, ``35 %`` (Spanish), ``35%`` (Portuguese); a true minus sign."""
     return (MINUS if x < 0 and round(abs(x), digits) else "") + _percent(abs(x) / 100, digits)

@@ -1,5 +1,6 @@
 """Tables as a reader of another language sees them: headers, labels, country and group names
-and numbers in the current language (English tables are shown as computed)."""
+and numbers in the current language (English tables are shown as computed, p-values written out
+as sentences write them)."""
 
 from __future__ import annotations
 
@@ -61,21 +62,40 @@ def _number(x: Any) -> Any:
 
     if isinstance(x, bool) or not isinstance(x, float) or is_missing(x):
         return x
-    if x and abs(x) < 1e-4:  # a tiny p-value: never rounded to 0
-        from babel.numbers import format_scientific  # noqa: PLC0415
+    if x and abs(x) < 1e-4:  # tiny: never rounded to 0
+        from compare.text.numbers import scientific  # noqa: PLC0415
 
-        return format_scientific(x, format="0.00E0", locale=current())
+        return scientific(x)
     return format_decimal(round(x, 6), locale=current(), decimal_quantization=False)
 
 
-def localise(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` for the reader: unchanged in English; otherwise country names (from ``iso3``),
-    group names, measure and unit labels, numbers and headers in the current language."""
-    if current() == SOURCE_LANGUAGE:
+#: Columns of p-values: written as sentences write them in every language
+#: (:func:`compare.text.numbers.pvalue`), English included.
+PVALUE_COLUMNS = ("pvalue", "welch_p", "welch_p_holm", "mann_whitney_p", "mann_whitney_p_holm")
+
+
+def _pvalues(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its p-value columns written out (the same frame when it has none)."""
+    from compare.text.numbers import is_missing, pvalue  # noqa: PLC0415
+
+    columns = [c for c in PVALUE_COLUMNS if c in frame and frame[c].dtype.kind == "f"]
+    if not columns:
         return frame
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].astype(object).map(lambda p: None if is_missing(p) else pvalue(p))
+    return out
+
+
+def localise(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for the reader: in English as computed; otherwise country names (from ``iso3``),
+    group names, measure and unit labels, numbers and headers in the current language; p-values
+    as sentences write them, in every language."""
+    if current() == SOURCE_LANGUAGE:
+        return _pvalues(frame)
     from compare.geo.countries import country_name  # noqa: PLC0415
 
-    out = frame.copy()
+    out = _pvalues(frame).copy()
     if "country" in out and "iso3" in out:
         out["country"] = out["iso3"].map(lambda code: country_name(str(code)))
     for column in ("region", "group"):

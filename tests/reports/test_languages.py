@@ -233,8 +233,172 @@ def test_each_page_links_its_other_languages_and_declares_its_own(spanish: Path)
     assert 'href="internet_users_pct.html" hreflang="en" lang="en">English</a>' in html
     assert "internet_users_pct.pt.html" not in html  # Portuguese was not asked for
     index = (spanish / "index.html").read_text(encoding="utf-8")
-    assert 'id="compare-language-es"' in index and 'id="compare-language-en"' in index
     assert 'href="indicator_comparison/internet_users_pct.es.html" hreflang="es"' in index
+
+
+# --- the index in Spanish (index.es.html) -----------------------------------------------------
+
+
+class _InItsLanguage(_Visible):
+    """The visible text in the page's language: also without what is marked as written in
+    another (``lang="en"``: the curated tables' wording, error messages, a language's name)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        lang = dict(attrs).get("lang")
+        if not self.depth and tag != "html" and lang and lang != self.language:
+            self.depth, self.stack = 1, [tag]
+            return
+        super().handle_starttag(tag, attrs)
+
+
+def _in_language(page: Path, language: str) -> str:
+    parser = _InItsLanguage(language)
+    parser.feed(page.read_text(encoding="utf-8"))
+    return "\n".join(parser.text)
+
+
+def test_the_spanish_index_has_no_english_left(spanish: Path) -> None:
+    text = _in_language(spanish / "index.es.html", "es")
+    assert "Lo que muestran los datos" in text and "Registro de ejecuciones" in text
+    assert "Reconocimiento de las microcredenciales por los empleadores" in text
+    left = english_left(text)
+    assert not left, f"{len(left)} English words left on index.es.html:\n" + "\n".join(left[:30])
+    assert "What the data show" in visible_text(spanish / "index.html")  # English stays English
+
+
+def test_the_index_pages_switch_to_each_other(spanish: Path) -> None:
+    english = (spanish / "index.html").read_text(encoding="utf-8")
+    es = (spanish / "index.es.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and '<html lang="es">' in es
+    assert '<a href="index.es.html" hreflang="es" lang="es">Español</a>' in english
+    assert '<a href="index.html" hreflang="en" lang="en">English</a>' in es
+    assert '<link rel="alternate" hreflang="es" href="index.es.html">' in english
+    assert '<link rel="alternate" hreflang="en" href="index.html">' in es
+    assert not (spanish / "index.pt.html").exists()  # Portuguese is not shown
+    # each index leads to its own language's pages: the findings row links the Spanish page
+    row = es[es.index("<code>internet_users_pct</code>") - 400 :]
+    assert 'href="indicator_comparison/internet_users_pct.es.html"' in row[:400]
+
+
+def test_a_spanish_page_leads_back_to_the_spanish_index(spanish: Path) -> None:
+    for page in PAGES.values():
+        html = (spanish / page).read_text(encoding="utf-8")
+        assert re.search(r'<a href="\.\./index\.es\.html">\S+ Todos los informes</a>', html), page
+        assert 'href="../index.html"' not in html, page
+
+
+def _comparable(tidy: pd.DataFrame, indicator: str, year: int) -> dict | None:
+    """Both groups' population-weighted means, members with data and members in ``year`` when
+    both pass the coverage rule (3 countries with data holding two thirds of the population)."""
+    from compare.geo import regions
+
+    found = {}
+    for group in ("Europe", "Latin America & Caribbean"):
+        members = regions.members(group, "m49", year)
+        rows = tidy[(tidy["year"] == year) & tidy["iso3"].isin(members)]
+        flag = rows["flag"].fillna("").str.contains("zero_possibly_placeholder")
+        value = rows[(rows["indicator"] == indicator) & ~flag].set_index("iso3")["value"]
+        pop = rows[rows["indicator"] == "population"].set_index("iso3")["value"]
+        frame = pd.DataFrame({"value": value, "pop": pop}).reindex(members)
+        both = frame.dropna()
+        share = both["pop"].sum() / frame["pop"].sum()
+        if frame["value"].notna().sum() < 3 or share < 2 / 3:
+            return None
+        mean = (both["value"] * both["pop"]).sum() / both["pop"].sum()
+        found[group] = (mean, int(frame["value"].notna().sum()), len(members))
+    return found
+
+
+def test_the_spanish_findings_are_spanish_formats_of_values_recomputed_with_pandas(
+    spanish: Path, built_home: Path
+) -> None:
+    from babel.numbers import format_decimal
+
+    tidy = _tidy(built_home)
+    years = sorted(tidy.loc[tidy["indicator"] == "internet_users_pct", "year"].unique())
+    latest = next(int(y) for y in reversed(years) if _comparable(tidy, "internet_users_pct", y))
+    (eur, n_eur, m_eur), (lac, n_lac, m_lac) = _comparable(
+        tidy, "internet_users_pct", latest
+    ).values()
+    es = (spanish / "index.es.html").read_text(encoding="utf-8")
+    row = es[es.index("<code>internet_users_pct</code>") :]
+    row = row[: row.index("</tr>")]
+    percent = "#,##0.0\xa0%"
+    cells = [
+        f"<td>{latest}</td>",
+        format_percent(eur / 100, format=percent, locale="es"),
+        format_percent(lac / 100, format=percent, locale="es"),
+        format_decimal(eur - lac, format="#,##0.0", locale="es") + " p. p.",
+        f"{n_eur} de {m_eur} / {n_lac} de {m_lac}",
+    ]
+    for cell in cells:
+        assert cell in row, (cell, row)
+    assert f"{eur:.1f}%" not in row and "IC del 95\xa0%" in row
+
+
+def test_dates_on_spanish_pages_and_index_are_babel_dates(spanish: Path, built_home: Path) -> None:
+    """The page's "generated" time, the findings' "computed" time, the index's update time and
+    the sources' vintage dates are Babel's long Spanish dates; no ISO date is left in words."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    def long(stamp: str) -> str:
+        return format_date(dt.date.fromisoformat(stamp[:10]), format="long", locale="es")
+
+    manifest = json.loads((spanish / "manifest.json").read_text(encoding="utf-8"))
+    iso = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    for run_id, page in PAGES.items():
+        entry = manifest["runs"][run_id]
+        text = visible_text(spanish / page)
+        said = {f"generado el {long(entry[k])}" for k in ("started_at", "finished_at")}
+        assert any(s in text for s in said), (said, text[:400])
+        assert not iso.search(text), iso.search(text)
+    sources = json.loads((built_home / "data" / "processed" / "datapackage.json").read_text())
+    updated = next(s["updated"] for s in sources["sources"] if s["id"] == "wb-internet-users")
+    page = visible_text(spanish / PAGES["indicator_comparison/internet_users_pct.es"])
+    assert f"wb-internet-users, con fecha {long(updated)}" in page
+    findings = json.loads((spanish / "findings.json").read_text(encoding="utf-8"))
+    index = _in_language(spanish / "index.es.html", "es")
+    assert f"Calculado el {long(findings['computed_at'])}" in index
+    assert f"Actualizado el {long(manifest['updated_at'])}" in index
+    assert not iso.search(index), iso.search(index)
+
+
+@pytest.mark.browser
+def test_pdf_and_bundle_take_the_spanish_index_along(
+    spanish: Path, built_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``compare report --languages es --pdf --bundle`` after the run (on a copy of it): the
+    Spanish index links the Spanish page's PDF, and the bundle holds both index pages."""
+    import argparse
+    import shutil
+    import zipfile
+
+    from compare.reports.publish import after_report
+
+    reports = tmp_path / "reports"
+    shutil.copytree(spanish, reports)
+    monkeypatch.setenv("COMPARE_HOME", str(built_home))
+    args = argparse.Namespace(
+        out=str(reports), matrix=str(MATRIX), only="indicator_comparison/internet_users_pct",
+        languages="es", pdf=True, workers=1, bundle=str(tmp_path / "sent.zip"),
+        with_notebooks=False, dry_run=False, wait=0.0,
+    )  # fmt: skip
+    said: list[str] = []
+    assert after_report(args, 0, echo=said.append) == 0, said
+    pdf = "indicator_comparison/internet_users_pct.es.pdf"
+    assert (reports / pdf).read_bytes().startswith(b"%PDF-")
+    assert f'href="{pdf}"' in (reports / "index.es.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "sent.zip") as archive:
+        names = set(archive.namelist())
+        es = archive.read("index.es.html").decode("utf-8")
+    assert {"index.html", "index.es.html", pdf, PAGES["country_profile/ECU.es"]} <= names
+    assert "compare-ipynb" not in es and 'href="index.html" hreflang="en"' in es
 
 
 def test_the_matrix_runs_english_and_spanish_and_portuguese_on_request() -> None:

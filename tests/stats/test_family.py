@@ -60,6 +60,16 @@ def test_interoperability_family_holm_by_hand(built_home: Path, tidy) -> None:
     assert untested["note"].str.contains("no year has at least 3 countries").all()
 
 
+def _written(p: float) -> str:
+    """A p-value as the reports write it in English: three significant digits, below 0.0001 as
+    a mantissa times 10 to a superscript power (``8.07 × 10⁻¹⁰``)."""
+    if p >= 1e-4:
+        return f"{p:.3g}"
+    mantissa, exponent = f"{p:.2e}".split("e")
+    power = str(int(exponent)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+    return f"{mantissa}\N{NO-BREAK SPACE}×\N{NO-BREAK SPACE}10{power}"
+
+
 def test_the_year_asked_for_one_indicator_and_the_sentence(built_home: Path, tidy) -> None:
     from compare import text
 
@@ -69,7 +79,8 @@ def test_the_year_asked_for_one_indicator_and_the_sentence(built_home: Path, tid
     assert row["year"] == 2018 and row["welch_p"] == pytest.approx(c.welch.pvalue, rel=1e-12)
     sentence = text.family(c, table)
     assert f"Across the {int(row['m'])} comparisons of the interoperability family" in sentence
-    assert f"{row['welch_p_holm']:.3g} (Welch; unadjusted {row['welch_p']:.3g})" in sentence
+    holm_p, welch_p = _written(row["welch_p_holm"]), _written(row["welch_p"])
+    assert f"{holm_p} (Welch; unadjusted {welch_p})" in sentence
     default = family_tests("interoperability", home=built_home).set_index("indicator")
     assert default.loc["egdi", "year"] == 2022  # others keep their own comparison year
     assert (default.drop(index="egdi")["year"].fillna(0) == table.set_index("indicator").drop(
