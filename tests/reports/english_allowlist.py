@@ -63,16 +63,23 @@ def indicator_ids() -> set[str]:
     return set(load_catalog().indicators)
 
 
-def english_left(text: str) -> list[str]:
-    """The English words left in ``text`` once proper names and identifiers are removed, each
-    with some context. A line that is an indicator id and nothing else (a table cell) is an
-    identifier; the same word inside a sentence is checked."""
+#: Words of :data:`ENGLISH_WORDS` that are also words of a page's language ("data" is
+#: Portuguese for "date": "com data de 29 de novembro de 2024").
+ALSO_IN = {"pt": ("data",)}
+
+
+def english_left(text: str, language: str = "es") -> list[str]:
+    """The English words left in ``text`` (a page in ``language``) once proper names and
+    identifiers are removed, each with some context. A line that is an indicator id and nothing
+    else (a table cell) is an identifier; the same word inside a sentence is checked."""
     ids = indicator_ids()
     text = "\n".join(line for line in text.split("\n") if line.strip() not in ids)
     for name in (*catalog_names(), *PROPER_NAMES):
         text = text.replace(name, " ")
     text = IDENTIFIER.sub(" ", text)
+    own = ALSO_IN.get(language, ())
     return [
         text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
         for m in ENGLISH.finditer(text)
+        if m.group(0).lower() not in own
     ]

@@ -19,12 +19,14 @@ from tests.reports.test_languages import figure_texts, visible_text
 
 
 def words_left(page: Path) -> list[str]:
-    """The English words left on ``page`` (its visible text and its figures' words)."""
-    left = english_left(visible_text(page))
+    """The English words left on ``page`` (its visible text and its figures' words); the
+    page's language is the last part of its name before ``.html``."""
+    language = page.name.split(".")[-2]
+    left = english_left(visible_text(page), language)
     book = page.with_suffix(".ipynb")
     if book.is_file():
         figures = figure_texts(json.loads(book.read_text(encoding="utf-8")))
-        left += [hit for text in figures for hit in english_left(text)]
+        left += [hit for text in figures for hit in english_left(text, language)]
     return left
 
 
