@@ -6,7 +6,6 @@ index leads with the findings and the employer-recognition section."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import yaml
 
 from compare.reports.bundle import ASSETS
 from tests.browser import rendered_dom
+from tests.cli import run_compare
 from tests.paths import REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("bundle")]
@@ -26,17 +26,7 @@ RUNS = ["indicator_comparison/egdi", "country_profile/ECU", "evidence_overview/d
 
 
 def _compare(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "COMPARE_REPORT"}
-    env["COMPARE_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "compare.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-        check=False,
-        cwd=cwd,
-    )
+    return run_compare(home, *args, timeout=900, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import yaml
 
 from compare.catalog import load_catalog
 from compare.reports.dependencies import declared_reads
+from tests.cli import run_compare
 from tests.paths import REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dependencies")]
@@ -47,15 +48,7 @@ def _report(home: Path, matrix: Path, out: Path, *args: str) -> subprocess.Compl
 
 
 def _compare(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COMPARE_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "compare.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    return run_compare(home, *args, timeout=600)
 
 
 def _manifest(out: Path) -> dict:

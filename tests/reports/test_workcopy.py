@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from compare.errors import CompareError
 from compare.reports import workcopy
+from tests.cli import run_compare
 from tests.paths import REPO, SYNTHETIC_NOTEBOOKS
 
 
@@ -80,11 +80,7 @@ def test_lab_command_serves_the_working_copy_with_port_and_token(tmp_path: Path)
 
 
 def _compare(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COMPARE_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "compare.cli", *args],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
+    return run_compare(home, *args, timeout=120)
 
 
 def test_compare_lab_prepares_work_from_the_project_notebooks(tmp_path: Path) -> None:
